@@ -1,0 +1,161 @@
+"""Raw capture storage: gzip-compressed bodies under their sha256, with capture metadata.
+
+A store is picked by URI (`open_blob_store`): a local folder (`file:///dir` or a plain path,
+the default `DATA/raw`) or S3 (`s3://bucket/prefix`, see `archive.s3`). Keys are
+content-addressed, so putting the same body twice stores it once.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+from urllib.parse import unquote, urlsplit
+
+log = logging.getLogger(__name__)
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+GZIP_LEVEL = 6  # zlib's default: ~4-6x on HTML at a fraction of level 9's CPU
+
+
+class BlobStoreError(Exception):
+    """A blob store could not be opened, read or written; the message says what to do."""
+
+
+class BlobNotFound(BlobStoreError):
+    pass
+
+
+def blob_key(sha256: str) -> str:
+    """The relative key of a body: `ab/cd/abcd….gz`. Refuses anything but a sha256 hex digest,
+    so no key derived from a URL or metadata can point outside the store."""
+    if not _SHA256.match(sha256):
+        raise ValueError(f"Not a sha256 hex digest: {sha256!r}")
+    return f"{sha256[:2]}/{sha256[2:4]}/{sha256}.gz"
+
+
+def compress(body: bytes) -> bytes:
+    # mtime=0 keeps the compressed bytes a pure function of the body
+    return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+
+
+@runtime_checkable
+class BlobStore(Protocol):
+    uri: str
+
+    def put(self, sha256: str, body: bytes, meta: dict[str, str]) -> bool:
+        """Store a body; True if it was written, False if it was already there."""
+
+    def get(self, sha256: str) -> bytes:
+        """The raw (decompressed) body; raises BlobNotFound."""
+
+    def meta(self, sha256: str) -> dict[str, str]:
+        """The metadata stored with a body; raises BlobNotFound."""
+
+    def exists(self, sha256: str) -> bool: ...
+
+    def keys(self) -> Iterator[str]:
+        """Every stored sha256."""
+
+    def check(self) -> None:
+        """Raise BlobStoreError with an actionable message if the store cannot be used."""
+
+
+class LocalBlobStore:
+    """Blobs in a folder: `ab/cd/<sha256>.gz` plus `<sha256>.json` holding the metadata."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root).expanduser().resolve()
+        self.uri = self.root.as_uri()
+
+    def _path(self, sha256: str) -> Path:
+        return self.root / blob_key(sha256)
+
+    def check(self) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=self.root, prefix=".probe-"):
+                pass
+        except OSError as exc:
+            raise BlobStoreError(
+                f"Cannot write to the blob folder {self.root}: {exc.strerror}. "
+                "Choose a writable folder with --data or NEWSARCHIVE_BLOBS."
+            ) from exc
+
+    def exists(self, sha256: str) -> bool:
+        return self._path(sha256).is_file()
+
+    def put(self, sha256: str, body: bytes, meta: dict[str, str]) -> bool:
+        path = self._path(sha256)
+        if path.is_file():
+            return False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # metadata first, body last: a body file present means the blob is complete
+        _atomic_write(path.with_suffix("").with_suffix(".json"), json.dumps(meta).encode())
+        _atomic_write(path, compress(body))
+        return True
+
+    def get(self, sha256: str) -> bytes:
+        try:
+            data = self._path(sha256).read_bytes()
+        except FileNotFoundError:
+            raise BlobNotFound(f"No blob {sha256} in {self.uri}") from None
+        return gzip.decompress(data)
+
+    def meta(self, sha256: str) -> dict[str, str]:
+        path = self._path(sha256).with_suffix("").with_suffix(".json")
+        try:
+            return dict(json.loads(path.read_text()))
+        except FileNotFoundError:
+            raise BlobNotFound(f"No metadata for blob {sha256} in {self.uri}") from None
+
+    def keys(self) -> Iterator[str]:
+        for path in sorted(self.root.glob("*/*/*.gz")):
+            name = path.name[: -len(".gz")]
+            if _SHA256.match(name):
+                yield name
+
+    def delete(self, sha256: str) -> None:
+        path = self._path(sha256)
+        path.unlink(missing_ok=True)
+        path.with_suffix("").with_suffix(".json").unlink(missing_ok=True)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def open_blob_store(uri: str, *, spool: str | Path | None = None) -> BlobStore:
+    """A blob store for a URI: a path, `file:///dir` or `s3://bucket/prefix`.
+
+    `spool` is the local folder where an S3 store keeps what it could not upload.
+    """
+    parts = urlsplit(uri)
+    if parts.scheme in ("", "file"):
+        path = unquote(parts.path) if parts.scheme == "file" else uri
+        if parts.scheme == "file" and parts.netloc not in ("", "localhost"):
+            path = parts.netloc + path  # file://relative/dir
+        return LocalBlobStore(path)
+    if parts.scheme == "s3":
+        from archive.s3 import S3BlobStore  # boto3 is imported only when S3 is used
+
+        return S3BlobStore.from_uri(uri, spool=spool)
+    raise BlobStoreError(
+        f"Unsupported raw store URI {uri!r}: use a folder path, file:///some/dir "
+        "or s3://bucket/prefix/"
+    )
