@@ -1,31 +1,36 @@
-"""Article extraction: a pure, versioned function from HTML to `Article`."""
+"""Article extraction: a pure, versioned function from HTML to `Article`.
+
+Layers, best evidence first: JSON-LD, microdata, meta tags, trafilatura (body), DOM heuristics
+(headline, dek, bylines, figures), then per-site CSS overrides. `Article.provenance` records
+which layer gave each field.
+"""
 
 from __future__ import annotations
 
-from trafilatura import bare_extraction
-from trafilatura.settings import Document
+import logging
 
+from archive.extract.assemble import assemble
+from archive.extract.text import parse_html
 from archive.model import Article
 
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"
 MIN_ARTICLE_CHARS = 200  # front pages still yield a few words of nav text
+
+__all__ = ["EXTRACTOR_VERSION", "MIN_ARTICLE_CHARS", "extract", "is_article"]
+
+logger = logging.getLogger(__name__)
 
 
 def extract(html: str | bytes, url: str, *, overrides: dict[str, str] | None = None) -> Article:
     """The article in a page. Fields it cannot find are left empty; never raises on bad HTML."""
-    doc = bare_extraction(html, url=url, with_metadata=True, include_comments=False)
-    article = Article(url=url, extractor_version=EXTRACTOR_VERSION)
-    if not isinstance(doc, Document):
+    article = Article(url=url if isinstance(url, str) else "", extractor_version=EXTRACTOR_VERSION)
+    tree = parse_html(html)
+    if tree is None:
         return article
-    article.title = doc.title or ""
-    article.authors = [a.strip() for a in (doc.author or "").split(";") if a.strip()]
-    article.published = doc.date or ""
-    article.body = doc.text or ""
-    article.canonical_url = doc.url or ""
-    article.language = doc.language or ""
-    article.site_name = doc.sitename or ""
-    article.subtitle = doc.description or ""
-    article.tags = [t for t in (doc.tags or []) if t]
+    try:
+        assemble(tree, article, overrides or {})
+    except RecursionError:  # absurdly deep markup: keep what was found so far
+        logger.warning("markup too deeply nested to extract fully: %s", url)
     return article
 
 

@@ -1,0 +1,209 @@
+"""Fill an `Article` from the layers, best evidence first, recording each field's layer."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from lxml.html import HtmlElement
+
+from archive.extract import bylines, headline
+from archive.extract.body import article_scope, body_text
+from archive.extract.dates import normalize_date, visible_date
+from archive.extract.images import figures
+from archive.extract.jsonld import JsonLd, string_list, text_value
+from archive.extract.meta import (
+    AUTHOR_KEYS,
+    IMAGE_KEYS,
+    LANG_KEYS,
+    MODIFIED_KEYS,
+    PUBLISHED_KEYS,
+    SECTION_KEYS,
+    SITE_KEYS,
+    SUBTITLE_KEYS,
+    TAG_KEYS,
+    TITLE_KEYS,
+    Meta,
+    microdata,
+)
+from archive.extract.overrides import apply_overrides
+from archive.extract.text import fold, nfkc
+from archive.model import Article, Image
+
+
+def _set(article: Article, name: str, value: Any, layer: str) -> bool:
+    if value and not getattr(article, name):
+        setattr(article, name, value)
+        article.provenance[name] = layer
+        return True
+    return False
+
+
+def _host_name(url: str) -> str:
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    parts = [p for p in host.split(".") if p not in ("www", "m", "amp")]
+    return parts[-2] if len(parts) >= 2 else (parts[0] if parts else "")
+
+
+def _dates(article: Article, ld: dict[str, Any], micro: dict[str, list[str]], meta: Meta) -> None:
+    for name, ld_key, keys in (
+        ("published", "datePublished", PUBLISHED_KEYS),
+        ("modified", "dateModified", MODIFIED_KEYS),
+    ):
+        _set(article, name, normalize_date(text_value(ld.get(ld_key))), "jsonld")
+        for value in micro.get(ld_key, []):
+            _set(article, name, normalize_date(value), "microdata")
+        for value in meta.all(keys):
+            _set(article, name, normalize_date(value), "meta")
+    if not article.published:
+        _set(article, "published", text_value(ld.get("dateCreated")) and normalize_date(
+            text_value(ld.get("dateCreated"))), "jsonld")
+
+
+def _authors(article: Article, ld: JsonLd, node: dict[str, Any], micro: dict[str, list[str]],
+             meta: Meta, scope: HtmlElement, tree: HtmlElement, publishers: list[str]) -> None:
+    people = ld.people(node.get("author")) if node else []
+    persons = [n for name, is_person in people if is_person for n in bylines.split_names(name)]
+    orgs = [n for name, is_person in people if not is_person for n in bylines.split_names(name)]
+    candidates: list[tuple[list[str], str]] = [
+        (persons, "jsonld"),
+        ([n for v in micro.get("author", []) for n in bylines.split_names(v)], "microdata"),
+        (bylines.dom_bylines(tree, scope), "dom"),
+        (bylines.by_lines(scope), "dom"),
+    ]
+    meta_names: list[str] = []
+    for key in AUTHOR_KEYS:
+        for value in meta.values.get(key, []):
+            meta_names.extend(bylines.split_names(value, last_first=key.startswith("dc")))
+    candidates.append((meta_names, "meta"))
+    candidates.append((orgs, "jsonld"))
+    fallback: tuple[list[str], str] | None = None
+    for names, layer in candidates:
+        kept = bylines.drop_publishers(names, publishers)
+        if not kept:
+            continue
+        if all(bylines.is_publisher(n, publishers) for n in kept):
+            fallback = fallback or (kept, layer)
+            continue
+        _set(article, "authors", kept, layer)
+        return
+    if fallback:
+        _set(article, "authors", fallback[0], fallback[1])
+
+
+def _images(article: Article, ld: JsonLd, node: dict[str, Any], meta: Meta,
+            scope: HtmlElement, base: str) -> set[str]:
+    """Fill images; returns the folded captions and credits, to keep them out of the body."""
+    images: list[Image] = []
+    by_url: dict[str, Image] = {}
+    layer = ""
+
+    def add(url: str, caption: str, credit: str, source: str) -> None:
+        nonlocal layer
+        if not url:
+            return
+        try:
+            url = urljoin(base, url)
+        except ValueError:
+            return
+        key = url.split("?")[0].rstrip("/")
+        known = by_url.get(key)
+        if known:
+            known.caption = known.caption or caption
+            known.credit = known.credit or credit
+            return
+        image = Image(url=url, caption=caption, credit=credit)
+        by_url[key] = image
+        images.append(image)
+        layer = layer or source
+
+    structured = ld.images(node.get("image")) if node else []
+    lead = meta.get(IMAGE_KEYS)
+    if lead:
+        match = next((s for s in structured if s["url"] == lead), None)
+        add(lead, match["caption"] if match else "", nfkc(match["credit"]) if match else "",
+            "meta")
+    for item in structured:
+        add(item["url"], item["caption"], nfkc(item["credit"]), "jsonld")
+    for _el, fig in figures(scope, base):
+        add(fig["url"], fig["caption"], fig["credit"], "dom")
+    if images:
+        article.images = images
+        article.provenance["images"] = layer
+    skip: set[str] = set()
+    for image in images:
+        skip.update(k for k in (fold(image.caption), fold(image.credit)) if k)
+    return skip
+
+
+def assemble(tree: HtmlElement, article: Article, overrides: dict[str, str]) -> None:
+    """Fill `article` from a parsed page."""
+    url = article.url
+    ld = JsonLd(tree)
+    node = ld.article() or {}
+    meta = Meta(tree)
+    micro = microdata(tree)
+
+    publisher = ld.resolve(node.get("publisher"))
+    publisher_name = text_value(publisher) if isinstance(publisher, dict) else text_value(publisher)
+    _set(article, "site_name", meta.get(SITE_KEYS[:1]), "meta")
+    _set(article, "site_name", publisher_name, "jsonld")
+    _set(article, "site_name", meta.get(SITE_KEYS[1:]), "meta")
+    publishers = [p for p in (article.site_name, publisher_name, _host_name(url)) if p]
+
+    canonical = meta.canonical or meta.get(("og:url",)) or text_value(node.get("url"))
+    if canonical:
+        try:
+            canonical = urljoin(url, canonical)
+        except ValueError:
+            canonical = ""
+    _set(article, "canonical_url", canonical, "meta")
+    base = article.canonical_url or url
+
+    structured_titles = [
+        (text_value(node.get("headline")), "jsonld"),
+        *((v, "microdata") for v in micro.get("headline", [])[:1]),
+        (meta.get(TITLE_KEYS[:1]), "meta"),
+        (meta.get(TITLE_KEYS[1:]), "meta"),
+    ]
+    h1 = headline.find_h1(tree, [t for t, _ in structured_titles if t] + [meta.title])
+    h1_text = nfkc(h1.text_content()) if h1 is not None else ""
+    title, layer = headline.choose_title(
+        [*((nfkc(t), lay) for t, lay in structured_titles if t), (h1_text, "dom")],
+        nfkc(meta.title), publishers,
+    )
+    _set(article, "title", title, layer)
+
+    _set(article, "subtitle", headline.find_dek(h1), "dom")
+    _set(article, "subtitle", text_value(node.get("alternativeHeadline")), "jsonld")
+    _set(article, "subtitle", text_value(node.get("description")), "jsonld")
+    _set(article, "subtitle", meta.get(SUBTITLE_KEYS), "meta")
+
+    _set(article, "section", text_value(node.get("articleSection")), "jsonld")
+    _set(article, "section", (micro.get("articleSection") or [""])[0], "microdata")
+    _set(article, "section", meta.get(SECTION_KEYS), "meta")
+
+    _dates(article, node, micro, meta)
+    _set(article, "language", meta.lang, "dom")
+    _set(article, "language", text_value(node.get("inLanguage")), "jsonld")
+    _set(article, "language", meta.get(LANG_KEYS).replace("_", "-"), "meta")
+
+    tags = string_list(node.get("keywords"))
+    _set(article, "tags", tags[:50], "jsonld")
+    meta_tags = [t.strip() for v in meta.all(TAG_KEYS) for t in v.split(",") if t.strip()]
+    _set(article, "tags", list(dict.fromkeys(meta_tags))[:50], "meta")
+
+    scope = article_scope(tree, h1)
+    _authors(article, ld, node, micro, meta, scope, tree, publishers)
+    skip = _images(article, ld, node, meta, scope, base)
+
+    if title:
+        skip.add(fold(title))
+    _set(article, "body", body_text(tree, url, skip_lines=skip), "trafilatura")
+    if not article.published:
+        _set(article, "published", visible_date(tree, url), "dom")
+    if overrides:
+        apply_overrides(tree, article, overrides, base)

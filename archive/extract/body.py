@@ -1,0 +1,119 @@
+"""The article body: the article's scope in the page, boilerplate removal and trafilatura."""
+
+from __future__ import annotations
+
+import re
+from copy import deepcopy
+from itertools import islice
+
+from lxml.html import HtmlElement
+from trafilatura import bare_extraction
+from trafilatura.settings import Document
+
+from archive.extract.text import class_words, fold, text_of
+
+# Class/id words of blocks that are never article text: share bars, newsletter boxes, teasers.
+BOILERPLATE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:share|sharing|social|newsletter|related|recommend\w*|promo|teaser|"
+    r"read-?more|more-?stories|also-?read|trending|popular|subscribe|signup|paywall|"
+    r"advert\w*|ad-?slot|ad-?container|sponsored|outbrain|taboola|tags?|breadcrumbs?|"
+    r"comments?|author-?bio|caption|credit|copyright|figcaption|toolbar|print|"
+    r"next-?article|scroll-?for-?next)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+# Whole lines that are page furniture rather than text, in the corpus' languages.
+BOILERPLATE_LINE = re.compile(
+    r"^(?:scroll (?:for|to) next(?: article| story)?|read (?:more|next|also)|"
+    r"advertisement|anzeige|werbung|publicidad|annons|reklame|sponsored|"
+    r"share(?: this(?: article| story)?)?|teilen|click here to .{0,60}|"
+    r"sign up (?:for|to) .{0,80}|subscribe (?:to|for) .{0,80}|"
+    r"(?:related|more)(?: stories| articles| coverage)?:?|lesen sie (?:auch|mehr)(?::.*)?|"
+    r"mehr zum thema:?|auch interessant:?|das könnte sie (?:auch )?interessieren:?|"
+    r"follow us on .{0,40}|newsletter|continue reading|weiterlesen|"
+    r"this article (?:first )?appeared .{0,120})\W*$",
+    re.IGNORECASE,
+)
+_MAX_BLOCK_TEXT = 600  # longer blocks are kept even if their class says "teaser"
+
+
+def article_scope(tree: HtmlElement, h1: HtmlElement | None) -> HtmlElement:
+    """The element holding the article: the densest `<article>`/articleBody, widened to the h1."""
+    body = tree.find(".//body")
+    root = body if body is not None else tree
+    best, best_len = None, 0
+    for el in islice(root.iter("article", "main"), 30):
+        length = sum(len(text_of(p)) for p in islice(el.iter("p"), 200))
+        if length > best_len:
+            best, best_len = el, length
+    for el in root.xpath(".//*[@itemprop='articleBody']")[:3]:
+        length = sum(len(text_of(p)) for p in islice(el.iter("p"), 200))
+        if length >= best_len * 0.8:
+            best, best_len = el, length
+    if best is None or best_len < 300:
+        parents: dict[HtmlElement, int] = {}
+        for p in islice(root.iter("p"), 600):
+            parent = p.getparent()
+            if parent is not None:
+                parents[parent] = parents.get(parent, 0) + len(text_of(p))
+        if not parents:
+            return root
+        best = max(parents, key=lambda el: parents[el])
+    if h1 is not None and best is not root:
+        ancestors = list(islice(best.iterancestors(), 6))
+        h1_ancestors = set(h1.iterancestors())
+        if best not in h1_ancestors:
+            for anc in ancestors:
+                if anc in h1_ancestors:
+                    if anc.tag != "body":
+                        best = anc
+                    break
+    return best
+
+
+def _is_boilerplate_block(el: HtmlElement) -> bool:
+    if el.tag in ("figure", "figcaption", "aside", "nav", "footer", "form", "button", "dialog"):
+        return True
+    cls = class_words(el)
+    if not cls.strip() or not BOILERPLATE_CLASS.search(cls):
+        return False
+    return len(text_of(el)) <= _MAX_BLOCK_TEXT
+
+
+def clean_copy(tree: HtmlElement) -> HtmlElement:
+    """A copy of the page without figures, captions, share bars, teasers and prompts."""
+    copy = deepcopy(tree)
+    doomed = [el for el in copy.iter() if isinstance(el.tag, str) and _is_boilerplate_block(el)]
+    for el in doomed:
+        parent = el.getparent()
+        if parent is None or el.tag in ("body", "html", "article", "main"):
+            continue
+        tail = el.tail
+        parent.remove(el)
+        if tail and tail.strip():
+            prev = parent[-1] if len(parent) else None
+            # keep text that followed the removed block
+            if prev is not None:
+                prev.tail = (prev.tail or "") + tail
+            else:
+                parent.text = (parent.text or "") + tail
+    return copy
+
+
+def body_text(tree: HtmlElement, url: str, *, skip_lines: set[str]) -> str:
+    """The article text, one paragraph per line pair, without boilerplate lines."""
+    try:
+        doc = bare_extraction(
+            clean_copy(tree), url=url or None, with_metadata=False, include_comments=False,
+            include_tables=True,
+        )
+    except Exception:  # trafilatura on hostile markup: an empty body, never a crash
+        return ""
+    if not isinstance(doc, Document) or not doc.text:
+        return ""
+    keep: list[str] = []
+    for line in doc.text.split("\n"):
+        line = line.strip()
+        if not line or BOILERPLATE_LINE.match(line) or fold(line) in skip_lines:
+            continue
+        keep.append(line)
+    return "\n\n".join(keep)

@@ -1,0 +1,191 @@
+"""Bylines: turning author strings into a clean list of names, and finding them in the DOM."""
+
+from __future__ import annotations
+
+import re
+from itertools import islice
+
+from lxml.html import HtmlElement
+
+from archive.extract.text import fold, nfkc, text_of
+
+# Wire services and agencies (lower-case). A byline naming one keeps it: fundus-style ground
+# truth and readers both treat "Jane Doe, AP" as two bylines.
+AGENCIES = {
+    "ap", "associated press", "the associated press", "reuters", "afp", "agence france-presse",
+    "dpa", "deutsche presse-agentur", "apa", "sda", "keystone-sda", "ansa", "efe", "epa",
+    "kyodo", "yonhap", "pa", "pa media", "belga", "anp", "ritzau", "ntb", "tt", "epd", "kna",
+    "dts", "upi", "bloomberg", "xinhua", "tass", "ria novosti", "aap", "cp",
+    "the canadian press", "canadian press", "europa press", "press association", "reuters staff",
+}
+_PREFIX = re.compile(
+    r"^(?:(?:written|reported|posted|text|story|words|interview|analysis|commentary|"
+    r"photos?|fotos?)\s+)?(?:by|von|par|por|door|av|af|di|de|da|от|przez|fra|texto|text|"
+    r"autor(?:in)?|author|written by|reporting by|von unserem\w*|redakteur(?:in)?)\s*[:\-]?\s+",
+    re.IGNORECASE,
+)
+_LABEL = re.compile(r"^(?:text|autor(?:in)?|author|byline|writer|redaktion|quelle|source)\s*:\s*",
+                    re.IGNORECASE)
+_SPLIT = re.compile(
+    r"\s*(?:,|;|\||\s&\s|\s+(?:and|und|y|e|et|og|och|en|i|и|ve|dan|oraz|und von|sowie)\s+|"
+    r"\s+/\s+|\n|·|•)\s*",
+    re.IGNORECASE,
+)
+_ROLE = re.compile(
+    r"\b(?:staff|senior|chief|deputy|contributing|special|freelance|political|foreign|"
+    r"correspondent|reporter|writer|editor|editors|columnist|journalist|redakteur(?:in)?|"
+    r"redaktion|korrespondent(?:in)?|mitarbeiter(?:in)?|autor(?:in)?|author|contributor|"
+    r"photographer|fotograf(?:in)?|producer|analyst|newsroom|desk|team|bureau|"
+    r"updated|published|aktualisiert|veröffentlicht|min read|read)\b|기자|記者|특파원",
+    re.IGNORECASE,
+)
+_NOT_NAME = re.compile(r"@|:|\b\d+\s*min\b|https?:|www\.|\d{3,}|\.(?:com|de|org|net)\b|\bfollow\b|\bemail\b", re.IGNORECASE)
+_DATEISH = re.compile(r"\d{1,2}[:.]\d{2}|\b\d{4}\b|\d{1,2}\.\s*\d{1,2}\.")
+BYLINE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:by-?line|byline\w*|author\w*|autor\w*|writer|verfasser|reporter|"
+    r"article-?author|contributor\w*|credits?-?author)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+_BAD_CLASS = re.compile(r"bio|description|avatar|image|img|photo|social|follow|more|comment|"
+                        r"related|teaser|recommend|newsletter|box|list", re.IGNORECASE)
+
+
+def _clean_name(part: str) -> str:
+    part = nfkc(part).strip(" \t.,;:|-–—•·()[]\"'«»")
+    for _ in range(2):
+        part = _LABEL.sub("", part)
+        part = _PREFIX.sub("", part).strip(" .,;:|-–—")
+    return part
+
+
+def split_names(raw: str, *, last_first: bool = False) -> list[str]:
+    """The people in a byline string: split on and/und/commas, roles and dates dropped.
+
+    With `last_first`, a lone "Last, First" pair (as Dublin Core writes it) becomes "First Last".
+    """
+    raw = nfkc(raw)
+    if not raw or len(raw) > 300:
+        return []
+    raw = _PREFIX.sub("", _LABEL.sub("", raw.strip()))
+    pieces = [p for p in re.split(r"\s*,\s*", raw) if p]
+    if last_first and len(pieces) == 2 and all(len(p.split()) <= 2 for p in pieces) and not any(
+        _ROLE.search(p) for p in pieces
+    ):
+        raw = f"{pieces[1]} {pieces[0]}"
+    names: list[str] = []
+    for part in _SPLIT.split(raw):
+        name = _clean_name(part or "")
+        if not name or _NOT_NAME.search(name) or _DATEISH.search(name):
+            continue
+        if name.lower() in AGENCIES:
+            names.append(name)
+            continue
+        if _ROLE.search(name):
+            # "Jane Doe Staff Writer": keep the words before the role if they look like a name
+            head = _ROLE.split(name)[0].strip(" ,-–")
+            if len(head.split()) >= 2 and head[:1].isupper():
+                names.append(head)
+            continue
+        tokens = name.split()
+        if len(tokens) > 5 or len(name) > 60 or not any(ch.isalpha() for ch in name):
+            continue
+        names.append(name)
+    return dedupe(names)
+
+
+def dedupe(names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out: list[str] = []
+    for name in names:
+        key = fold(name)
+        if key and key not in seen:
+            seen.add(key)
+            out.append(name)
+    return out
+
+
+def is_publisher(name: str, publishers: list[str]) -> bool:
+    """Whether a byline name is the site or its publisher rather than a person."""
+    key = fold(name)
+    if not key:
+        return False
+    for pub in publishers:
+        other = fold(pub)
+        if other and (key == other or (len(other) > 3 and (key in other or other in key))):
+            return True
+    return False
+
+
+def drop_publishers(names: list[str], publishers: list[str]) -> list[str]:
+    """Names without the publisher, unless the publisher is the only byline."""
+    people = [n for n in names if not is_publisher(n, publishers)]
+    return people or names
+
+
+def _byline_elements(root: HtmlElement) -> list[HtmlElement]:
+    found: list[HtmlElement] = []
+    for el in root.xpath(
+        ".//*[@rel='author' or @itemprop='author' or contains(@class,'yline') or "
+        "contains(@class,'uthor') or contains(@class,'utor') or contains(@class,'writer') or "
+        "contains(@class,'erfasser') or contains(@id,'yline') or contains(@id,'uthor') or "
+        "contains(@class,'reporter') or contains(@data-testid,'yline') or "
+        "contains(@data-testid,'uthor')]"
+    ):
+        cls = f"{el.get('class', '')} {el.get('id', '')} {el.get('data-testid', '')}"
+        marked = el.get("rel") == "author" or el.get("itemprop") == "author"
+        if not marked and (not BYLINE_CLASS.search(cls) or _BAD_CLASS.search(cls)):
+            continue
+        if el.tag in ("meta", "link", "script", "style", "img", "body", "html", "article"):
+            continue
+        found.append(el)
+        if len(found) >= 40:
+            break
+    return found
+
+
+def dom_bylines(tree: HtmlElement, scope: HtmlElement | None = None) -> list[str]:
+    """Names from visible byline markup: rel=author, itemprop=author, byline/author classes."""
+    root = scope if scope is not None else tree
+    elements = _byline_elements(root)
+    if not elements and scope is not None:
+        elements = _byline_elements(tree)
+    names: list[str] = []
+    inside: set[HtmlElement] = set()
+    for el in elements:
+        if any(anc in inside for anc in islice(el.iterancestors(), 8)):
+            continue
+        links = el.xpath(".//a[@rel='author' or contains(@href,'author') or contains(@href,'autor')"
+                         " or contains(@href,'profil') or contains(@href,'/people/')]")
+        if el.get("itemprop") == "author":
+            named = el.xpath(".//*[@itemprop='name']")
+            text = (named[0].get("content") or text_of(named[0])) if named else ""
+            text = text or el.get("content") or text_of(el)
+        elif links and el.tag != "a":
+            text = ", ".join(text_of(a) for a in links[:8])
+        else:
+            text = text_of(el)
+        if not text or len(text) > 200:
+            continue
+        found = split_names(text)
+        if found:
+            inside.add(el)
+            names.extend(found)
+        if len(names) >= 8:
+            break
+    return dedupe(names)
+
+
+_BARE_BY = re.compile(r"^(?:by|von|par|por|door|av|af)\s+\S", re.IGNORECASE)
+
+
+def by_lines(scope: HtmlElement) -> list[str]:
+    """Names from a short block of text that starts with "By ..." near the top of the article."""
+    for el in islice(scope.iter("p", "div", "span", "address"), 400):
+        if len(el) > 6:
+            continue
+        text = text_of(el)
+        if 4 < len(text) < 120 and _BARE_BY.match(text):
+            names = split_names(text)
+            if names:
+                return names
+    return []

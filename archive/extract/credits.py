@@ -1,0 +1,101 @@
+"""Photo credits: telling a credit from a caption, and splitting one from the other's tail."""
+
+from __future__ import annotations
+
+import re
+
+from archive.extract.text import nfkc
+
+# A label that introduces a credit, in the languages of the dev corpus and a few more.
+LABEL = (
+    r"(?:photo(?:graph)?s?|pictures?|pics?|images?|credits?|foto(?:s|grafie|graf)?|"
+    r"bild(?:er)?|quelle|source|crédits?|crédito|kuva|фото|写真|画像|사진|zdjęcie|fotó|"
+    r"illustration|grafik|video|copyright|©)"
+    r"(?:\s+(?:by|von|de|di))?"
+)
+_LABELLED = re.compile(rf"^\s*{LABEL}\s*[:：|/]\s*|^\s*(?:©|\(c\)|copyright)\s*", re.IGNORECASE)
+# "... text. Photo: Jane Doe/Reuters" or "... text (Image: Jane Doe)" at the end of a caption
+_TAIL_LABEL = re.compile(
+    rf"(?:^|[\s.,;:!?)»\"”'’|–—-])\(?\s*(?P<label>{LABEL})\s*[:：]\s*"
+    r"(?P<credit>[^:：]{2,120}?)\s*\)?\s*\.?$",
+    re.IGNORECASE,
+)
+_TAIL_COPYRIGHT = re.compile(r"(?:^|\s|\()(?:©|\(c\)|copyright)\s*(?P<credit>[^©]{2,100}?)\)?\s*$",
+                             re.IGNORECASE)
+_AGENCY_WORDS = (
+    r"getty(?:\s+images)?|ap|reuters|afp|dpa|epa|imago|picture[\s-]?alliance|keystone|"
+    r"shutterstock|istock(?:photo)?|alamy|bloomberg|anadolu|xinhua|pa(?:\s+(?:wire|images|media))?|"
+    r"aap|sipa|zuma|efe|ansa|apa|belga|anp|ntb|tt|ritzau|sda|kyodo|yonhap|nurphoto|"
+    r"abaca|sopa(?:\s+images)?|handout|pool|file|archiv|archive|dapd|ddp|unsplash|pexels|"
+    r"wikimedia(?:\s+commons)?|the\s+\w+(?:\s+\w+)?|[\w .'-]+\s+images|[\w .'-]+\s+photo"
+)
+# "... text. Jane Doe/Getty Images" (slash credits) at the end of a caption
+_TAIL_SLASH = re.compile(
+    rf"(?:^|(?<=[.!?»\"”)])\s+|\s+[|–—-]\s+)(?P<credit>(?:[\w.'’ -]{{2,40}}\s*/\s*)+(?:{_AGENCY_WORDS}|[\w.'’ -]{{2,40}})"
+    r"(?:\s*,\s*file)?)\s*\.?$",
+    re.IGNORECASE,
+)
+_AGENCY_ONLY = re.compile(rf"^(?:{_AGENCY_WORDS})(?:\s*(?:photo|images?|/\s*\w[\w .-]*))?$", re.IGNORECASE)
+_NOT_CREDIT = re.compile(r"\b(?:view|show|see)\s+\d+\s+(?:images|photos|pictures)\b|"
+                         r"^\d+\s*(?:/|of|von)\s*\d+$|^(?:visa mer|mehr|more|zoom|vergrößern)$|privacy|newsletter|subscribe|"
+                         r"sign up|cookie|redakteur|redaktion",
+                         re.IGNORECASE)
+_DATE_LIKE = re.compile(r"^\W*\d{1,4}[\s./-]+(?:\d{1,2}|[a-z]{3,9})[\s./-]+\d{2,4}\b|"
+                        r"\b\d{1,2}:\d{2}\b", re.IGNORECASE)
+_BY_LABEL = re.compile(r"^(?:photo(?:graph)?s?|images?|pictures?|fotos?|bild(?:er)?|"
+                       r"illustration)\s+(?:by|von|de|di|par|por)\s+", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?]\s*$")
+
+
+def clean_credit(value: str) -> str:
+    """A credit without its label, © sign or brackets: "Foto: © Jane Doe" -> "Jane Doe"."""
+    value = _strip_edges(nfkc(value))
+    if _NOT_CREDIT.search(value) or _DATE_LIKE.search(value):
+        return ""
+    for _ in range(3):
+        new = _strip_edges(_BY_LABEL.sub("", _LABELLED.sub("", value)))
+        if new == value:
+            break
+        value = new
+    if re.fullmatch(LABEL, value, re.IGNORECASE):
+        return ""
+    return value if 1 < len(value) <= 200 else ""
+
+
+def _strip_edges(value: str) -> str:
+    value = value.strip(" \t|:;,.-–—")
+    while value and value[0] in "([" and value.count(value[:1]) > value.count(")]"[value[0] == "["]):
+        value = value[1:].strip()
+    while value and value[-1] in ")]" and value.count(value[-1:]) > value.count("(["[value[-1] == "]"]):
+        value = value[:-1].strip()
+    if value and value[0] == "(" and value[-1] == ")" and value.count("(") == 1:
+        value = value[1:-1].strip()
+    return value.strip(" \t|:;,.-–—")
+
+
+def looks_like_credit(text: str) -> bool:
+    """Whether a short free-standing text is a credit rather than a caption sentence."""
+    text = nfkc(text)
+    if not text or len(text) > 120:
+        return False
+    if _LABELLED.match(text) or _AGENCY_ONLY.match(text.strip(" ()[]")):
+        return True
+    tokens = text.split()
+    if len(tokens) > 8 or (_SENTENCE_END.search(text) and len(tokens) > 3):
+        return False
+    return "/" in text or bool(re.search(r"\b(?:via|getty|reuters|afp|dpa|imago)\b", text, re.IGNORECASE))
+
+
+def split_caption(caption: str) -> tuple[str, str]:
+    """(caption, credit) from a caption that may end with its credit; credit may be ""."""
+    caption = nfkc(caption)
+    if not caption:
+        return "", ""
+    for pattern in (_TAIL_LABEL, _TAIL_COPYRIGHT, _TAIL_SLASH):
+        match = pattern.search(caption)
+        if match:
+            credit = clean_credit(match.group("credit"))
+            if credit and len(credit.split()) <= 12:
+                head = caption[: match.start()].strip(" \t|–—-(")
+                return head, credit
+    return caption, ""

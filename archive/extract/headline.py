@@ -1,0 +1,121 @@
+"""The visible headline, its dek, and titles stripped of their " | Site" suffixes."""
+
+from __future__ import annotations
+
+import re
+from itertools import islice
+
+from lxml.html import HtmlElement
+
+from archive.extract.text import class_words, fold, text_of
+
+_SEPARATORS = re.compile(r"\s+(?:\||–|—|-|::|·|•|»|«|/|:)\s+")
+DEK_CLASS = re.compile(
+    r"dek|standfirst|sub-?title|sub-?head|sub-?line|summary|excerpt|intro|lead|teaser-?text|"
+    r"description|strapline|kicker-?text|article-?lede|lede|abstract|vorspann|ingress|"
+    r"preamble|deck", re.IGNORECASE
+)
+_NOT_DEK = re.compile(r"caption|credit|byline|author|date|time|share|nav|menu|image|photo", re.IGNORECASE)
+
+
+def strip_site(title: str, sites: list[str]) -> str:
+    """A `<title>`/og:title without the site name before or after a separator."""
+    parts = _SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    keys = [fold(s) for s in sites if fold(s)]
+
+    def is_site(part: str) -> bool:
+        key = fold(part)
+        return bool(key) and any(k in key or key in k for k in keys)
+
+    while len(parts) > 1 and is_site(parts[-1]):
+        parts.pop()
+    while len(parts) > 1 and is_site(parts[0]):
+        parts.pop(0)
+    if len(parts) > 1 and len(parts[-1].split()) <= 3 and len(parts[0].split()) >= 4:
+        # "Long headline words here | Short Brand": the short tail is the site
+        parts.pop()
+    matches = list(_SEPARATORS.finditer(title))
+    if len(parts) == len(matches) + 1:
+        return title
+    # rebuild from the original to keep the separators inside the headline
+    kept = " - ".join(parts)
+    for part in parts:
+        if part not in title:
+            return kept
+    start = title.find(parts[0])
+    end = title.find(parts[-1], start) + len(parts[-1])
+    return title[start:end].strip()
+
+
+def find_h1(tree: HtmlElement, hints: list[str]) -> HtmlElement | None:
+    """The visible headline: the h1 matching a structured title, else the first real h1."""
+    h1s = [h for h in islice(tree.iter("h1"), 10) if 3 <= len(text_of(h)) <= 400]
+    if not h1s:
+        return None
+    keys = [fold(h) for h in hints if fold(h)]
+    for h in h1s:
+        key = fold(text_of(h))
+        if key and any(key == k or (len(key) > 15 and key in k) for k in keys):
+            return h
+    return h1s[0]
+
+
+def choose_title(candidates: list[tuple[str, str]], title_tag: str,
+                 sites: list[str]) -> tuple[str, str]:
+    """(title, layer) by vote: the text most sources agree on, ties going to the earliest.
+
+    `candidates` are (text, layer) pairs, best first: JSON-LD headline, microdata, og:title,
+    twitter:title, then the visible h1. A structured title found inside the h1 votes for
+    itself: the rest of the h1 is a kicker ("Topic: Headline").
+    """
+    cleaned = [(strip_site(t, sites), layer) for t, layer in candidates if t]
+    votes: dict[str, list[int]] = {}
+    for i, (text, _layer) in enumerate(cleaned):
+        key = fold(text)
+        if key:
+            votes.setdefault(key, []).append(i)
+    for key, voters in list(votes.items()):
+        for other, other_voters in votes.items():
+            if other != key and len(key) > 15 and key in other and cleaned[other_voters[0]][1] == "dom":
+                voters.extend(other_voters)
+    if votes:
+        best = max(votes.values(), key=lambda v: (len(set(v)), -min(v)))
+        return cleaned[min(best)]
+    return strip_site(title_tag, sites), "meta"
+
+
+def find_dek(h1: HtmlElement | None) -> str:
+    """The standfirst that follows the headline: a dek-classed element or the next h2/p."""
+    if h1 is None:
+        return ""
+    node = h1
+    for _level in range(3):
+        following = node.itersiblings()
+        for sib in islice(following, 6):
+            if not isinstance(sib.tag, str) or sib.tag in ("script", "style"):
+                continue
+            cls = class_words(sib)
+            text = text_of(sib)
+            if not text:
+                continue
+            if _NOT_DEK.search(cls):
+                continue
+            if DEK_CLASS.search(cls) and 20 <= len(text) <= 600:
+                return text
+            inner = sib.xpath(".//*[self::p or self::h2 or self::div or self::span]"
+                              "[contains(@class,'dek') or contains(@class,'ubtitle') or "
+                              "contains(@class,'standfirst') or contains(@class,'summary')]")
+            for el in inner[:1]:
+                inner_text = text_of(el)
+                if 20 <= len(inner_text) <= 600:
+                    return inner_text
+            if sib.tag in ("h2", "p") and 20 <= len(text) <= 400 and not cls.strip():
+                return text
+            break
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "article", "main"):
+            break
+        node = parent
+    return ""

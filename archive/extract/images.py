@@ -1,0 +1,233 @@
+"""Figures: image URL, caption and credit from `<figure>` and figure-like markup."""
+
+from __future__ import annotations
+
+import re
+from itertools import islice
+from urllib.parse import urljoin
+
+from lxml.html import HtmlElement
+
+from archive.extract.credits import clean_credit, looks_like_credit, split_caption
+from archive.extract.text import class_words, nfkc, text_of
+
+CREDIT_CLASS = re.compile(
+    r"credit|copyright|photographer|fotograf|bildautor|bildquelle|urheber|quelle|source|"
+    r"byline|author|attribution|rights|courtesy|agency|cite|provider", re.IGNORECASE
+)
+CAPTION_CLASS = re.compile(r"caption|legend|bildtext|beschreibung|unterschrift|description|"
+                           r"figcaption|subtitle|text", re.IGNORECASE)
+FIGURE_CLASS = re.compile(r"figure|image|photo|picture|media|img|foto|bild|visual|lead|hero",
+                          re.IGNORECASE)
+_OUTSIDE = re.compile(r"related|by-?line|author|avatar|profile|teaser|recommend|promo|newsletter|sidebar|more-|trending|"
+                      r"popular|footer|navigation|\bnav\b|advert|\bads?\b|sponsor|outbrain|"
+                      r"taboola|author-bio|avatar|logo|comment", re.IGNORECASE)
+_DATA_CREDIT = ("data-credit", "data-copyright", "data-photographer", "data-author",
+                "data-image-credit", "data-source")
+_DATA_CAPTION = ("data-caption", "data-image-caption", "data-description")
+_SRC_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-url", "data-hi-res-src",
+              "data-srcset", "srcset", "src")
+_SKIP_IMG = re.compile(r"^data:|\.svg(?:$|\?)|pixel|spacer|blank\.|1x1|logo|icon|avatar", re.IGNORECASE)
+MAX_FIGURES = 40
+
+
+def _best_src(img: HtmlElement) -> str:
+    for attr in _SRC_ATTRS:
+        value = (img.get(attr) or "").strip()
+        if not value or value.startswith("data:"):
+            continue
+        if "srcset" in attr or ("," in value and " " in value and attr != "src"):
+            # the last candidate of a srcset is conventionally the largest one
+            candidates = [c.strip().split(" ")[0] for c in value.split(",") if c.strip()]
+            candidates = [c for c in candidates if c and not c.startswith("data:")]
+            if candidates:
+                return candidates[-1]
+            continue
+        return value
+    return ""
+
+
+def image_url(container: HtmlElement, base: str) -> str:
+    """The URL of the (first real) image in a container, absolute."""
+    for el in islice(container.iter("img", "source", "amp-img", "noscript"), 12):
+        if el.tag == "noscript":
+            match = re.search(r"""src=["']([^"']+)""", el.text or "")
+            src = match.group(1) if match else ""
+        else:
+            src = _best_src(el)
+        if src and not _SKIP_IMG.search(src):
+            try:
+                return urljoin(base, src)
+            except ValueError:
+                return src
+    for attr in ("data-src", "data-image", "data-img"):
+        if container.get(attr):
+            return urljoin(base, container.get(attr, ""))
+    return ""
+
+
+_BLOCKISH = {"div", "p", "span", "footer", "small", "cite", "figcaption", "em", "i", "strong",
+             "b", "header", "section", "dd", "dt", "li", "address", "font", "time", "label"}
+_SKIP_TAGS = {"script", "style", "button", "svg", "noscript", "template", "img", "picture",
+              "source", "iframe", "video", "audio"}
+
+
+def _leaves(container: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    """Innermost text blocks of a figure, in order, with their text."""
+    out: list[tuple[HtmlElement, str]] = []
+
+    def walk(el: HtmlElement, depth: int) -> bool:
+        """Whether `el` holds a text block already recorded."""
+        if depth > 12:
+            return False
+        recorded = False
+        for child in el:
+            if isinstance(child.tag, str) and child.tag not in _SKIP_TAGS:
+                recorded = walk(child, depth + 1) or recorded
+        if recorded or el is container or el.tag not in _BLOCKISH:
+            if recorded and el.tag in _BLOCKISH and el is not container:
+                own = nfkc(" ".join(t for t in [el.text, *(c.tail for c in el)] if t))
+                if own:
+                    # the parent's own words come before its children's in reading order
+                    first_child = next(i for i, (leaf, _t) in enumerate(out)
+                                       if el in leaf.iterancestors())
+                    out.insert(first_child, (el, own))
+            return recorded
+        text = text_of(el)
+        if text:
+            out.append((el, text))
+            return True
+        return False
+
+    walk(container, 0)
+    return out
+
+
+def _is_credit_el(el: HtmlElement) -> bool:
+    cls = class_words(el)
+    if el.tag in ("cite", "small", "footer") and not CAPTION_CLASS.search(cls):
+        return True
+    return bool(CREDIT_CLASS.search(cls)) and not _OUTSIDE.search(cls)
+
+
+def _data_credit(container: HtmlElement) -> str:
+    for el in [container, *islice(container.iter("img"), 3)]:
+        for attr in _DATA_CREDIT:
+            value = el.get(attr) or ""
+            if value and len(value) < 200:
+                return value
+    return ""
+
+
+def _caption_element(container: HtmlElement) -> HtmlElement | None:
+    for el in container.iter("figcaption"):
+        return el
+    for el in container.iter():
+        if isinstance(el.tag, str) and el is not container and el.tag not in _SKIP_TAGS:
+            cls = class_words(el)
+            if CAPTION_CLASS.search(cls) and not CREDIT_CLASS.search(cls):
+                return el
+    return None
+
+
+def figure(container: HtmlElement, base: str) -> dict[str, str] | None:
+    url = image_url(container, base)
+    if not url:
+        return None
+    leaves = [(el, t) for el, t in _leaves(container) if len(t) < 1500]
+    credit_texts = [t for el, t in leaves if _is_credit_el(el) and len(t) < 200]
+    credit_els = {el for el, t in leaves if t in credit_texts}
+    caption_el = _caption_element(container)
+    caption_parts = [
+        (el, t) for el, t in leaves
+        if el not in credit_els and (caption_el is None or el is caption_el
+                                     or caption_el in el.iterancestors())
+    ]
+    if not credit_texts and len(caption_parts) > 1:
+        # "<p>caption</p><p>AFP</p>": a short trailing block that reads like a credit
+        last = caption_parts[-1][1]
+        if looks_like_credit(last) or len(last.split()) <= 4:
+            credit_texts.append(last)
+            caption_parts = caption_parts[:-1]
+    caption = nfkc(" ".join(t for _el, t in caption_parts))
+    if caption_el is None and caption_parts:
+        caption = max((t for _el, t in caption_parts), key=len)
+    credit = ", ".join(dict.fromkeys(c for t in credit_texts if (c := clean_credit(t))))
+    credit = credit or clean_credit(_data_credit(container))
+    if not caption:
+        for attr in _DATA_CAPTION:
+            if container.get(attr):
+                caption = nfkc(container.get(attr, ""))
+                break
+    if caption:
+        head, tail = split_caption(caption)
+        if tail:
+            caption = head
+            credit = credit or tail
+    if caption and not credit and looks_like_credit(caption) and len(caption.split()) <= 6:
+        caption, credit = "", clean_credit(caption)
+    return {"url": url, "caption": caption.strip(" |–—-"), "credit": credit}
+
+
+def _excluded(el: HtmlElement, stop: HtmlElement) -> bool:
+    for anc in el.iterancestors():
+        if anc is stop:
+            return False
+        if anc.tag in ("nav", "aside", "footer", "a") or _OUTSIDE.search(class_words(anc)):
+            return True
+    return False
+
+
+def _tiny(img: HtmlElement) -> bool:
+    """Icons and avatars: images declared smaller than 100 px."""
+    for attr in ("width", "height"):
+        value = (img.get(attr) or "").strip().removesuffix("px")
+        if value.isdigit() and int(value) < 100:
+            return True
+    return False
+
+
+def _image_container(img: HtmlElement, scope: HtmlElement) -> HtmlElement | None:
+    """The nearest ancestor of an image that also holds a short text (its caption/credit)."""
+    node = img
+    for _level in range(4):
+        parent = node.getparent()
+        if parent is None or parent is scope or parent.tag in ("body", "article", "main"):
+            return None
+        if sum(1 for _ in islice(parent.iter("img"), 3)) > 2:
+            return None
+        length = len(text_of(parent)) if len(parent) < 40 else 10_000
+        if length > 600:
+            return None
+        if length >= 2:
+            return parent
+        node = parent
+    return None
+
+
+def figures(scope: HtmlElement, base: str) -> list[tuple[HtmlElement, dict[str, str]]]:
+    """Figures inside the article scope, in document order, teasers and sidebars left out."""
+    out: list[tuple[HtmlElement, dict[str, str]]] = []
+    taken: set[HtmlElement] = set()
+    for el in islice(scope.iter("figure", "img", "amp-img"), 200):
+        if el.tag == "figure":
+            container = el
+        else:
+            if any(a in taken or a.tag == "figure" for a in el.iterancestors()):
+                continue
+            container = _image_container(el, scope)
+            if container is None:
+                continue
+        if container in taken or any(a in taken for a in container.iterancestors()):
+            continue
+        if _excluded(container, scope) or _OUTSIDE.search(class_words(container)):
+            continue
+        if _tiny(el):
+            continue
+        taken.add(container)
+        found = figure(container, base)
+        if found:
+            out.append((container, found))
+        if len(out) >= MAX_FIGURES:
+            break
+    return out
