@@ -1,0 +1,54 @@
+"""All demo stories, newest first, with helpers that turn a `Story` into text.
+
+The story data lives in one module per section (`content_politics.py` and so on).
+"""
+
+from __future__ import annotations
+
+import re
+
+from archive.demo.content_business import BUSINESS
+from archive.demo.content_culture import CULTURE
+from archive.demo.content_politics import POLITICS
+from archive.demo.content_sports import SPORTS
+from archive.demo.story import SECTIONS, Story
+
+MIN_PARAGRAPHS = 4
+MIN_WORDS = 250
+
+STORIES: tuple[Story, ...] = tuple(
+    sorted(POLITICS + BUSINESS + CULTURE + SPORTS, key=lambda s: s.published_at, reverse=True)
+)
+
+
+def paragraphs(story: Story) -> list[str]:
+    """The body as a list of paragraphs, with hard-wrapped lines joined by single spaces."""
+    blocks = re.split(r"\n\s*\n", story.body.strip())
+    return [" ".join(line.strip() for line in block.splitlines()) for block in blocks]
+
+
+def word_count(story: Story) -> int:
+    return sum(len(p.split()) for p in paragraphs(story))
+
+
+def check_stories(stories: tuple[Story, ...] = STORIES) -> None:
+    """Raise ValueError if any story breaks the demo's rules (length, uniqueness, sections)."""
+    seen_slugs: set[str] = set()
+    for story in stories:
+        where = f"demo story {story.slug!r}"
+        if story.slug in seen_slugs:
+            raise ValueError(f"{where}: duplicate slug; give it a new one")
+        seen_slugs.add(story.slug)
+        if story.section not in SECTIONS:
+            raise ValueError(f"{where}: unknown section {story.section!r}; use {list(SECTIONS)}")
+        paras = paragraphs(story)
+        if len(paras) < MIN_PARAGRAPHS or word_count(story) < MIN_WORDS:
+            raise ValueError(
+                f"{where}: {len(paras)} paragraphs, {word_count(story)} words; "
+                f"write at least {MIN_PARAGRAPHS} paragraphs and {MIN_WORDS} words"
+            )
+        if not story.authors and not story.agency:
+            raise ValueError(f"{where}: no authors and no agency; credit someone")
+        others = [s for s in stories if s is not story and story.phrase in " ".join(paragraphs(s))]
+        if story.phrase not in " ".join(paras) or others:
+            raise ValueError(f"{where}: phrase {story.phrase!r} must occur in this body only")
