@@ -15,7 +15,7 @@ from archive.extract.text import class_words, fold, text_of
 # Class/id words of blocks that are never article text: share bars, newsletter boxes, teasers.
 BOILERPLATE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:share|sharing|social|newsletter|related|recommend\w*|promo|teaser|"
-    r"read-?more|more-?stories|also-?read|trending|popular|subscribe|signup|paywall|"
+    r"read-?more|more-?stories|also-?read|trending|popular|subscribe|signup|"
     r"advert\w*|ad-?slot|ad-?container|sponsored|outbrain|taboola|tags?|breadcrumbs?|"
     r"comments?|author-?bio|caption|credit|copyright|figcaption|toolbar|print|"
     r"next-?article|scroll-?for-?next)(?:$|[\s_-])",
@@ -70,11 +70,29 @@ def article_scope(tree: HtmlElement, h1: HtmlElement | None) -> HtmlElement:
     return best
 
 
+def _link_list(el: HtmlElement) -> bool:
+    """A list whose items are nearly all links: related stories, not article text."""
+    items = [li for li in el if li.tag == "li"]
+    if len(items) < 3:
+        return False
+    linked = 0
+    for li in items:
+        text = len(text_of(li))
+        link_text = sum(len(text_of(a)) for a in li.iter("a"))
+        if text and link_text >= 0.8 * text:
+            linked += 1
+    return linked >= 0.8 * len(items)
+
+
 def _is_boilerplate_block(el: HtmlElement) -> bool:
-    if el.tag in ("figure", "figcaption", "aside", "nav", "footer", "form", "button", "dialog"):
+    if el.tag in ("figure", "figcaption", "nav", "form", "button", "dialog"):
+        return True
+    if el.tag in ("aside", "footer"):
+        return len(text_of(el)) <= _MAX_BLOCK_TEXT
+    if el.tag in ("ul", "ol") and _link_list(el):
         return True
     cls = class_words(el)
-    if not cls.strip() or not BOILERPLATE_CLASS.search(cls):
+    if el.tag in ("p", "h2", "h3", "ul", "ol") or not cls.strip() or not BOILERPLATE_CLASS.search(cls):
         return False
     return len(text_of(el)) <= _MAX_BLOCK_TEXT
 
