@@ -9,6 +9,7 @@ from lxml.html import HtmlElement
 
 from archive.extract import bylines, headline
 from archive.extract.body import article_scope, body_text
+from archive.extract.credits import clean_credit
 from archive.extract.dates import normalize_date, visible_date
 from archive.extract.images import figures
 from archive.extract.jsonld import JsonLd, string_list, text_value
@@ -124,10 +125,10 @@ def _images(article: Article, ld: JsonLd, node: dict[str, Any], meta: Meta,
     lead = meta.get(IMAGE_KEYS)
     if lead:
         match = next((s for s in structured if s["url"] == lead), None)
-        add(lead, match["caption"] if match else "", nfkc(match["credit"]) if match else "",
+        add(lead, match["caption"] if match else "", clean_credit(match["credit"]) if match else "",
             "meta")
     for item in structured:
-        add(item["url"], item["caption"], nfkc(item["credit"]), "jsonld")
+        add(item["url"], item["caption"], clean_credit(item["credit"]), "jsonld")
     for _el, fig in figures(scope, base):
         add(fig["url"], fig["caption"], fig["credit"], "dom")
     if images:
@@ -148,7 +149,7 @@ def assemble(tree: HtmlElement, article: Article, overrides: dict[str, str]) -> 
     micro = microdata(tree)
 
     publisher = ld.resolve(node.get("publisher"))
-    publisher_name = text_value(publisher) if isinstance(publisher, dict) else text_value(publisher)
+    publisher_name = text_value(publisher)
     _set(article, "site_name", meta.get(SITE_KEYS[:1]), "meta")
     _set(article, "site_name", publisher_name, "jsonld")
     _set(article, "site_name", meta.get(SITE_KEYS[1:]), "meta")
@@ -185,6 +186,7 @@ def assemble(tree: HtmlElement, article: Article, overrides: dict[str, str]) -> 
     _set(article, "section", text_value(node.get("articleSection")), "jsonld")
     _set(article, "section", (micro.get("articleSection") or [""])[0], "microdata")
     _set(article, "section", meta.get(SECTION_KEYS), "meta")
+    _set(article, "section", headline.find_section(h1), "dom")
 
     _dates(article, node, micro, meta)
     _set(article, "language", meta.lang, "dom")

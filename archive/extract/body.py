@@ -33,6 +33,8 @@ BOILERPLATE_LINE = re.compile(
     r"this article (?:first )?appeared .{0,120})\W*$",
     re.IGNORECASE,
 )
+NEXT_MARKER = re.compile(r"^(?:scroll (?:for|to) next|up next|read next|next (?:article|story)|"
+                         r"nächster artikel|weiter zum nächsten artikel)\b", re.IGNORECASE)
 _MAX_BLOCK_TEXT = 600  # longer blocks are kept even if their class says "teaser"
 
 
@@ -124,14 +126,16 @@ def body_text(tree: HtmlElement, url: str, *, skip_lines: set[str]) -> str:
             clean_copy(tree), url=url or None, with_metadata=False, include_comments=False,
             include_tables=True,
         )
-    except Exception:  # trafilatura on hostile markup: an empty body, never a crash
+    except Exception:  # noqa: BLE001 - trafilatura on hostile markup: an empty body, never a crash
         return ""
     if not isinstance(doc, Document) or not doc.text:
         return ""
     keep: list[str] = []
-    for line in doc.text.split("\n"):
-        line = line.strip()
-        if not line or BOILERPLATE_LINE.match(line) or fold(line) in skip_lines:
+    lines = [line.strip() for line in doc.text.split("\n") if line.strip()]
+    for i, line in enumerate(lines):
+        if NEXT_MARKER.match(line) and len(lines) - i <= 4:
+            break  # "SCROLL FOR NEXT" and the teaser of the next story end the article
+        if BOILERPLATE_LINE.match(line) or fold(line) in skip_lines:
             continue
         keep.append(line)
     return "\n\n".join(keep)

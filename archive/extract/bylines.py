@@ -51,10 +51,10 @@ _BAD_CLASS = re.compile(r"bio|description|avatar|image|img|photo|social|follow|m
 
 
 def _clean_name(part: str) -> str:
-    part = nfkc(part).strip(" \t.,;:|-–—•·()[]\"'«»")
+    part = nfkc(part).strip(" \t.,;:|-\u2013\u2014•·()[]\"'«»")
     for _ in range(2):
         part = _LABEL.sub("", part)
-        part = _PREFIX.sub("", part).strip(" .,;:|-–—")
+        part = _PREFIX.sub("", part).strip(" .,;:|-\u2013\u2014")
     return part
 
 
@@ -82,7 +82,7 @@ def split_names(raw: str, *, last_first: bool = False) -> list[str]:
             continue
         if _ROLE.search(name):
             # "Jane Doe Staff Writer": keep the words before the role if they look like a name
-            head = _ROLE.split(name)[0].strip(" ,-–")
+            head = _ROLE.split(name)[0].strip(" ,-\u2013")
             if len(head.split()) >= 2 and head[:1].isupper():
                 names.append(head)
             continue

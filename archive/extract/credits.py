@@ -13,11 +13,11 @@ LABEL = (
     r"illustration|grafik|video|copyright|©)"
     r"(?:\s+(?:by|von|de|di))?"
 )
-_LABELLED = re.compile(rf"^\s*{LABEL}\s*[:：|/]\s*|^\s*(?:©|\(c\)|copyright)\s*", re.IGNORECASE)
+_LABELLED = re.compile(rf"^\s*{LABEL}\s*[:\uff1a|/]\s*|^\s*(?:©|\(c\)|copyright)\s*", re.IGNORECASE)
 # "... text. Photo: Jane Doe/Reuters" or "... text (Image: Jane Doe)" at the end of a caption
 _TAIL_LABEL = re.compile(
-    rf"(?:^|[\s.,;:!?)»\"”'’|–—-])\(?\s*(?P<label>{LABEL})\s*[:：]\s*"
-    r"(?P<credit>[^:：]{2,120}?)\s*\)?\s*\.?$",
+    rf"(?:^|[\s.,;:!?)»\"\u201d'\u2019|\u2013\u2014-])\(?\s*(?P<label>{LABEL})\s*[:\uff1a]\s*"
+    r"(?P<credit>[^:\uff1a]{2,120}?)\s*\)?\s*\.?$",
     re.IGNORECASE,
 )
 _TAIL_COPYRIGHT = re.compile(r"(?:^|\s|\()(?:©|\(c\)|copyright)\s*(?P<credit>[^©]{2,100}?)\)?\s*$",
@@ -31,7 +31,7 @@ _AGENCY_WORDS = (
 )
 # "... text. Jane Doe/Getty Images" (slash credits) at the end of a caption
 _TAIL_SLASH = re.compile(
-    rf"(?:^|(?<=[.!?»\"”)])\s+|\s+[|–—-]\s+)(?P<credit>(?:[\w.'’ -]{{2,40}}\s*/\s*)+(?:{_AGENCY_WORDS}|[\w.'’ -]{{2,40}})"
+    rf"(?:^|(?<=[.!?»\"\u201d)])\s+|\s+[|\u2013\u2014-]\s+)(?P<credit>(?:[\w.'\u2019 -]{{2,40}}\s*/\s*)+(?:{_AGENCY_WORDS}|[\w.'\u2019 -]{{2,40}})"
     r"(?:\s*,\s*file)?)\s*\.?$",
     re.IGNORECASE,
 )
@@ -63,14 +63,14 @@ def clean_credit(value: str) -> str:
 
 
 def _strip_edges(value: str) -> str:
-    value = value.strip(" \t|:;,.-–—")
+    value = value.strip(" \t|:;,.-\u2013\u2014")
     while value and value[0] in "([" and value.count(value[:1]) > value.count(")]"[value[0] == "["]):
         value = value[1:].strip()
     while value and value[-1] in ")]" and value.count(value[-1:]) > value.count("(["[value[-1] == "]"]):
         value = value[:-1].strip()
     if value and value[0] == "(" and value[-1] == ")" and value.count("(") == 1:
         value = value[1:-1].strip()
-    return value.strip(" \t|:;,.-–—")
+    return value.strip(" \t|:;,.-\u2013\u2014")
 
 
 def looks_like_credit(text: str) -> bool:
@@ -94,8 +94,21 @@ def split_caption(caption: str) -> tuple[str, str]:
     for pattern in (_TAIL_LABEL, _TAIL_COPYRIGHT, _TAIL_SLASH):
         match = pattern.search(caption)
         if match:
-            credit = clean_credit(match.group("credit"))
+            start = match.start("credit")
+            inner = list(re.finditer(r"[.!?]\s+(?=\S)", match.group("credit")))
+            if pattern is _TAIL_SLASH and inner and len(
+                match.group("credit")[: inner[-1].start()].split()) > 2:
+                start += inner[-1].end()  # "Sentence. Jane Doe/AP": only the tail is the credit
+            credit = clean_credit(caption[start:match.end()])
             if credit and len(credit.split()) <= 12:
-                head = caption[: match.start()].strip(" \t|–—-(")
+                cut = min(match.start(), start)
+                if cut < start and pattern is _TAIL_SLASH:
+                    cut = start
+                cut += caption[cut] in ".!?…»\u201d\""
+                if pattern is _TAIL_SLASH:
+                    cut = start
+                head = caption[:cut].strip(" \t|\u2013\u2014-(")
+                if head and head[-1] not in ".!?…»\u201d\")" and caption[len(head):cut + 1][:1] in ".!?":
+                    head += caption[len(head)]
                 return head, credit
     return caption, ""

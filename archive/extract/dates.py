@@ -77,6 +77,6 @@ def visible_date(tree: HtmlElement, url: str) -> str:
         found = find_date(
             tree, url=url or None, extensive_search=False, original_date=True, verbose=False
         )
-    except Exception:  # htmldate is a best-effort fallback; never let it fail extraction
+    except Exception:  # noqa: BLE001 - htmldate is a best-effort fallback; never let it fail extraction
         return ""
     return normalize_date(found or "")

@@ -9,7 +9,7 @@ from lxml.html import HtmlElement
 
 from archive.extract.text import class_words, fold, text_of
 
-_SEPARATORS = re.compile(r"\s+(?:\||–|—|-|::|·|•|»|«|/|:)\s+")
+_SEPARATORS = re.compile(r"\s+(?:\||\u2013|\u2014|-|::|·|•|»|«|/|:)\s+")
 DEK_CLASS = re.compile(
     r"dek|standfirst|sub-?title|sub-?head|sub-?line|summary|excerpt|intro|lead|teaser-?text|"
     r"description|strapline|kicker-?text|article-?lede|lede|abstract|vorspann|ingress|"
@@ -117,5 +117,34 @@ def find_dek(h1: HtmlElement | None) -> str:
         parent = node.getparent()
         if parent is None or parent.tag in ("body", "article", "main"):
             break
+        node = parent
+    return ""
+
+
+SECTION_CLASS = re.compile(r"section|category|kicker|rubri[ck]|eyebrow|overline|topic|ressort|"
+                           r"label|tag|dachzeile|channel", re.IGNORECASE)
+
+
+def find_section(h1: HtmlElement | None) -> str:
+    """A short section label ("Politics") just before the headline."""
+    node = h1
+    for _level in range(3):
+        if node is None:
+            return ""
+        for sib in islice(node.itersiblings(preceding=True), 4):
+            if not isinstance(sib.tag, str):
+                continue
+            text = text_of(sib)
+            if not text:
+                continue
+            labelled = [sib, *sib.iterdescendants()][:6]
+            if any(SECTION_CLASS.search(class_words(el)) for el in labelled if
+                   isinstance(el.tag, str)) and 2 <= len(text) <= 40 and len(text.split()) <= 4:
+                return text
+            if len(text) > 40:
+                break
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "main"):
+            return ""
         node = parent
     return ""

@@ -166,7 +166,7 @@ def figure(container: HtmlElement, base: str) -> dict[str, str] | None:
             credit = credit or tail
     if caption and not credit and looks_like_credit(caption) and len(caption.split()) <= 6:
         caption, credit = "", clean_credit(caption)
-    return {"url": url, "caption": caption.strip(" |–—-"), "credit": credit}
+    return {"url": url, "caption": caption.strip(" |\u2013\u2014-"), "credit": credit}
 
 
 def _excluded(el: HtmlElement, stop: HtmlElement) -> bool:

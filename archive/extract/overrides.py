@@ -26,7 +26,7 @@ def _select(tree: HtmlElement, selector: str) -> list[HtmlElement]:
         from lxml.cssselect import CSSSelector  # cssselect is a Scrapy/parsel dependency
 
         xpath = XPath(CSSSelector(selector).path)
-    except Exception:  # a bad selector in a site config must not break extraction
+    except Exception:  # noqa: BLE001 - a bad selector in a site config must not break extraction
         logger.warning("ignoring invalid override selector %r: fix it in the site config",
                        selector)
         return []

@@ -79,7 +79,7 @@ def parse_html(html: str | bytes) -> HtmlElement | None:
         html = html.replace("\x00", "")
     try:
         tree = load_html(html)
-    except Exception:  # lxml and the decoder raise many types on garbage input
+    except Exception:  # noqa: BLE001 - lxml and the decoder raise many types on garbage input
         return None
     if tree is None or not isinstance(tree, HtmlElement):
         return None
