@@ -81,6 +81,7 @@ def _authors(article: Article, ld: JsonLd, node: dict[str, Any], micro: dict[str
             meta_names.extend(bylines.split_names(value, last_first=key.startswith("dc")))
     candidates.append((meta_names, "meta"))
     candidates.append((orgs, "jsonld"))
+    candidates.append((bylines.bare_byline(scope), "dom"))
     fallback: tuple[list[str], str] | None = None
     for names, layer in candidates:
         kept = bylines.drop_publishers(names, publishers)
@@ -204,6 +205,9 @@ def assemble(tree: HtmlElement, article: Article, overrides: dict[str, str]) -> 
 
     if title:
         skip.add(fold(title))
+    skip.update(fold(name) for name in article.authors)  # a bare byline line is not text
+    if article.authors:
+        skip.add(fold(" ".join(article.authors)))
     _set(article, "body", body_text(tree, url, skip_lines=skip), "trafilatura")
     if not article.published:
         _set(article, "published", visible_date(tree, url), "dom")

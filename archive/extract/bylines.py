@@ -189,3 +189,18 @@ def by_lines(scope: HtmlElement) -> list[str]:
             if names:
                 return names
     return []
+
+
+_NAME_WORD = re.compile(r"^[^\W\d_][\w'\u2019.-]*$")
+
+
+def bare_byline(scope: HtmlElement) -> list[str]:
+    """A paragraph that is nothing but a name ("Jane Doe") at the top of the article text."""
+    for el in islice(scope.iter("p"), 3):
+        text = text_of(el)
+        tokens = text.split()
+        if 2 <= len(tokens) <= 4 and len(text) <= 50 and all(
+            _NAME_WORD.match(t) and t[0].isupper() for t in tokens
+        ) and text[-1] not in ".!?:":
+            return split_names(text)
+    return []
