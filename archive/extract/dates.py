@@ -51,12 +51,13 @@ def normalize_date(value: str) -> str:
             digits = tz[1:].replace(":", "")
             tz = f"{tz[0]}{digits[:2]}:{digits[2:4] or '00'}"
         return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}{tz}"
+    parsed: datetime | None
     try:
-        stamp = parsedate_to_datetime(value)
+        parsed = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
-        stamp = None
-    if stamp is not None and _MIN_YEAR <= stamp.year <= _MAX_YEAR:
-        return stamp.isoformat()
+        parsed = None
+    if parsed is not None and _MIN_YEAR <= parsed.year <= _MAX_YEAR:
+        return parsed.isoformat()
     match = _DMY.search(value)
     if match:
         day, month, year = int(match[1]), int(match[2]), int(match[3])

@@ -52,17 +52,17 @@ def image_url(container: HtmlElement, base: str) -> str:
     for el in islice(container.iter("img", "source", "amp-img", "noscript"), 12):
         if el.tag == "noscript":
             match = re.search(r"""src=["']([^"']+)""", el.text or "")
-            src = match.group(1) if match else ""
+            src = str(match.group(1)) if match else ""
         else:
-            src = _best_src(el)
+            src = str(_best_src(el))
         if src and not _SKIP_IMG.search(src):
             try:
-                return urljoin(base, src)
+                return str(urljoin(base, src))
             except ValueError:
                 return src
     for attr in ("data-src", "data-image", "data-img"):
         if container.get(attr):
-            return urljoin(base, container.get(attr, ""))
+            return str(urljoin(base, str(container.get(attr, ""))))
     return ""
 
 

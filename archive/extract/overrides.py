@@ -48,6 +48,7 @@ def apply_overrides(tree: HtmlElement, article: Article, overrides: dict[str, st
         found = _select(tree, selector)[:50]
         if not found:
             continue
+        value: str | list[str] | list[Image]
         if name in TEXT_FIELDS:
             value = _value(found[0])
         elif name in DATE_FIELDS:
