@@ -1,0 +1,80 @@
+"""Which URLs and pages are articles, and which URLs are not worth following.
+
+Pure functions, so the crawler and tests share them without Scrapy.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+# Hubs and listings: followed for links, never archived as articles.
+HUB_PATH = re.compile(
+    r"/(?:tag|tags|topic|topics|author|authors|category|categories|section|sections|search|"
+    r"page|archive|archives|calendar|feed|rss|about|contact|privacy|terms|login|subscribe|"
+    r"newsletter|video|videos|gallery|galleries|live|profile|people)(?:/|$)",
+    re.I,
+)
+DATE_PATH = re.compile(r"/(?:19|20)\d{2}/(?:0?[1-9]|1[0-2])(?:/(?:0?[1-9]|[12]\d|3[01]))?/")
+ID_SEGMENT = re.compile(r"(?:^|[-_/])\d{5,}(?:[-_.]|$)")
+SKIP_EXTENSIONS = frozenset(
+    (
+        ".pdf .jpg .jpeg .png .gif .webp .svg .ico .bmp .tif .tiff .mp3 .mp4 .m4a .mov .avi "
+        ".webm .ogg .wav .zip .gz .tgz .rar .7z .exe .dmg .apk .doc .docx .xls .xlsx .ppt "
+        ".pptx .css .js .json .woff .woff2 .ttf .eot .csv .ics"
+    ).split()
+)
+MAX_SEGMENT_REPEATS = 2  # /catalog/more/more/more/... is a relative-link trap
+ARTICLE_TYPES = re.compile(
+    rb'"@type"\s*:\s*\[?\s*"(?:News|Report|Analysis|Opinion|Review|Background|Blog|'
+    rb'Satirical|Scholarly|Tech)?(?:Article|Posting)"',
+    re.I,
+)
+OG_ARTICLE = re.compile(
+    rb"""<meta[^>]+(?:property|name)=["']og:type["'][^>]+content=["']article["']"""
+    rb"""|<meta[^>]+content=["']article["'][^>]+(?:property|name)=["']og:type["']""",
+    re.I,
+)
+AMP_HTML = re.compile(rb"<html[^>]*\s(?:amp|\xe2\x9a\xa1)(?:[\s=>])", re.I)
+
+
+def skip_by_extension(url: str) -> bool:
+    path = urlsplit(url).path.lower()
+    dot = path.rfind(".")
+    return dot > path.rfind("/") and path[dot:] in SKIP_EXTENSIONS
+
+
+def is_trap_url(url: str) -> bool:
+    """URL shapes of infinite spaces: a path segment repeated over and over."""
+    segments = [s for s in urlsplit(url).path.split("/") if s]
+    return any(segments.count(s) > MAX_SEGMENT_REPEATS for s in set(segments))
+
+
+def url_looks_like_article(url: str, pattern: str = "") -> bool:
+    """Whether a URL is probably an article, by the site's pattern or by its shape."""
+    if pattern:
+        return re.search(pattern, url) is not None
+    parts = urlsplit(url)
+    path = parts.path
+    if path in ("", "/") or HUB_PATH.search(path) or skip_by_extension(url):
+        return False
+    if DATE_PATH.search(path) or ID_SEGMENT.search(path.rstrip("/")):
+        return True
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    last = re.sub(r"\.s?html?$", "", last)
+    return last.count("-") >= 3 or (last.count("-") >= 2 and len(last) > 20)
+
+
+def page_looks_like_article(body: bytes) -> bool:
+    """Page-level signals: og:type=article or a JSON-LD *Article type."""
+    head = body[:400_000]
+    return bool(OG_ARTICLE.search(head) or ARTICLE_TYPES.search(head))
+
+
+def is_amp_page(url: str, body: bytes) -> bool:
+    path = urlsplit(url).path
+    return (
+        "/amp/" in path
+        or path.endswith(("/amp", ".amp", ".amp.html"))
+        or bool(AMP_HTML.search(body[:2000]))
+    )

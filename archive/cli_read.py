@@ -1,0 +1,178 @@
+"""Read-side commands of the CLI: search, show, extract."""
+
+from __future__ import annotations
+
+import difflib
+import gzip
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from archive.cli import cli, data_option, emit_json, friendly_errors, json_option
+from archive.db import data_dir, open_db
+from archive.query import SearchFilters, find_article, search
+
+
+@cli.command("search")
+@click.argument("query")
+@data_option
+@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--site", default=None, help="Only this site.")
+@click.option("--author", default=None, help="Only articles by an author (substring).")
+@click.option("--section", default=None, help="Only this section.")
+@click.option("--since", metavar="YYYY-MM-DD", default=None, help="Published on or after.")
+@click.option("--until", metavar="YYYY-MM-DD", default=None, help="Published on or before.")
+@click.option("--language", default=None, help="Only this language code.")
+@click.option("--order", type=click.Choice(["relevance", "date"]), default="relevance")
+@json_option
+@friendly_errors
+def search_cmd(
+    query: str,
+    data: str | None,
+    limit: int,
+    site: str | None,
+    author: str | None,
+    section: str | None,
+    since: str | None,
+    until: str | None,
+    language: str | None,
+    order: str,
+    as_json: bool,
+) -> None:
+    """Full-text search over titles, subtitles, authors and bodies (SQLite FTS5 syntax).
+
+    Exit code 1 when nothing matches.
+
+    Example:
+
+    \b
+        newsarchive search '"city council" budget' --since 2024-05-01 --json
+    """
+    db = open_db(data_dir(data), create=False)
+    filters = SearchFilters(site, author, section, since, until, language)
+    rows = search(db, query, limit=limit, filters=filters, order=order)
+    if as_json:
+        emit_json(rows)
+    else:
+        for row in rows:
+            authors = ", ".join(row["authors"]) or "-"
+            click.echo(f"{row['id']:>6}  {row['published'][:10] or '?':10}  {row['title']}")
+            click.echo(f"        {authors} · {row['url']}")
+            click.echo(f"        {row['snippet']}")
+    if not rows:
+        click.echo(f"No article matches {query!r}.", err=True)
+        raise SystemExit(1)
+
+
+@cli.command()
+@click.argument("id_or_url")
+@data_option
+@click.option("--versions", is_flag=True, help="Show every version with a text diff.")
+@json_option
+@friendly_errors
+def show(id_or_url: str, data: str | None, versions: bool, as_json: bool) -> None:
+    """Show one article by id or URL, with its captures (and --versions history).
+
+    Example:
+
+    \b
+        newsarchive show 12 --versions
+        newsarchive show https://news.example/2024/05/01/story.html --json
+    """
+    db = open_db(data_dir(data), create=False)
+    article = find_article(db, id_or_url)
+    if article is None:
+        click.echo(f"No article {id_or_url!r} in the archive.", err=True)
+        raise SystemExit(1)
+    if as_json:
+        emit_json(article)
+        return
+    click.echo(click.style(article["title"] or "(no title)", bold=True))
+    if article["subtitle"]:
+        click.echo(article["subtitle"])
+    click.echo(f"By {', '.join(article['authors']) or '?'} · {article['published'] or '?'}")
+    click.echo(f"{article['url']}  [{article['section'] or '-'}] v{article['version']}")
+    for image in article["images"]:
+        click.echo(f"Image: {image['url']}\n  {image['caption']} ({image['credit'] or 'no credit'})")
+    click.echo("")
+    click.echo(article["body"])
+    click.echo(f"\n{len(article['captures'])} capture(s):")
+    for cap in article["captures"]:
+        click.echo(f"  {cap['fetched_at']}  {cap['status']}  {cap['sha256'][:12]}  {cap['url']}")
+    if versions:
+        olds = article["versions"]
+        for before, after in zip(olds, olds[1:], strict=False):
+            click.echo(f"\n--- v{before['version']} ({before['seen_at']})")
+            click.echo(f"+++ v{after['version']} ({after['seen_at']})")
+            diff = difflib.unified_diff(
+                f"{before['title']}\n{before['body']}".splitlines(),
+                f"{after['title']}\n{after['body']}".splitlines(),
+                lineterm="", n=1,
+            )  # fmt: skip
+            for line in list(diff)[2:]:
+                click.echo(line)
+
+
+def _pages(paths: tuple[str, ...]) -> list[Path]:
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found += sorted(p for p in path.iterdir() if p.name.endswith((".html", ".html.gz")))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise click.BadParameter(f"No such file or folder: {raw}", param_hint="PAGE")
+    return found
+
+
+def _stem(path: Path) -> str:
+    name = path.name
+    for suffix in (".html.gz", ".htm.gz", ".html", ".htm"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return path.stem
+
+
+@cli.command("extract")
+@click.argument("pages", nargs=-1, required=True)
+@click.option("--url", default="", help="The page's URL (default: file:// of the page).")
+@click.option("--out", type=click.Path(file_okay=False), help="Write one <name>.json per page.")
+@json_option
+def extract_cmd(pages: tuple[str, ...], url: str, out: str | None, as_json: bool) -> None:
+    """Extract the article of saved pages (.html or .html.gz files, or folders of them).
+
+    Example:
+
+    \b
+        newsarchive extract page.html --url https://news.example/a.html --json
+        newsarchive extract saved_pages/ --out predictions/
+    """
+    from archive.process import extract_capture
+
+    files = _pages(pages)
+    if not out and len(files) > 1:
+        raise click.UsageError("Several pages: pass --out DIR to write one JSON per page.")
+    with click.progressbar(files, label="Extracting", file=sys.stderr) as bar:
+        for path in bar:
+            body = path.read_bytes()
+            if path.name.endswith(".gz"):
+                body = gzip.decompress(body)
+            page_url = url or path.resolve().as_uri()
+            result = extract_capture(body, page_url)
+            record = result.article.to_dict() if result.article else {"url": page_url}
+            if result.error:
+                record["error"] = result.error
+            if out:
+                Path(out).mkdir(parents=True, exist_ok=True)
+                (Path(out) / f"{_stem(path)}.json").write_text(
+                    json.dumps(record, ensure_ascii=False, indent=1)
+                )
+            elif as_json:
+                emit_json(record)
+            else:
+                for key in ("title", "authors", "published", "section", "subtitle"):
+                    click.echo(f"{key}: {record.get(key)}")
+                click.echo(f"\n{record.get('body', '')}")

@@ -1,0 +1,204 @@
+"""The SQLite index of the archive: schema (sqlite-utils migrations) and opening it.
+
+The database can always be rebuilt from the blob store (`newsarchive rebuild`); it is an index,
+not the source of truth. Add migrations at the end; never edit one that has run.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database, Migrations
+
+DB_NAME = "news.db"
+
+migrations = Migrations("newsarchive")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE sites (
+            name TEXT PRIMARY KEY,
+            url TEXT,
+            config TEXT
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE crawls (
+            id INTEGER PRIMARY KEY,
+            sites TEXT,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            finish_reason TEXT,
+            stats TEXT
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE captures (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL,
+            final_url TEXT NOT NULL,
+            canonical_url TEXT,
+            site TEXT,
+            crawl_id INTEGER REFERENCES crawls(id),
+            fetched_at TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            content_type TEXT,
+            headers TEXT,
+            hints TEXT,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            blob_key TEXT NOT NULL,
+            mirrored INTEGER NOT NULL DEFAULT 0,
+            outcome TEXT,
+            article_id INTEGER REFERENCES articles(id),
+            UNIQUE (url, fetched_at, sha256)
+        )"""
+    )
+    db.execute("CREATE INDEX captures_sha256 ON captures(sha256)")
+    db.execute("CREATE INDEX captures_final_url ON captures(final_url)")
+    db.execute("CREATE INDEX captures_canonical_url ON captures(canonical_url)")
+    db.execute("CREATE INDEX captures_article ON captures(article_id)")
+    db.execute(
+        """CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            site TEXT,
+            title TEXT,
+            subtitle TEXT,
+            section TEXT,
+            authors TEXT,
+            published TEXT,
+            modified TEXT,
+            language TEXT,
+            site_name TEXT,
+            body TEXT,
+            tags TEXT,
+            lead_image_url TEXT,
+            lead_image_caption TEXT,
+            lead_image_credit TEXT,
+            content_hash TEXT,
+            version INTEGER NOT NULL DEFAULT 1,
+            first_seen TEXT,
+            last_seen TEXT,
+            gone_at TEXT,
+            capture_id INTEGER REFERENCES captures(id),
+            extraction_id INTEGER REFERENCES extractions(id),
+            extractor_version TEXT,
+            cluster_id INTEGER
+        )"""
+    )
+    db.execute("CREATE INDEX articles_site_published ON articles(site, published)")
+    db.execute("CREATE INDEX articles_content_hash ON articles(content_hash)")
+    db.execute(
+        """CREATE TABLE article_versions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            version INTEGER NOT NULL,
+            capture_id INTEGER REFERENCES captures(id),
+            extraction_id INTEGER REFERENCES extractions(id),
+            content_hash TEXT NOT NULL,
+            title TEXT,
+            subtitle TEXT,
+            authors TEXT,
+            published TEXT,
+            modified TEXT,
+            body TEXT,
+            seen_at TEXT NOT NULL,
+            UNIQUE (article_id, version)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE extractions (
+            id INTEGER PRIMARY KEY,
+            capture_id INTEGER NOT NULL REFERENCES captures(id),
+            extractor_version TEXT NOT NULL,
+            extracted_at TEXT NOT NULL,
+            is_article INTEGER NOT NULL,
+            fields TEXT,
+            provenance TEXT,
+            error TEXT,
+            UNIQUE (capture_id, extractor_version)
+        )"""
+    )
+    db.execute("CREATE TABLE authors (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)")
+    db.execute(
+        """CREATE TABLE article_authors (
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            author_id INTEGER NOT NULL REFERENCES authors(id),
+            position INTEGER NOT NULL,
+            PRIMARY KEY (article_id, author_id)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE images (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            position INTEGER NOT NULL,
+            url TEXT,
+            caption TEXT,
+            credit TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX images_article ON images(article_id)")
+    db.execute(
+        """CREATE TABLE clusters (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            member_id INTEGER NOT NULL REFERENCES articles(id),
+            similarity REAL,
+            reason TEXT,
+            UNIQUE (article_id, member_id)
+        )"""
+    )
+    db["articles"].enable_fts(  # type: ignore[union-attr]
+        ["title", "subtitle", "authors", "body"], create_triggers=True, tokenize="unicode61"
+    )
+
+
+class DataDirError(Exception):
+    """The data folder cannot be used; the message names the path and the fix."""
+
+
+def data_dir(path: str | Path | None = None) -> Path:
+    """The data folder: the argument, else NEWSARCHIVE_DATA, else ./data."""
+    return Path(path or os.environ.get("NEWSARCHIVE_DATA") or "data")
+
+
+def ensure_writable(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataDirError(
+            f"Cannot create the data folder {folder}: {exc.strerror}. "
+            "Pass a writable folder with --data or NEWSARCHIVE_DATA."
+        ) from exc
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise DataDirError(
+            f"The data folder {folder} is not writable. "
+            "Pass a writable folder with --data or NEWSARCHIVE_DATA."
+        )
+
+
+def open_db(path: str | Path, *, create: bool = True) -> Database:
+    """Open (and migrate) the archive database at `path`, a .db file or a data folder."""
+    path = Path(path)
+    if path.is_dir() or path.suffix != ".db":
+        path = path / DB_NAME
+    if not create and not path.exists():
+        raise DataDirError(
+            f"No archive database at {path}. Run `newsarchive crawl` or `newsarchive demo` "
+            "first, or point --data at the folder that holds news.db."
+        )
+    ensure_writable(path.parent)
+    conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
+    db = Database(conn)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute("PRAGMA busy_timeout=30000")
+    migrations.apply(db)
+    return db

@@ -1,0 +1,159 @@
+"""Reading the archive: full-text search and one article with its history.
+
+Every value from a user is bound as a parameter; only fixed column names are pasted into SQL.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from archive.urls import safe_canonical_url
+
+
+class QueryError(Exception):
+    """A query could not run; the message says how to fix it."""
+
+
+@dataclass
+class SearchFilters:
+    site: str | None = None
+    author: str | None = None
+    section: str | None = None
+    since: str | None = None
+    until: str | None = None
+    language: str | None = None
+
+
+def _fts_error(query: str, exc: sqlite3.OperationalError) -> QueryError:
+    return QueryError(
+        f"Bad search query {query!r} ({exc}). Use words, \"exact phrases\", OR, NOT, "
+        "and prefix* terms; quote words that contain punctuation."
+    )
+
+
+def search(
+    db: Database,
+    query: str,
+    *,
+    limit: int = 20,
+    filters: SearchFilters | None = None,
+    order: str = "relevance",
+) -> list[dict[str, Any]]:
+    """Articles matching an FTS5 query, best first, with a highlighted snippet."""
+    filters = filters or SearchFilters()
+    where = ["articles_fts MATCH :q"]
+    params: dict[str, Any] = {"q": query, "limit": limit}
+    if filters.site:
+        where.append("a.site = :site")
+        params["site"] = filters.site
+    if filters.section:
+        where.append("a.section = :section COLLATE NOCASE")
+        params["section"] = filters.section
+    if filters.language:
+        where.append("a.language = :language")
+        params["language"] = filters.language
+    if filters.since:
+        where.append("substr(a.published, 1, 10) >= :since")
+        params["since"] = filters.since
+    if filters.until:
+        where.append("substr(a.published, 1, 10) <= :until")
+        params["until"] = filters.until
+    if filters.author:
+        where.append(
+            "a.id IN (SELECT aa.article_id FROM article_authors aa "
+            "JOIN authors au ON au.id = aa.author_id WHERE au.name LIKE :author)"
+        )
+        params["author"] = f"%{filters.author}%"
+    order_by = "rank" if order == "relevance" else "a.published DESC"
+    sql = f"""
+        SELECT a.id, a.url, a.site, a.title, a.authors, a.published, a.section,
+               snippet(articles_fts, 3, '[', ']', '…', 12) AS snippet
+        FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
+        WHERE {" AND ".join(where)}
+        ORDER BY {order_by}
+        LIMIT :limit
+    """  # noqa: S608 - only fixed fragments are pasted; values are bound
+    try:
+        rows = list(db.query(sql, params))
+    except sqlite3.OperationalError as exc:
+        if "fts5" in str(exc) or "syntax" in str(exc) or "no such column" in str(exc):
+            raise _fts_error(query, exc) from None
+        raise
+    for row in rows:
+        row["authors"] = _split_authors(row["authors"])
+    return rows
+
+
+def _split_authors(value: str | None) -> list[str]:
+    return [a for a in (value or "").split("; ") if a]
+
+
+def find_article(db: Database, id_or_url: str) -> dict[str, Any] | None:
+    """One article by id, canonical URL, or any URL it was captured under."""
+    if id_or_url.isdigit():
+        rows = list(db.query("SELECT * FROM articles WHERE id = ?", [int(id_or_url)]))
+    else:
+        url = safe_canonical_url(id_or_url)
+        rows = list(db.query("SELECT * FROM articles WHERE url = ?", [url]))
+        if not rows:
+            rows = list(
+                db.query(
+                    "SELECT a.* FROM articles a JOIN captures c ON c.article_id = a.id "
+                    "WHERE c.url = ? OR c.final_url = ? LIMIT 1",
+                    [id_or_url, id_or_url],
+                )
+            )
+    if not rows:
+        return None
+    article = rows[0]
+    article["authors"] = _split_authors(article["authors"])
+    article["tags"] = json.loads(article["tags"] or "[]")
+    article["images"] = list(
+        db.query(
+            "SELECT url, caption, credit FROM images WHERE article_id = ? ORDER BY position",
+            [article["id"]],
+        )
+    )
+    article["captures"] = list(
+        db.query(
+            "SELECT id, url, final_url, fetched_at, status, sha256, blob_key, mirrored "
+            "FROM captures WHERE article_id = ? ORDER BY fetched_at",
+            [article["id"]],
+        )
+    )
+    article["versions"] = list(
+        db.query(
+            "SELECT version, seen_at, title, subtitle, authors, published, modified, body, "
+            "capture_id FROM article_versions WHERE article_id = ? ORDER BY version",
+            [article["id"]],
+        )
+    )
+    return article
+
+
+def counts(db: Database) -> dict[str, int]:
+    tables = ("captures", "articles", "article_versions", "extractions", "authors", "images")
+    return {t: db.table(t).count for t in tables}
+
+
+def known_articles(db: Database, sites: list[str]) -> dict[str, tuple[str, str]]:
+    """Every URL an archived article of these sites was captured under, with the article's
+    (published, last_seen) — what a crawl needs to decide whether to fetch it again."""
+    marks = ",".join("?" * len(sites))
+    rows = db.execute(
+        f"""SELECT c.url, c.final_url, a.url, COALESCE(NULLIF(a.published, ''), a.first_seen),
+                   a.last_seen
+            FROM captures c JOIN articles a ON a.id = c.article_id
+            WHERE a.site IN ({marks})""",  # noqa: S608 - placeholders only
+        sites,
+    ).fetchall()
+    known: dict[str, tuple[str, str]] = {}
+    for url, final_url, article_url, published, last_seen in rows:
+        for u in (url, final_url, article_url):
+            known[safe_canonical_url(u)] = (published or "", last_seen or "")
+    return known

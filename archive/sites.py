@@ -1,0 +1,151 @@
+"""Site configuration: `sites.toml`, one `[[site]]` table per site.
+
+```toml
+[[site]]
+name = "harbor"
+url = "https://harbor.example/"
+sitemaps = ["https://harbor.example/sitemap.xml"]   # optional; robots.txt Sitemap lines too
+feeds = ["https://harbor.example/feed.xml"]         # optional; <link rel=alternate> too
+sections = ["https://harbor.example/section/politics/"]
+allow = ['^https://harbor\\.example/']               # regexes a followed URL must match
+deny = ['/tag/', '/search']                          # regexes that exclude a URL
+article_pattern = '/\\d{4}/\\d{2}/\\d{2}/'           # URLs that are articles
+revisit = ["1h", "24h", "7d"]                        # re-fetch ages after publication
+delay = 1.0                                          # seconds between requests; unset: polite
+concurrency = 2                                      # requests in flight to this site
+allow_private = false                                # may fetch loopback/private addresses
+max_pages = 0                                        # stop after this many pages (0: no cap)
+[site.overrides]                                     # CSS selectors for the extractor
+authors = ".byline a"
+```
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from archive.urls import canonical_url, host_of
+
+DEFAULT_REVISIT = ("1h", "24h", "7d")  # most edits land in an article's first day
+DEFAULT_DELAY = 1.0
+DEFAULT_CONCURRENCY = 2
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+class SiteConfigError(ValueError):
+    """sites.toml is wrong; the message names the file, the site and the key."""
+
+
+def parse_duration(value: str) -> float:
+    """Seconds in a duration like '90s', '15m', '1h', '7d'."""
+    match = _DURATION.match(str(value))
+    if not match:
+        raise ValueError(f"Bad duration {value!r}: use a number and one of s, m, h, d, w")
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+@dataclass
+class Site:
+    name: str
+    url: str
+    sitemaps: list[str] = field(default_factory=list)
+    feeds: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+    allow: list[str] = field(default_factory=list)
+    deny: list[str] = field(default_factory=list)
+    article_pattern: str = ""
+    revisit: list[str] = field(default_factory=lambda: list(DEFAULT_REVISIT))
+    delay: float | None = None  # None: DEFAULT_DELAY or robots.txt Crawl-delay, larger
+    concurrency: int = DEFAULT_CONCURRENCY
+    allow_private: bool = False
+    max_pages: int = 0
+    every: str = ""
+    overrides: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def host(self) -> str:
+        return host_of(self.url)
+
+    @property
+    def revisit_seconds(self) -> list[float]:
+        return sorted(parse_duration(v) for v in self.revisit)
+
+    def hosts(self) -> set[str]:
+        """Every host this site's own pages live on."""
+        return {host_of(u) for u in [self.url, *self.sections, *self.feeds, *self.sitemaps]}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+_KNOWN = {f.name for f in fields(Site)}
+
+
+def _check_site(raw: dict[str, Any], where: str) -> Site:
+    unknown = sorted(set(raw) - _KNOWN)
+    if unknown:
+        raise SiteConfigError(
+            f"{where}: unknown key {unknown[0]!r}. Known keys: {', '.join(sorted(_KNOWN))}"
+        )
+    for key in ("name", "url"):
+        if not raw.get(key):
+            raise SiteConfigError(f"{where}: missing required key {key!r}")
+    try:
+        canonical_url(str(raw["url"]))
+    except ValueError as exc:
+        raise SiteConfigError(f"{where}: 'url' {exc}") from None
+    for key in ("allow", "deny", "article_pattern"):
+        patterns = raw.get(key, [])
+        for pattern in [patterns] if isinstance(patterns, str) else patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise SiteConfigError(f"{where}: bad regex in {key!r}: {exc}") from None
+    for value in raw.get("revisit", []):
+        try:
+            parse_duration(value)
+        except ValueError as exc:
+            raise SiteConfigError(f"{where}: 'revisit' {exc}") from None
+    if float(raw.get("delay") or 0) < 0:
+        raise SiteConfigError(f"{where}: 'delay' must be >= 0")
+    try:
+        return Site(**raw)
+    except TypeError as exc:
+        raise SiteConfigError(f"{where}: {exc}") from None
+
+
+def load_sites(path: str | Path) -> list[Site]:
+    """Read and validate a sites.toml. Raises SiteConfigError naming the file and the key."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SiteConfigError(f"{path}: no such file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SiteConfigError(f"{path}: not valid TOML: {exc}") from None
+    unknown = sorted(set(data) - {"site"})
+    if unknown:
+        raise SiteConfigError(f"{path}: unknown top-level key {unknown[0]!r}; use [[site]] tables")
+    raw_sites = data.get("site", [])
+    if not isinstance(raw_sites, list) or not raw_sites:
+        raise SiteConfigError(f"{path}: no [[site]] tables")
+    sites = [_check_site(raw, f"{path} site #{i + 1}") for i, raw in enumerate(raw_sites)]
+    names = [s.name for s in sites]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise SiteConfigError(f"{path}: site name {dupes[0]!r} used twice")
+    return sites
+
+
+def site_for_url(url: str, **options: Any) -> Site:
+    """A site derived from a bare home-page URL (`newsarchive crawl URL`)."""
+    home = canonical_url(url)
+    parts = urlsplit(home)
+    name = parts.netloc.replace(":", "_")
+    return Site(name=name, url=home, **options)

@@ -1,0 +1,64 @@
+"""Scrapy settings for newsarchive's crawler: polite by default.
+
+Every newsarchive setting starts with NEWSARCHIVE_; all can be set with `-s NAME=VALUE`.
+"""
+
+from archive import __version__
+
+BOT_NAME = "newsarchive"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Who we are. Operators should set NEWSARCHIVE_CONTACT to a page or mailbox of their own.
+NEWSARCHIVE_CONTACT = "https://github.com/newsarchive/newsarchive#for-site-owners"
+USER_AGENT = f"newsarchive/{__version__} (+{NEWSARCHIVE_CONTACT})"
+
+# Where the archive lives (see README): data folder, blob store URI, sites file.
+NEWSARCHIVE_DATA = "data"
+NEWSARCHIVE_BLOBS = ""  # default: DATA/raw; or s3://bucket/prefix
+NEWSARCHIVE_SITES = ""  # path to sites.toml
+NEWSARCHIVE_WORKERS = 0  # extraction processes; 0 = one per core
+NEWSARCHIVE_BATCH_SIZE = 50  # captures per SQLite transaction
+NEWSARCHIVE_RETRY_AFTER_MAX = 60  # longest Retry-After (s) we wait for; longer gives up
+NEWSARCHIVE_PROGRESS = False  # a live status line on stderr
+
+# Politeness
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# Limits and traps
+DOWNLOAD_TIMEOUT = 20
+DOWNLOAD_MAXSIZE = 16 * 2**20
+DOWNLOAD_WARNSIZE = 4 * 2**20
+REDIRECT_MAX_TIMES = 5
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 504, 522, 524, 408]  # 429/503 go through Retry-After below
+HTTPERROR_ALLOWED_CODES = [404, 410]  # a known article answering 404/410 is recorded as gone
+URLLENGTH_LIMIT = 2083
+DEPTH_PRIORITY = 0
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.RetryAfterMiddleware": 560,
+}
+ITEM_PIPELINES = {
+    "pipelines.archive.MirrorPipeline": 100,
+    "pipelines.archive.ExtractPipeline": 200,
+    "pipelines.archive.StorePipeline": 300,
+}
+EXTENSIONS = {
+    "crawler.extensions.Progress": 110,
+}
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

@@ -1,0 +1,201 @@
+"""Item pipelines: thin adapters from Scrapy to the `archive` core, one step each.
+
+mirror (raw bytes to the blob store, first) -> extract (worker processes) -> store (batched
+SQLite writes by one writer). Each awaits its work off the reactor thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Self
+
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.statscollectors import StatsCollector
+
+from archive.blobs import BlobStore, blob_key, open_blob_store
+from archive.db import data_dir, open_db
+from archive.model import Capture
+from archive.process import extract_capture
+from archive.store import Archive
+
+log = logging.getLogger(__name__)
+
+
+def blob_uri(crawler: Crawler) -> str:
+    data = data_dir(crawler.settings.get("NEWSARCHIVE_DATA"))
+    return crawler.settings.get("NEWSARCHIVE_BLOBS") or str(data / "raw")
+
+
+def _capture(item: Any) -> Capture:
+    capture = ItemAdapter(item).item
+    if not isinstance(capture, Capture):
+        raise DropItem(f"Not a Capture: {type(capture).__name__}")
+    return capture
+
+
+class MirrorPipeline:
+    """Raw first: the body goes to the blob store before anything else runs."""
+
+    def __init__(self, store: BlobStore, stats: StatsCollector) -> None:
+        self.store, self.stats = store, stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        data = data_dir(crawler.settings.get("NEWSARCHIVE_DATA"))
+        store = open_blob_store(blob_uri(crawler), spool=data / "spool")
+        store.check()  # raises with the fix in its message, before any request is sent
+        assert crawler.stats is not None
+        return cls(store, crawler.stats)
+
+    async def process_item(self, item: Any) -> Any:
+        capture = _capture(item)
+        capture.blob_key = blob_key(capture.sha256)
+        written = await asyncio.to_thread(
+            self.store.put, capture.sha256, capture.body, capture.meta()
+        )
+        # a store that spooled the blob (S3 outage) says so through `mirrored_last`
+        capture.mirrored = bool(getattr(self.store, "last_put_mirrored", True))
+        self.stats.inc_value("newsarchive/mirrored" if capture.mirrored else "newsarchive/spooled")
+        if written:
+            self.stats.inc_value("newsarchive/blobs_written")
+        return item
+
+
+class ExtractPipeline:
+    """Runs `archive.process.extract_capture` in worker processes; the reactor never waits."""
+
+    def __init__(self, workers: int, stats: StatsCollector, crawler: Crawler) -> None:
+        self.workers, self.stats, self.crawler = workers, stats, crawler
+        self.pool: ProcessPoolExecutor | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        workers = crawler.settings.getint("NEWSARCHIVE_WORKERS") or os.cpu_count() or 1
+        assert crawler.stats is not None
+        return cls(workers, crawler.stats, crawler)
+
+    def open_spider(self) -> None:
+        # spawn: never fork a process that runs the Twisted reactor and its threads
+        self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _overrides(self, site: str) -> dict[str, str] | None:
+        spider = self.crawler.spider
+        sites = {s.name: s for s in getattr(spider, "sites", [])}
+        return sites[site].overrides if site in sites else None
+
+    async def process_item(self, item: Any) -> Any:
+        capture = _capture(item)
+        if capture.status != 200:
+            return item  # gone (404/410): recorded, not extracted
+        assert self.pool is not None
+        future = self.pool.submit(
+            extract_capture, capture.body, capture.final_url, capture.content_type,
+            self._overrides(capture.site),
+        )  # fmt: skip
+        result = await asyncio.wrap_future(future)
+        capture.article, capture.extract_error = result.article, result.error
+        capture.hints["is_article"] = result.is_article
+        if result.error:
+            self.stats.inc_value("newsarchive/extract_errors")
+        return item
+
+
+class StorePipeline:
+    """Batched writes by one writer thread; an item returns once its batch is committed."""
+
+    def __init__(self, crawler: Crawler, batch_size: int) -> None:
+        self.crawler = crawler
+        self.batch_size = batch_size
+        assert crawler.stats is not None
+        self.stats = crawler.stats
+        self.archive: Archive | None = None
+        self.crawl_id = 0
+        self.pending: list[tuple[Capture, asyncio.Future[None]]] = []
+        self.lock = asyncio.Lock()
+        self.timer: asyncio.TimerHandle | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getbool("NEWSARCHIVE_STORE", True):
+            raise NotConfigured
+        pipe = cls(crawler, crawler.settings.getint("NEWSARCHIVE_BATCH_SIZE", 50))
+        crawler.signals.connect(pipe.spider_closed, signal=signals.spider_closed)
+        return pipe
+
+    def open_spider(self) -> None:
+        db = open_db(data_dir(self.crawler.settings.get("NEWSARCHIVE_DATA")))
+        self.archive = Archive(db)
+        spider = self.crawler.spider
+        names = [s.name for s in getattr(spider, "sites", [])]
+        self.crawl_id = self.archive.start_crawl(names)
+        assert self.crawler.stats is not None
+        self.crawler.stats.set_value("newsarchive/crawl_id", self.crawl_id)
+
+    async def process_item(self, item: Any) -> Any:
+        capture = _capture(item)
+        capture.crawl_id = self.crawl_id
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.pending.append((capture, done))
+        if len(self.pending) >= self.batch_size:
+            await self.flush()
+        elif self.timer is None:
+            self.timer = asyncio.get_running_loop().call_later(
+                0.5, lambda: asyncio.ensure_future(self.flush())
+            )
+        await done
+        return item
+
+    async def flush(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        async with self.lock:
+            batch, self.pending = self.pending, []
+            if not batch:
+                return
+            try:
+                outcomes = await asyncio.to_thread(self._write, [c for c, _ in batch])
+            except Exception as exc:
+                for _, fut in batch:
+                    if not fut.done():
+                        fut.set_exception(DropItem(f"Archive write failed: {exc}"))
+                raise
+            for outcome in outcomes:
+                self.stats.inc_value(f"newsarchive/articles/{outcome}")
+            for _, fut in batch:
+                if not fut.done():
+                    fut.set_result(None)
+
+    def _write(self, captures: list[Capture]) -> list[str]:
+        assert self.archive is not None
+        outcomes = []
+        with self.archive.db.atomic():
+            for capture in captures:
+                is_article = bool(capture.hints.pop("is_article", False))
+                result = self.archive.ingest(capture, capture.article, is_article=is_article)
+                outcomes.append(result.outcome)
+                capture.body = b""  # the blob store has it; free the memory now
+        return outcomes
+
+    async def close_spider(self) -> None:
+        await self.flush()
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.archive is None:
+            return
+        stats = {k: v for k, v in self.stats.get_stats().items() if isinstance(v, (int, float))}
+        stats = {k: v for k, v in stats.items() if not k.startswith("newsarchive/crawl_id")}
+        self.archive.finish_crawl(self.crawl_id, reason, stats)
+        self.archive.db.close()
+        self.archive = None
