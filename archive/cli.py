@@ -72,9 +72,12 @@ def cli(ctx: click.Context, verbose: int) -> None:
         newsarchive demo --data /tmp/demo
         newsarchive search "harbor council" --data /tmp/demo
     """
-    level = logging.WARNING - 10 * verbose
-    logging.basicConfig(level=max(level, logging.DEBUG), stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")  # fmt: skip
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(max(logging.WARNING - 10 * verbose, logging.DEBUG))
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(min(root.level or logging.WARNING, handler.level))
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose
 

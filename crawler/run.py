@@ -6,7 +6,6 @@ never pulls in Scrapy or Twisted.
 
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,11 +58,10 @@ def run_crawl(opts: CrawlOptions, sites: list[Site]) -> dict[str, Any]:
         settings.set("LOG_FILE", str(logs / "crawl.log"), priority="cmdline")
     for key, value in opts.settings.items():
         settings.set(key, value, priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", not opts.verbose, priority="cmdline")
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler)
     process.start()
-    if not opts.verbose:
-        logging.getLogger().handlers.clear()
     assert crawler.stats is not None
     return dict(crawler.stats.get_stats())

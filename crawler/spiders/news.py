@@ -77,7 +77,6 @@ def slot_settings(settings: BaseSettings, sites: list[Site]) -> None:
         slots[f"site:{site.name}"] = {
             "concurrency": site.concurrency,
             "delay": default if site.delay is None else site.delay,
-            "randomize_delay": settings.getbool("RANDOMIZE_DOWNLOAD_DELAY"),
         }
     prio = settings.getpriority("DOWNLOAD_SLOTS") or 0
     settings.set("DOWNLOAD_SLOTS", slots, priority=max(prio, 30))
