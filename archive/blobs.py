@@ -7,12 +7,14 @@ content-addressed, so putting the same body twice stores it once.
 
 from __future__ import annotations
 
+import enum
 import gzip
 import json
 import logging
 import os
 import re
 import tempfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -32,6 +34,10 @@ class BlobNotFound(BlobStoreError):
     pass
 
 
+class BlobCorrupt(BlobStoreError):
+    """A stored body does not gunzip."""
+
+
 def blob_key(sha256: str) -> str:
     """The relative key of a body: `ab/cd/abcd….gz`. Refuses anything but a sha256 hex digest,
     so no key derived from a URL or metadata can point outside the store."""
@@ -45,12 +51,36 @@ def compress(body: bytes) -> bytes:
     return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
 
 
+class Put(enum.Enum):
+    """What `BlobStore.put` did with a body."""
+
+    WRITTEN = "written"  # stored now
+    EXISTED = "existed"  # already there (content-addressed: nothing to do)
+    SPOOLED = "spooled"  # the store failed; kept in the local spool for `newsarchive sync`
+
+    @property
+    def mirrored(self) -> bool:
+        return self is not Put.SPOOLED
+
+
+def gunzip(data: bytes, sha256: str, where: str) -> bytes:
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise BlobCorrupt(
+            f"Blob {sha256} in {where} is not valid gzip ({exc}): "
+            "run `newsarchive verify --repair`."
+        ) from None
+
+
 @runtime_checkable
 class BlobStore(Protocol):
     uri: str
 
-    def put(self, sha256: str, body: bytes, meta: dict[str, str]) -> bool:
-        """Store a body; True if it was written, False if it was already there."""
+    def put(
+        self, sha256: str, body: bytes, meta: dict[str, str], *, replace: bool = False
+    ) -> Put:
+        """Store a body unless it is already there (`replace` rewrites it, for repairs)."""
 
     def get(self, sha256: str) -> bytes:
         """The raw (decompressed) body; raises BlobNotFound."""
@@ -91,22 +121,30 @@ class LocalBlobStore:
     def exists(self, sha256: str) -> bool:
         return self._path(sha256).is_file()
 
-    def put(self, sha256: str, body: bytes, meta: dict[str, str]) -> bool:
+    def put(
+        self, sha256: str, body: bytes, meta: dict[str, str], *, replace: bool = False
+    ) -> Put:
         path = self._path(sha256)
-        if path.is_file():
-            return False
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # metadata first, body last: a body file present means the blob is complete
-        _atomic_write(path.with_suffix("").with_suffix(".json"), json.dumps(meta).encode())
-        _atomic_write(path, compress(body))
-        return True
+        if path.is_file() and not replace:
+            return Put.EXISTED
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # metadata first, body last: a body file present means the blob is complete
+            _atomic_write(path.with_suffix("").with_suffix(".json"), json.dumps(meta).encode())
+            _atomic_write(path, compress(body))
+        except OSError as exc:
+            raise BlobStoreError(
+                f"Cannot write blob {sha256} to {self.root}: {exc.strerror}. "
+                "Free disk space or choose another folder with --data or NEWSARCHIVE_BLOBS."
+            ) from exc
+        return Put.WRITTEN
 
     def get(self, sha256: str) -> bytes:
         try:
             data = self._path(sha256).read_bytes()
         except FileNotFoundError:
             raise BlobNotFound(f"No blob {sha256} in {self.uri}") from None
-        return gzip.decompress(data)
+        return gunzip(data, sha256, self.uri)
 
     def meta(self, sha256: str) -> dict[str, str]:
         path = self._path(sha256).with_suffix("").with_suffix(".json")

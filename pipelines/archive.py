@@ -19,7 +19,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
 
-from archive.blobs import BlobStore, blob_key, open_blob_store
+from archive.blobs import BlobStore, Put, blob_key, open_blob_store
 from archive.db import data_dir, open_db
 from archive.model import Capture
 from archive.process import extract_capture
@@ -57,13 +57,12 @@ class MirrorPipeline:
     async def process_item(self, item: Any) -> Any:
         capture = _capture(item)
         capture.blob_key = blob_key(capture.sha256)
-        written = await asyncio.to_thread(
+        result = await asyncio.to_thread(
             self.store.put, capture.sha256, capture.body, capture.meta()
         )
-        # a store that spooled the blob (S3 outage) says so through `mirrored_last`
-        capture.mirrored = bool(getattr(self.store, "last_put_mirrored", True))
+        capture.mirrored = result.mirrored  # False: spooled (S3 outage), `sync` uploads it
         self.stats.inc_value("newsarchive/mirrored" if capture.mirrored else "newsarchive/spooled")
-        if written:
+        if result is Put.WRITTEN:
             self.stats.inc_value("newsarchive/blobs_written")
         return item
 
