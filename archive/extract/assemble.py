@@ -115,7 +115,9 @@ def _images(article: Article, ld: JsonLd, node: dict[str, Any], meta: Meta,
         known = by_url.get(key)
         if known:
             known.caption = known.caption or caption
-            known.credit = known.credit or credit
+            if credit and (not known.credit or (fold(known.credit) in fold(credit)
+                                                and len(credit) < 120)):
+                known.credit = credit  # the visible "Jane Doe / AFP via Getty" over "Jane Doe"
             return
         image = Image(url=url, caption=caption, credit=credit)
         by_url[key] = image

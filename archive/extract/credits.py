@@ -86,12 +86,76 @@ def looks_like_credit(text: str) -> bool:
     return "/" in text or bool(re.search(r"\b(?:via|getty|reuters|afp|dpa|imago)\b", text, re.IGNORECASE))
 
 
-def split_caption(caption: str) -> tuple[str, str]:
-    """(caption, credit) from a caption that may end with its credit; credit may be ""."""
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+# Japanese: "…国民(ソウルで、3日)=AP" and "…霞ケ関で(潟沼義樹撮影)"
+_JA_EQUALS = re.compile(r"=\s*(?P<credit>[^=、。()\d]{1,14})$")
+_JA_TAKEN = re.compile(r"\s*\((?P<credit>[^()]{1,20}?)\s*撮影\)$")
+# Korean: "…하고 있다. 연합뉴스" and "…하고 있다. 고영권 기자"
+_KO_TAIL = re.compile(r"(?<=[.!?])\s+(?P<credit>[^\s.!?\d][^.!?\d]{0,20}?)(?:\s*기자)?\s*$")
+_JA_NOT_CREDIT = re.compile(r"[でにをがはのへと]$")
+
+
+def _cjk_tail(caption: str) -> tuple[str, str]:
+    """(caption, credit) for the credit conventions of Japanese and Korean captions."""
+    if not _CJK.search(caption):
+        return caption, ""
+    match = _JA_TAKEN.search(caption)
+    if match:
+        return caption[:match.start()].strip(), match.group("credit").strip()
+    match = _JA_EQUALS.search(caption)
+    if match and not _HANGUL.search(caption):
+        credit = match.group("credit").strip()
+        if credit and not _JA_NOT_CREDIT.search(credit) and len(credit.split()) <= 3:
+            return caption[:match.start()].strip(), credit
+    if _HANGUL.search(caption):
+        match = _KO_TAIL.search(caption)
+        if match and len(match.group("credit").split()) <= 3 and not match.group(
+                "credit").rstrip().endswith(("다", "요", "까")):
+            return caption[:match.start()].strip().rstrip("."), match.group("credit").strip()
+    return caption, ""
+
+
+# "The islands he owned. (Christie's)": a short bracketed source after the last sentence
+_TAIL_BRACKET = re.compile(r"(?<=[.!?\u201d\"])\s*\((?P<credit>[^()\d]{2,40})\)\s*$")
+# bracketed notes that describe the picture rather than credit it
+_PICTURE_NOTE = re.compile(
+    r"archiv|symbol|file|stock|illustrat|foto|photo|bild|image|picture|video|grafik|graphic|"
+    r"screenshot|montage|collage|handout|left|right|centre|center|links|rechts|mitte|"
+    r"\b(?:l|r|m|v\.?\s*l)\.", re.IGNORECASE)
+
+
+def _bracket_tail(caption: str) -> tuple[str, str]:
+    match = _TAIL_BRACKET.search(caption)
+    if not match:
+        return caption, ""
+    credit = match.group("credit").strip()
+    head = caption[:match.start()].strip()
+    if (len(credit.split()) > 5 or not credit[:1].isupper() or _PICTURE_NOTE.search(credit)
+            or len(head.split()) < 3):
+        return caption, ""
+    return head, credit
+
+
+def split_caption(caption: str, *, labelled_only: bool = False) -> tuple[str, str]:
+    """(caption, credit) from a caption that may end with its credit; credit may be "".
+
+    With `labelled_only`, only credits with an explicit marker count ("Photo:", "©", "=AP"),
+    not a bare "Name/Agency" tail: for alt texts, which rarely carry credits.
+    """
     caption = nfkc(caption)
     if not caption:
         return "", ""
-    for pattern in (_TAIL_LABEL, _TAIL_COPYRIGHT, _TAIL_SLASH):
+    head, credit = _cjk_tail(caption)
+    if credit:
+        return head, credit
+    if not labelled_only:
+        head, credit = _bracket_tail(caption)
+        if credit and not _TAIL_LABEL.search(caption):
+            return head, clean_credit(credit) or credit
+    patterns = (_TAIL_LABEL, _TAIL_COPYRIGHT) if labelled_only else (
+        _TAIL_LABEL, _TAIL_COPYRIGHT, _TAIL_SLASH)
+    for pattern in patterns:
         match = pattern.search(caption)
         if match:
             start = match.start("credit")

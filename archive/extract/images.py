@@ -13,15 +13,20 @@ from archive.extract.text import class_words, nfkc, text_of
 
 CREDIT_CLASS = re.compile(
     r"credit|copyright|photographer|fotograf|bildautor|bildquelle|urheber|quelle|source|"
-    r"byline|author|attribution|rights|courtesy|agency|cite|provider", re.IGNORECASE
+    r"byline|author|attribution|rights|courtesy|agency|cite|provider|distributor",
+    re.IGNORECASE
 )
 CAPTION_CLASS = re.compile(r"caption|legend|bildtext|beschreibung|unterschrift|description|"
                            r"figcaption|subtitle|text", re.IGNORECASE)
 FIGURE_CLASS = re.compile(r"figure|image|photo|picture|media|img|foto|bild|visual|lead|hero",
                           re.IGNORECASE)
-_OUTSIDE = re.compile(r"related|by-?line|author|avatar|profile|teaser|recommend|promo|newsletter|sidebar|more-|trending|"
-                      r"popular|footer|navigation|\bnav\b|advert|\bads?\b|sponsor|outbrain|"
-                      r"taboola|author-bio|avatar|logo|comment", re.IGNORECASE)
+_OUTSIDE = re.compile(r"related|by-?line|author|avatar|profile|teaser|recommend|promo|newsletter|"
+                      r"sidebar|more-|trending|popular|footer|navigation|\bnav\b|advert|\bads?\b|"
+                      r"sponsor|outbrain|taboola|author-bio|logo|comment|e-?mail|sign-?up|"
+                      r"subscri|login", re.IGNORECASE)
+# A figure's own class may say "teaser" for the lead picture of the story itself ("article
+# picture--teaser"); teaser cards of other stories are caught by their link-only captions.
+_OUTSIDE_OWN = re.compile(_OUTSIDE.pattern.replace("teaser|", ""), re.IGNORECASE)
 _DATA_CREDIT = ("data-credit", "data-copyright", "data-photographer", "data-author",
                 "data-image-credit", "data-source")
 _DATA_CAPTION = ("data-caption", "data-image-caption", "data-description")
@@ -82,12 +87,12 @@ def _leaves(container: HtmlElement) -> list[tuple[HtmlElement, str]]:
             return False
         recorded = False
         for child in el:
-            if isinstance(child.tag, str) and child.tag not in _SKIP_TAGS:
+            if isinstance(child.tag, str) and not _hidden(child):
                 recorded = walk(child, depth + 1) or recorded
         if recorded or el is container or el.tag not in _BLOCKISH:
             if recorded and el.tag in _BLOCKISH and el is not container:
                 own = nfkc(" ".join(t for t in [el.text, *(c.tail for c in el)] if t))
-                if own:
+                if any(ch.isalnum() for ch in own):
                     # the parent's own words come before its children's in reading order
                     first_child = next(i for i, (leaf, _t) in enumerate(out)
                                        if el in leaf.iterancestors())
@@ -103,11 +108,46 @@ def _leaves(container: HtmlElement) -> list[tuple[HtmlElement, str]]:
     return out
 
 
+_HIDDEN_CLASS = re.compile(r"sr-only|visually-?hidden|screen-?reader|a11y|offscreen", re.IGNORECASE)
+
+
+def _hidden(el: HtmlElement) -> bool:
+    return el.tag in _SKIP_TAGS or bool(_HIDDEN_CLASS.search(class_words(el)))
+
+
+def _visible_text(el: HtmlElement) -> str:
+    """Text of an element without buttons and screen-reader-only labels."""
+    parts: list[str] = []
+
+    def walk(node: HtmlElement, depth: int) -> None:
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            if depth < 20 and isinstance(child.tag, str) and not _hidden(child):
+                walk(child, depth + 1)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(el, 0)
+    return nfkc(" ".join(parts))
+
+
 def _is_credit_el(el: HtmlElement) -> bool:
     cls = class_words(el)
     if el.tag in ("cite", "small", "footer") and not CAPTION_CLASS.search(cls):
         return True
     return bool(CREDIT_CLASS.search(cls)) and not _OUTSIDE.search(cls)
+
+
+def _credit_elements(container: HtmlElement) -> list[HtmlElement]:
+    """The outermost credit-marked elements of a figure, in document order."""
+    found: list[HtmlElement] = []
+    for el in islice(container.iter(), 400):
+        if el is container or not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
+            continue
+        if _is_credit_el(el) and not any(f in found for f in el.iterancestors()):
+            found.append(el)
+    return found
 
 
 def _data_credit(container: HtmlElement) -> str:
@@ -116,6 +156,26 @@ def _data_credit(container: HtmlElement) -> str:
             value = el.get(attr) or ""
             if value and len(value) < 200:
                 return value
+    return ""
+
+
+def _microdata(container: HtmlElement, props: tuple[str, ...]) -> str:
+    """`<meta itemprop=...>` values inside a figure (schema.org ImageObject markup)."""
+    for el in islice(container.iter("meta"), 20):
+        if (el.get("itemprop") or "") in props and el.get("content"):
+            return nfkc(el.get("content", ""))
+    return ""
+
+
+def _alt_credit(container: HtmlElement) -> str:
+    """A credit written into the image's alt or title text ("… © Jane Doe", "…=AP")."""
+    for img in islice(container.iter("img"), 2):
+        for attr in ("alt", "title"):
+            text = nfkc(img.get(attr) or "")
+            if text and len(text) < 400:
+                _head, tail = split_caption(text, labelled_only=True)
+                if tail:
+                    return tail
     return ""
 
 
@@ -130,19 +190,38 @@ def _caption_element(container: HtmlElement) -> HtmlElement | None:
     return None
 
 
+def _link_share(elements: list[HtmlElement]) -> float:
+    """How much of some elements' text is link text: teaser cards are nearly all links."""
+    total = sum(len(text_of(el)) for el in elements)
+    if not total:
+        return 0.0
+    linked = 0
+    for el in elements:
+        anchors = [el] if el.tag == "a" or any(a.tag == "a" for a in el.iterancestors()) \
+            else list(el.iter("a"))
+        linked += sum(len(text_of(a)) for a in anchors)
+    return min(1.0, linked / total)
+
+
+_BYLINE_CAPTION = re.compile(r"^(?:von|by|par|por|av|af|door)\s+\S", re.IGNORECASE)
+
+
 def figure(container: HtmlElement, base: str) -> dict[str, str] | None:
     url = image_url(container, base)
     if not url:
         return None
-    leaves = [(el, t) for el, t in _leaves(container) if len(t) < 1500]
-    credit_texts = [t for el, t in leaves if _is_credit_el(el) and len(t) < 200]
-    credit_els = {el for el, t in leaves if t in credit_texts}
+    credit_els = _credit_elements(container)
+    credit_texts = [t for el in credit_els if (t := text_of(el)) and len(t) < 200]
+    leaves = [(el, t) for el, t in _leaves(container) if len(t) < 1500 and not (
+        el in credit_els or any(a in credit_els for a in el.iterancestors()))]
     caption_el = _caption_element(container)
     caption_parts = [
         (el, t) for el, t in leaves
-        if el not in credit_els and (caption_el is None or el is caption_el
-                                     or caption_el in el.iterancestors())
+        if caption_el is None or el is caption_el or caption_el in el.iterancestors()
     ]
+    if caption_parts and len(" ".join(t for _el, t in caption_parts)) > 25 and _link_share(
+            [el for el, _t in caption_parts]) > 0.7:
+        return None  # a teaser card: image plus a linked headline
     if not credit_texts and len(caption_parts) > 1:
         # "<p>caption</p><p>AFP</p>": a short trailing block that reads like a credit
         last = caption_parts[-1][1]
@@ -152,6 +231,8 @@ def figure(container: HtmlElement, base: str) -> dict[str, str] | None:
     caption = nfkc(" ".join(t for _el, t in caption_parts))
     if caption_el is None and caption_parts:
         caption = max((t for _el, t in caption_parts), key=len)
+    if _BYLINE_CAPTION.match(caption) and len(caption.split()) <= 8:
+        return None  # an author box ("Von Jane Doe, Redakteurin"), not a photo
     credit = ", ".join(dict.fromkeys(c for t in credit_texts if (c := clean_credit(t))))
     credit = credit or clean_credit(_data_credit(container))
     if not caption:
@@ -166,6 +247,10 @@ def figure(container: HtmlElement, base: str) -> dict[str, str] | None:
             credit = credit or tail
     if caption and not credit and looks_like_credit(caption) and len(caption.split()) <= 6:
         caption, credit = "", clean_credit(caption)
+    caption = caption or _microdata(container, ("caption", "description"))
+    credit = credit or clean_credit(_microdata(container, ("author", "copyrightHolder",
+                                                           "creditText", "creator")))
+    credit = credit or _alt_credit(container)
     return {"url": url, "caption": caption.strip(" |\u2013\u2014-"), "credit": credit}
 
 
@@ -190,19 +275,39 @@ def _tiny(img: HtmlElement) -> bool:
 def _image_container(img: HtmlElement, scope: HtmlElement) -> HtmlElement | None:
     """The nearest ancestor of an image that also holds a short text (its caption/credit)."""
     node = img
-    for _level in range(4):
+    level = 0
+    while level < 4:
         parent = node.getparent()
+        if parent is not None and parent.tag in ("source", "picture") and parent is not scope:
+            node = parent  # libxml2 nests an <img> inside the unclosed <source>s before it
+            continue
+        level += 1
         if parent is None or parent is scope or parent.tag in ("body", "article", "main"):
             return None
         if sum(1 for _ in islice(parent.iter("img"), 3)) > 2:
             return None
-        length = len(text_of(parent)) if len(parent) < 40 else 10_000
+        length = len(_visible_text(parent)) if len(parent) < 40 else 10_000
         if length > 600:
             return None
         if length >= 2:
             return parent
         node = parent
     return None
+
+
+def _caption_wrapper(fig: HtmlElement, scope: HtmlElement) -> HtmlElement | None:
+    """The parent of a caption-less `<figure>` when it also holds the figure's caption."""
+    parent = fig.getparent()
+    if parent is None or parent is scope or parent.tag in ("body", "article", "main"):
+        return None
+    if sum(1 for _ in islice(parent.iter("figure"), 2)) > 1 or len(parent) > 6:
+        return None
+    others = [c for c in parent if c is not fig and isinstance(c.tag, str)
+              and c.tag not in _SKIP_TAGS]
+    if not any(c.tag == "figcaption" or CAPTION_CLASS.search(class_words(c))
+               or CREDIT_CLASS.search(class_words(c)) for c in others):
+        return None
+    return parent if len(_visible_text(parent)) <= 600 else None
 
 
 def figures(scope: HtmlElement, base: str) -> list[tuple[HtmlElement, dict[str, str]]]:
@@ -220,12 +325,18 @@ def figures(scope: HtmlElement, base: str) -> list[tuple[HtmlElement, dict[str, 
                 continue
         if container in taken or any(a in taken for a in container.iterancestors()):
             continue
-        if _excluded(container, scope) or _OUTSIDE.search(class_words(container)):
+        if _excluded(container, scope) or _OUTSIDE_OWN.search(class_words(container)):
             continue
         if _tiny(el):
             continue
         taken.add(container)
         found = figure(container, base)
+        if el.tag == "figure" and found and not (found["caption"] or found["credit"]):
+            # "<div><figure><img></figure><figcaption>…</figcaption></div>": a wrapper holds both
+            wrapper = _caption_wrapper(container, scope)
+            if wrapper is not None:
+                taken.add(wrapper)
+                found = figure(wrapper, base) or found
         if found:
             out.append((container, found))
         if len(out) >= MAX_FIGURES:

@@ -1,0 +1,100 @@
+"""Figure, caption and credit rules of archive.extract, on small invented snippets."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive.extract import extract
+from archive.extract.credits import split_caption
+from archive.model import Article
+
+BODY = "<p>" + "The council met on Monday to discuss the harbour plans in detail. " * 6 + "</p>"
+
+
+def _page(figures: str, body: str = BODY) -> Article:
+    html = (f"<html><head><title>Harbour plans</title></head><body><article>"
+            f"<h1>Harbour plans move ahead</h1>{figures}{body}</article></body></html>")
+    return extract(html, "https://harbour.example/news/plans")
+
+
+def _pairs(article: Article) -> list[tuple[str, str]]:
+    return [(i.caption, i.credit) for i in article.images if i.caption or i.credit]
+
+
+@pytest.mark.parametrize(
+    ("caption", "expected"),
+    [
+        # Japanese: "=AP" after the caption, "(Name撮影)" = photographed by Name
+        ("港に停泊する船(横浜で、3日)=AP", ("港に停泊する船(横浜で、3日)", "AP")),
+        ("会見する社長=13日、東京都内で(山田太郎撮影)", ("会見する社長=13日、東京都内で", "山田太郎")),
+        ("国旗=同国で2019年5月", ("国旗=同国で2019年5月", "")),  # a date, not a credit
+        # Korean: the agency or "Name 기자" after the last sentence
+        ("시민들이 광장에 모여 있다. 연합뉴스", ("시민들이 광장에 모여 있다", "연합뉴스")),
+        ("시민들이 광장에 모여 있다. 홍길동 기자", ("시민들이 광장에 모여 있다", "홍길동")),
+        ("시민들이 모였다. 그는 말했다", ("시민들이 모였다. 그는 말했다", "")),
+        # a bracketed source after the last sentence, but not a note about the picture
+        ("The old lighthouse at dusk. (Harbour Trust)", ("The old lighthouse at dusk.",
+                                                          "Harbour Trust")),
+        ("Rates may fall. (Symbolfoto)", ("Rates may fall. (Symbolfoto)", "")),
+    ],
+)
+def test_split_caption_conventions(caption: str, expected: tuple[str, str]) -> None:
+    assert split_caption(caption) == expected
+
+
+def test_labelled_only_ignores_bare_slash_tails() -> None:
+    assert split_caption("Boats in the bay. Jane Doe/Reuters", labelled_only=True)[1] == ""
+    assert split_caption("Boats in the bay © Port Authority Foto: Jane Doe",
+                         labelled_only=True)[1] == "Jane Doe"
+
+
+def test_caption_after_the_figure_element() -> None:
+    article = _page('<div class="media"><figure><img src="/a.jpg" width="800"></figure>'
+                    '<figcaption>Boats in the bay at dawn.<span class="credit">Jane Doe/AP'
+                    '</span></figcaption></div>')
+    assert ("Boats in the bay at dawn.", "Jane Doe/AP") in _pairs(article)
+
+
+def test_credit_element_with_nested_blocks_and_distributor() -> None:
+    article = _page('<figure><img src="/a.jpg"><figcaption><p>Boats in the bay.</p>'
+                    '<span class="image-credit">Photo: <p>Jane Doe</p></span> / '
+                    '<span class="distributor">AFP via Getty Images</span></figcaption></figure>')
+    assert _pairs(article) == [("Boats in the bay.", "Jane Doe, AFP via Getty Images")]
+
+
+def test_credit_in_alt_text() -> None:
+    article = _page('<figure><img src="/a.jpg" alt="Boats in the bay © Port Authority Foto: '
+                    'Jane Doe"></figure>')
+    assert [i.credit for i in article.images if i.credit] == ["Jane Doe"]
+
+
+def test_microdata_caption_and_credit() -> None:
+    article = _page('<figure itemscope itemtype="http://schema.org/ImageObject">'
+                    '<meta itemprop="description" content="Boats in the bay">'
+                    '<meta itemprop="author" content="(Image: Getty Images)">'
+                    '<img src="/a.jpg"></figure>')
+    assert _pairs(article) == [("Boats in the bay", "Getty Images")]
+
+
+def test_image_nested_in_unclosed_sources() -> None:
+    # libxml2 nests the <img> inside every <source> before it; the caption is still found
+    article = _page('<div class="lead-picture"><picture><source srcset="/a.webp">'
+                    '<source srcset="/b.webp"><source srcset="/c.webp"><source srcset="/d.webp">'
+                    '<source srcset="/e.webp"><img src="/a.jpg"></picture>'
+                    '<p>Boats in the bay at dawn. <span>Jane Doe/AP</span></p></div>')
+    assert ("Boats in the bay at dawn.", "Jane Doe/AP") in _pairs(article)
+
+
+def test_teaser_cards_and_author_boxes_are_not_figures() -> None:
+    article = _page('<div class="card"><img src="/t.jpg" width="300"><h3><a href="/other">'
+                    'Another story about something else entirely</a></h3></div>'
+                    '<div class="box"><img src="/face.jpg" width="300">'
+                    '<span>Von Jane Doe, Redakteurin</span></div>')
+    assert _pairs(article) == []
+
+
+def test_button_text_does_not_make_a_container() -> None:
+    article = _page('<div class="img-wrap"><div class="img-box"><img src="/a.jpg">'
+                    '<button>Zoom image</button></div><div class="caption"><p>Boats in the '
+                    'bay at dawn. Jane Doe/AP</p></div></div>')
+    assert ("Boats in the bay at dawn.", "Jane Doe/AP") in _pairs(article)
