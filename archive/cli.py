@@ -204,4 +204,5 @@ def demo(ctx: click.Context, data: str | None, port: int) -> None:
     click.echo(f"  newsarchive show {rows[0]['id'] if rows else 1} --data {folder}", err=True)
 
 
+from archive import cli_blobs  # noqa: F401,I001  - registers sync, verify, rebuild
 from archive import cli_read  # noqa: E402,F401  - registers search, show, extract

@@ -197,9 +197,7 @@ class S3BlobStore:
             ) from None
 
     # -- writing -----------------------------------------------------------------------------
-    def put(
-        self, sha256: str, body: bytes, meta: dict[str, str], *, replace: bool = False
-    ) -> Put:
+    def put(self, sha256: str, body: bytes, meta: dict[str, str], *, replace: bool = False) -> Put:
         """Upload a body unless the object exists; on any failure spool it and return SPOOLED."""
         key = self.key(sha256)
         if time.monotonic() >= self._down_until:

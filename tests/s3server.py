@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 
 ACCESS_KEY = "newsarchive-test"
-SECRET_KEY = "s3cr3t-for-tests-only"  # noqa: S105 - a throwaway identity for a loopback server
+SECRET_KEY = "s3cr3t-for-tests-only"  # a throwaway identity for a loopback server
 REGION = "us-east-1"
 STOP_WAIT = 4.0  # seconds weed gets to flush after SIGTERM
 
@@ -109,9 +109,11 @@ class WeedServer:
 
     def ready(self) -> bool:
         """The S3 gateway answers and can list buckets with our key."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
         try:
             self.client().list_buckets()
-        except Exception:
+        except (BotoCoreError, ClientError):
             return False
         return True
 
@@ -184,7 +186,7 @@ def s3server() -> Iterator[WeedServer]:
 
 
 @pytest.fixture
-def s3_bucket(s3server: WeedServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Bucket]:
+def s3_bucket(s3server: WeedServer, monkeypatch: pytest.MonkeyPatch) -> Bucket:
     if s3server.proc is None:  # an outage test left it stopped
         s3server.start()
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL_S3", "AWS_CONFIG_FILE",
@@ -194,4 +196,4 @@ def s3_bucket(s3server: WeedServer, monkeypatch: pytest.MonkeyPatch) -> Iterator
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
     for key, value in s3server.env().items():
         monkeypatch.setenv(key, value)
-    yield Bucket(s3server, s3server.create_bucket())
+    return Bucket(s3server, s3server.create_bucket())

@@ -92,7 +92,8 @@ def test_check_missing_bucket(s3_bucket: Bucket, tmp_path: Path) -> None:
     with pytest.raises(BlobStoreError) as err:
         store.check()
     message = str(err.value)
-    assert "no-such-bucket-here" in message and "does not exist" in message
+    assert "no-such-bucket-here" in message
+    assert "does not exist" in message
     assert "create it" in message, f"the message must say what to do: {message}"
 
 
@@ -104,8 +105,10 @@ def test_check_bad_credentials(s3_bucket: Bucket, tmp_path: Path,
     with pytest.raises(BlobStoreError) as err:
         store.check()
     message = str(err.value)
-    assert "credentials" in message and "AWS_SECRET_ACCESS_KEY" in message, message
-    assert wrong not in message and SECRET_KEY not in message, "no secret in messages"
+    assert "credentials" in message, message
+    assert "AWS_SECRET_ACCESS_KEY" in message, message
+    assert wrong not in message, "no secret in messages"
+    assert SECRET_KEY not in message, "no secret in messages"
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "nobody")
     with pytest.raises(BlobStoreError, match="credentials"):
         open_blob_store(s3_bucket.uri, spool=tmp_path / "spool").check()
