@@ -65,10 +65,25 @@ def url_looks_like_article(url: str, pattern: str = "") -> bool:
     return last.count("-") >= 3 or (last.count("-") >= 2 and len(last) > 20)
 
 
+ARTICLE_TAG = re.compile(rb"<article[\s>]", re.I)
+H1_TAG = re.compile(rb"<h1[\s>]", re.I)
+P_TAG = re.compile(rb"<p[\s>]", re.I)
+PUBLISHED_META = re.compile(rb"""<meta[^>]+(?:article:published_time|datePublished)""", re.I)
+
+
 def page_looks_like_article(body: bytes) -> bool:
-    """Page-level signals: og:type=article or a JSON-LD *Article type."""
+    """Page-level signals: og:type=article, a JSON-LD *Article type, a published-time meta,
+    or one lone <article> element holding an <h1> and paragraphs (listings hold many)."""
     head = body[:400_000]
-    return bool(OG_ARTICLE.search(head) or ARTICLE_TYPES.search(head))
+    if OG_ARTICLE.search(head) or ARTICLE_TYPES.search(head) or PUBLISHED_META.search(head):
+        return True
+    articles = ARTICLE_TAG.findall(head)
+    if len(articles) != 1:
+        return False
+    start = ARTICLE_TAG.search(head)
+    assert start is not None
+    inner = head[start.start() :]
+    return bool(H1_TAG.search(inner)) and len(P_TAG.findall(inner)) >= 3
 
 
 def is_amp_page(url: str, body: bytes) -> bool:

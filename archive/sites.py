@@ -15,6 +15,7 @@ delay = 1.0                                          # seconds between requests;
 concurrency = 2                                      # requests in flight to this site
 allow_private = false                                # may fetch loopback/private addresses
 max_pages = 0                                        # stop after this many pages (0: no cap)
+follow_article_links = false                         # also follow links found in articles
 [site.overrides]                                     # CSS selectors for the extractor
 authors = ".byline a"
 ```
@@ -65,6 +66,7 @@ class Site:
     concurrency: int = DEFAULT_CONCURRENCY
     allow_private: bool = False
     max_pages: int = 0
+    follow_article_links: bool = False
     every: str = ""
     overrides: dict[str, str] = field(default_factory=dict)
 

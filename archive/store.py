@@ -22,9 +22,21 @@ from sqlite_utils import Database
 
 from archive.blobs import blob_key
 from archive.model import Article, Capture, utc_now
-from archive.urls import safe_canonical_url
+from archive.urls import host_of, safe_canonical_url
 
 GONE_STATUSES = (404, 410)
+
+
+def article_identity(capture: Capture, article: Article) -> str:
+    """The URL an article is stored under: its rel=canonical when that points to the same
+    host (tracking variants, AMP, redirects collapse), else the URL it was fetched from —
+    a syndicated copy whose canonical names another site stays its own article."""
+    fetched = safe_canonical_url(capture.final_url or capture.url)
+    if article.canonical_url:
+        canonical = safe_canonical_url(article.canonical_url)
+        if host_of(canonical) == host_of(fetched):
+            return canonical
+    return fetched
 
 
 def content_hash(article: Article) -> str:
@@ -120,7 +132,7 @@ class Archive:
                 [
                     result.outcome,
                     result.article_id,
-                    safe_canonical_url(article.identity) if article else None,
+                    article_identity(capture, article) if article else None,
                     capture_id,
                 ],
             )
@@ -165,7 +177,7 @@ class Archive:
         extraction_id: int,
         result: IngestResult,
     ) -> None:
-        url = safe_canonical_url(article.identity)
+        url = article_identity(capture, article)
         digest = content_hash(article)
         row = self.db.execute(
             "SELECT id, content_hash, version, last_seen FROM articles WHERE url = ?", [url]

@@ -11,7 +11,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, ClassVar
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from protego import Protego
@@ -41,6 +41,7 @@ from archive.urls import canonical_url, host_of
 log = logging.getLogger(__name__)
 
 PRIO_DISCOVERY, PRIO_ARTICLE, PRIO_HUB = 30, 20, 0
+DEAD_PREFIX_MIN, DEAD_PREFIX_SHARE = 8, 0.9
 HTML_TYPES = (b"text/html", b"application/xhtml")
 FEED_LINK = re.compile(r"(?:rss|atom)\+xml|application/(?:rss|atom|rdf)", re.I)
 
@@ -99,6 +100,8 @@ class NewsSpider(scrapy.Spider):
         self.captured: set[str] = set()  # canonical URLs captured in this crawl
         self.known: dict[str, tuple[str, str]] = {}  # archived URL -> (published, last_seen)
         self.pages: dict[str, int] = {}
+        # per (site, first path segment): [responses, 4xx] — stop following dead link areas
+        self.prefix_health: dict[tuple[str, str], list[int]] = {}
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -143,6 +146,20 @@ class NewsSpider(scrapy.Spider):
         if site.allow and not any(re.search(p, url) for p in site.allow):
             return False
         return not any(re.search(p, url) for p in site.deny)
+
+    @staticmethod
+    def _prefix(url: str) -> str:
+        return urlsplit(url).path.lstrip("/").split("/", 1)[0]
+
+    def _note_prefix(self, site: Site, url: str, status: int) -> None:
+        health = self.prefix_health.setdefault((site.name, self._prefix(url)), [0, 0])
+        health[0] += 1
+        health[1] += 400 <= status < 500
+
+    def _dead_prefix(self, site: Site, url: str) -> bool:
+        """Links under a path prefix that answered mostly 4xx are not followed any more."""
+        total, bad = self.prefix_health.get((site.name, self._prefix(url)), (0, 0))
+        return total >= DEAD_PREFIX_MIN and bad >= DEAD_PREFIX_SHARE * total
 
     def _budget(self, site: Site) -> bool:
         if not site.max_pages:
@@ -230,6 +247,7 @@ class NewsSpider(scrapy.Spider):
                 if self._site(entry.url) is site:
                     yield self._request(entry.url, self.parse_sitemap, site, PRIO_DISCOVERY)
             elif request := self.article_request(entry.url, site, entry.hints):
+                request.meta["from_sitemap"] = True
                 yield request
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
@@ -246,8 +264,11 @@ class NewsSpider(scrapy.Spider):
     def parse_page(self, response: Response) -> Iterator[Request | Capture]:
         site = self.sites_by_name()[response.meta["site"]]
         url = canonical_url(response.url)
+        if not response.meta.get("from_sitemap"):
+            self._note_prefix(site, response.url, response.status)
         if response.status in (404, 410):
             self._stat(f"dropped/status_{response.status}")
+            log.debug("HTTP %s for %s", response.status, response.url)
             if url in self.known or canonical_url(response.request.url) in self.known:
                 yield self._capture(response, site)  # a known article is gone
             return
@@ -262,7 +283,6 @@ class NewsSpider(scrapy.Spider):
             self._stat("skipped/non_html")
             log.debug("Skipped non-HTML %s (%s)", response.url, ctype.decode(errors="replace"))
             return
-        yield from self._follow_links(response, site)
         canonical = self._canonical_link(response)
         if classify.is_amp_page(response.url, response.body[:4000]):
             if canonical and canonical != url and (req := self.article_request(canonical, site, {})):
@@ -274,7 +294,10 @@ class NewsSpider(scrapy.Spider):
             or classify.page_looks_like_article(response.body)
         ):
             self._stat("skipped/not_article_url")
+            yield from self._follow_links(response, site)  # a hub: home, section, listing
             return
+        if site.follow_article_links:
+            yield from self._follow_links(response, site)
         identity = canonical if canonical and host_of(canonical) == host_of(url) else url
         if identity in self.captured:
             self._stat("skipped/duplicate_canonical")
@@ -306,6 +329,9 @@ class NewsSpider(scrapy.Spider):
             except ValueError:
                 continue
             if self._site(link) is not site or not self._wanted(link, site):
+                continue
+            if self._dead_prefix(site, link):
+                self._stat("skipped/dead_prefix")
                 continue
             if classify.url_looks_like_article(link, site.article_pattern):
                 if req := self.article_request(link, site, {}):
