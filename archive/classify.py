@@ -13,29 +13,68 @@ HUB_PATH = re.compile(
     r"/(?:tag|tags|topic|topics|author|authors|category|categories|section|sections|search|"
     r"page|archive|archives|calendar|feed|rss|about|contact|privacy|terms|login|subscribe|"
     r"newsletter|video|videos|gallery|galleries|live|profile|people)(?:/|$)",
-    re.I,
+    re.IGNORECASE,
 )
 DATE_PATH = re.compile(r"/(?:19|20)\d{2}/(?:0?[1-9]|1[0-2])(?:/(?:0?[1-9]|[12]\d|3[01]))?/")
-ID_SEGMENT = re.compile(r"(?:^|[-_/])\d{5,}(?:[-_.]|$)")
+ID_SEGMENT = re.compile(r"(?:^|[-_/])\d{5,}(?:[-_./]|$)")
 SKIP_EXTENSIONS = frozenset(
-    (
-        ".pdf .jpg .jpeg .png .gif .webp .svg .ico .bmp .tif .tiff .mp3 .mp4 .m4a .mov .avi "
-        ".webm .ogg .wav .zip .gz .tgz .rar .7z .exe .dmg .apk .doc .docx .xls .xlsx .ppt "
-        ".pptx .css .js .json .woff .woff2 .ttf .eot .csv .ics"
-    ).split()
+    [
+        ".pdf",
+        ".jpg",
+        ".jpeg",
+        ".png",
+        ".gif",
+        ".webp",
+        ".svg",
+        ".ico",
+        ".bmp",
+        ".tif",
+        ".tiff",
+        ".mp3",
+        ".mp4",
+        ".m4a",
+        ".mov",
+        ".avi",
+        ".webm",
+        ".ogg",
+        ".wav",
+        ".zip",
+        ".gz",
+        ".tgz",
+        ".rar",
+        ".7z",
+        ".exe",
+        ".dmg",
+        ".apk",
+        ".doc",
+        ".docx",
+        ".xls",
+        ".xlsx",
+        ".ppt",
+        ".pptx",
+        ".css",
+        ".js",
+        ".json",
+        ".woff",
+        ".woff2",
+        ".ttf",
+        ".eot",
+        ".csv",
+        ".ics",
+    ]
 )
 MAX_SEGMENT_REPEATS = 2  # /catalog/more/more/more/... is a relative-link trap
 ARTICLE_TYPES = re.compile(
     rb'"@type"\s*:\s*\[?\s*"(?:News|Report|Analysis|Opinion|Review|Background|Blog|'
     rb'Satirical|Scholarly|Tech)?(?:Article|Posting)"',
-    re.I,
+    re.IGNORECASE,
 )
 OG_ARTICLE = re.compile(
     rb"""<meta[^>]+(?:property|name)=["']og:type["'][^>]+content=["']article["']"""
     rb"""|<meta[^>]+content=["']article["'][^>]+(?:property|name)=["']og:type["']""",
-    re.I,
+    re.IGNORECASE,
 )
-AMP_HTML = re.compile(rb"<html[^>]*\s(?:amp|\xe2\x9a\xa1)(?:[\s=>])", re.I)
+AMP_HTML = re.compile(rb"<html[^>]*\s(?:amp|\xe2\x9a\xa1)(?:[\s=>])", re.IGNORECASE)
 
 
 def skip_by_extension(url: str) -> bool:
@@ -65,10 +104,12 @@ def url_looks_like_article(url: str, pattern: str = "") -> bool:
     return last.count("-") >= 3 or (last.count("-") >= 2 and len(last) > 20)
 
 
-ARTICLE_TAG = re.compile(rb"<article[\s>]", re.I)
-H1_TAG = re.compile(rb"<h1[\s>]", re.I)
-P_TAG = re.compile(rb"<p[\s>]", re.I)
-PUBLISHED_META = re.compile(rb"""<meta[^>]+(?:article:published_time|datePublished)""", re.I)
+ARTICLE_TAG = re.compile(rb"<article[\s>]", re.IGNORECASE)
+H1_TAG = re.compile(rb"<h1[\s>]", re.IGNORECASE)
+P_TAG = re.compile(rb"<p[\s>]", re.IGNORECASE)
+PUBLISHED_META = re.compile(
+    rb"""<meta[^>]+(?:article:published_time|datePublished)""", re.IGNORECASE
+)
 
 
 def page_looks_like_article(body: bytes) -> bool:

@@ -123,7 +123,7 @@ def crawl(
         if site_names:
             wanted = set(site_names.split(","))
             if missing := wanted - {s.name for s in sites}:
-                raise click.UsageError(f"No site named {sorted(missing)[0]!r} in {sites_file}")
+                raise click.UsageError(f"No site named {min(missing)!r} in {sites_file}")
             sites = [s for s in sites if s.name in wanted]
     else:
         try:
@@ -205,4 +205,4 @@ def demo(ctx: click.Context, data: str | None, port: int) -> None:
 
 
 from archive import cli_blobs  # noqa: F401,I001  - registers sync, verify, rebuild
-from archive import cli_read  # noqa: E402,F401  - registers search, show, extract
+from archive import cli_read  # noqa: F401  - registers search, show, extract

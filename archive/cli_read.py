@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import gzip
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -95,7 +96,9 @@ def show(id_or_url: str, data: str | None, versions: bool, as_json: bool) -> Non
     click.echo(f"By {', '.join(article['authors']) or '?'} · {article['published'] or '?'}")
     click.echo(f"{article['url']}  [{article['section'] or '-'}] v{article['version']}")
     for image in article["images"]:
-        click.echo(f"Image: {image['url']}\n  {image['caption']} ({image['credit'] or 'no credit'})")
+        click.echo(
+            f"Image: {image['url']}\n  {image['caption']} ({image['credit'] or 'no credit'})"
+        )
     click.echo("")
     click.echo(article["body"])
     click.echo(f"\n{len(article['captures'])} capture(s):")
@@ -103,7 +106,7 @@ def show(id_or_url: str, data: str | None, versions: bool, as_json: bool) -> Non
         click.echo(f"  {cap['fetched_at']}  {cap['status']}  {cap['sha256'][:12]}  {cap['url']}")
     if versions:
         olds = article["versions"]
-        for before, after in zip(olds, olds[1:], strict=False):
+        for before, after in itertools.pairwise(olds):
             click.echo(f"\n--- v{before['version']} ({before['seen_at']})")
             click.echo(f"+++ v{after['version']} ({after['seen_at']})")
             diff = difflib.unified_diff(

@@ -17,8 +17,10 @@ from archive.model import Article
 log = logging.getLogger(__name__)
 
 MAX_EXTRACT_BYTES = 8 * 2**20  # beyond this a page is a transcript dump or a trap; cut it
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 
 
 def _codec(name: str | None) -> str | None:
@@ -80,6 +82,6 @@ def extract_capture(
         text, encoding = decode_html(body, content_type)
         article = extract(text, url, overrides=overrides)
         return Extracted(article, is_article(article), "", encoding)
-    except Exception as exc:  # one bad page must never stop a crawl or a re-extraction
+    except Exception as exc:  # noqa: BLE001 - one bad page must never stop a crawl
         log.warning("Extraction failed for %s: %r", url, exc)
         return Extracted(None, False, f"{type(exc).__name__}: {exc}")

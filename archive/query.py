@@ -31,7 +31,7 @@ class SearchFilters:
 
 def _fts_error(query: str, exc: sqlite3.OperationalError) -> QueryError:
     return QueryError(
-        f"Bad search query {query!r} ({exc}). Use words, \"exact phrases\", OR, NOT, "
+        f'Bad search query {query!r} ({exc}). Use words, "exact phrases", OR, NOT, '
         "and prefix* terms; quote words that contain punctuation."
     )
 
@@ -81,9 +81,9 @@ def search(
     try:
         rows = list(db.query(sql, params))
     except sqlite3.OperationalError as exc:
-        if "fts5" in str(exc) or "syntax" in str(exc) or "no such column" in str(exc):
-            raise _fts_error(query, exc) from None
-        raise
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise
+        raise _fts_error(query, exc) from None  # the only user input in the SQL is the query
     for row in rows:
         row["authors"] = _split_authors(row["authors"])
     return rows

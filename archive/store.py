@@ -110,7 +110,9 @@ class Archive:
                 self.db.execute("UPDATE captures SET mirrored = 1 WHERE sha256 = ?", [sha])
 
     # -- the one write path ------------------------------------------------------------------
-    def ingest(self, capture: Capture, article: Article | None, *, is_article: bool) -> IngestResult:
+    def ingest(
+        self, capture: Capture, article: Article | None, *, is_article: bool
+    ) -> IngestResult:
         """Store a capture and what was extracted from it, in one transaction."""
         with self.db.atomic():
             capture_id, _ = self.add_capture(capture)

@@ -42,7 +42,9 @@ class RetryAfterMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         s = crawler.settings
-        return cls(crawler, s.getfloat("NEWSARCHIVE_RETRY_AFTER_MAX", 60), s.getint("RETRY_TIMES", 2))
+        return cls(
+            crawler, s.getfloat("NEWSARCHIVE_RETRY_AFTER_MAX", 60), s.getint("RETRY_TIMES", 2)
+        )
 
     def _stat(self, key: str) -> None:
         assert self.crawler.stats is not None

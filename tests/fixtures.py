@@ -19,7 +19,9 @@ TESTDATA = SHARED / "testdata"
 NEWSWEB_ARTICLES = int(os.environ.get("NEWSWEB_TEST_ARTICLES", "120"))
 
 
-def run_cli(*args: str, timeout: float = 300, check: bool = True) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, timeout: float = 300, check: bool = True
+) -> subprocess.CompletedProcess[str]:
     """Run `python -m archive ARGS` in a subprocess, as a user would."""
     proc = subprocess.run(
         [sys.executable, "-m", "archive", *args],
@@ -61,7 +63,9 @@ class NewswebServer:
             raise RuntimeError(f"../shared/newsweb not found at {NEWSWEB}; set NEWSARCHIVE_SHARED")
         cmd = [sys.executable, str(NEWSWEB / "newsweb.py"), "serve", str(site_dir),
                "--port", str(port), "--mode", "ips", "--access-log"]  # fmt: skip
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        )
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
         if not line:

@@ -27,7 +27,8 @@ def test_core_commands_exist() -> None:
 def test_search_without_archive_says_what_to_do(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["search", "x", "--data", str(tmp_path / "none")])
     assert result.exit_code == 2
-    assert "No archive database" in result.output and "newsarchive crawl" in result.output
+    assert "No archive database" in result.output
+    assert "newsarchive crawl" in result.output
 
 
 def test_unwritable_data_dir_fails_at_start(tmp_path: Path) -> None:
@@ -46,7 +47,8 @@ def test_bad_sites_file_names_key(tmp_path: Path) -> None:
     sites.write_text('[[site]]\nname = "x"\nurl = "https://x.example/"\nfrobnicate = 1\n')
     result = CliRunner().invoke(cli, ["crawl", "--sites", str(sites), "--data", str(tmp_path)])
     assert result.exit_code == 2
-    assert "frobnicate" in result.output and str(sites) in result.output
+    assert "frobnicate" in result.output
+    assert str(sites) in result.output
 
 
 def test_click_group_is_click() -> None:

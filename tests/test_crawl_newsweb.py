@@ -13,7 +13,9 @@ from tests.fixtures import CRAWL_SETTINGS, NewswebServer, run_cli
 
 
 @pytest.fixture(scope="module")
-def crawled(newsweb_server: NewswebServer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def crawled(
+    newsweb_server: NewswebServer, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
     work = tmp_path_factory.mktemp("crawl")
     sites = newsweb_server.sites_toml(work / "sites.toml")
     data = work / "data"
@@ -85,5 +87,6 @@ def test_blobs_match_captures(crawled: dict[str, Any]) -> None:
 
 def test_crawl_recorded(crawled: dict[str, Any]) -> None:
     row = crawled["db"].execute("SELECT finished_at, finish_reason, stats FROM crawls").fetchone()
-    assert row[0] and row[1] == "finished"
+    assert row[0]
+    assert row[1] == "finished"
     assert '"newsarchive/articles/new"' in row[2]

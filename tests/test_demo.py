@@ -61,4 +61,6 @@ def test_search_finds_a_demo_phrase(demo: dict[str, Any]) -> None:
 
 def test_demo_prints_what_to_try(demo: dict[str, Any]) -> None:
     assert "newsarchive search" in demo["proc"].stderr
-    assert "32 articles archived" in demo["proc"].stderr or "articles archived" in demo["proc"].stderr
+    assert (
+        "32 articles archived" in demo["proc"].stderr or "articles archived" in demo["proc"].stderr
+    )

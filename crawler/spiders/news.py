@@ -17,9 +17,9 @@ import scrapy
 from protego import Protego
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
-from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.http import Request, Response, TextResponse
 from scrapy.settings import BaseSettings
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from archive import classify
@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 PRIO_DISCOVERY, PRIO_ARTICLE, PRIO_HUB = 30, 20, 0
 DEAD_PREFIX_MIN, DEAD_PREFIX_SHARE = 8, 0.9
 HTML_TYPES = (b"text/html", b"application/xhtml")
-FEED_LINK = re.compile(r"(?:rss|atom)\+xml|application/(?:rss|atom|rdf)", re.I)
+FEED_LINK = re.compile(r"(?:rss|atom)\+xml|application/(?:rss|atom|rdf)", re.IGNORECASE)
 
 
 def sites_from_settings(settings: BaseSettings, site: str = "", urls: str = "") -> list[Site]:
@@ -61,7 +61,7 @@ def sites_from_settings(settings: BaseSettings, site: str = "", urls: str = "") 
         wanted = set(site.split(","))
         missing = wanted - {s.name for s in sites}
         if missing:
-            raise ValueError(f"No site named {sorted(missing)[0]!r} in {path}")
+            raise ValueError(f"No site named {min(missing)!r} in {path}")
         sites = [s for s in sites if s.name in wanted]
     return sites
 
@@ -285,7 +285,11 @@ class NewsSpider(scrapy.Spider):
             return
         canonical = self._canonical_link(response)
         if classify.is_amp_page(response.url, response.body[:4000]):
-            if canonical and canonical != url and (req := self.article_request(canonical, site, {})):
+            if (
+                canonical
+                and canonical != url
+                and (req := self.article_request(canonical, site, {}))
+            ):
                 yield req
             self._stat("skipped/amp")
             return
