@@ -65,6 +65,15 @@ class Archive:
         self.db = db
 
     # -- crawls ------------------------------------------------------------------------------
+    def register_sites(self, sites: Iterable[dict[str, Any]]) -> None:
+        with self.db.atomic():
+            for site in sites:
+                self.db.execute(
+                    "INSERT INTO sites (name, url, config) VALUES (?, ?, ?) ON CONFLICT(name) "
+                    "DO UPDATE SET url = excluded.url, config = excluded.config",
+                    [site["name"], site["url"], _json(site)],
+                )
+
     def start_crawl(self, sites: Iterable[str]) -> int:
         cur = self.db.execute(
             "INSERT INTO crawls (sites, started_at) VALUES (?, ?)",

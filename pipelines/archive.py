@@ -10,7 +10,9 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import sqlite3
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Any, Self
 
 from itemadapter import ItemAdapter
@@ -19,11 +21,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
 
-from archive.blobs import BlobStore, Put, blob_key, open_blob_store
+from archive.blobs import BlobStore, BlobStoreError, Put, blob_key, open_blob_store
 from archive.db import data_dir, open_db
 from archive.model import Capture
 from archive.process import extract_capture
 from archive.store import Archive
+from archive.sync import retry_spool, spool_dir
 
 log = logging.getLogger(__name__)
 
@@ -43,16 +46,32 @@ def _capture(item: Any) -> Capture:
 class MirrorPipeline:
     """Raw first: the body goes to the blob store before anything else runs."""
 
-    def __init__(self, store: BlobStore, stats: StatsCollector) -> None:
-        self.store, self.stats = store, stats
+    def __init__(self, store: BlobStore, stats: StatsCollector, data: Path) -> None:
+        self.store, self.stats, self.data = store, stats, data
+        self.retry: asyncio.Future[Any] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         data = data_dir(crawler.settings.get("NEWSARCHIVE_DATA"))
-        store = open_blob_store(blob_uri(crawler), spool=data / "spool")
+        store = open_blob_store(blob_uri(crawler), spool=spool_dir(data))
         store.check()  # raises with the fix in its message, before any request is sent
         assert crawler.stats is not None
-        return cls(store, crawler.stats)
+        return cls(store, crawler.stats, data)
+
+    def open_spider(self) -> None:
+        # what an earlier outage spooled goes up now, off the reactor thread
+        retry = asyncio.to_thread(retry_spool, self.store, self.data)
+        self.retry = asyncio.get_running_loop().create_task(retry)
+
+    async def close_spider(self) -> None:
+        if self.retry is not None:
+            try:
+                report = await self.retry
+            except (BlobStoreError, OSError, sqlite3.Error) as exc:  # the spool stays for sync
+                log.warning("Retrying the spool failed: %s; run `newsarchive sync`", exc)
+            else:
+                if report is not None:
+                    self.stats.set_value("newsarchive/spool_retried", len(report.uploaded))
 
     async def process_item(self, item: Any) -> Any:
         capture = _capture(item)
@@ -136,7 +155,9 @@ class StorePipeline:
         db = open_db(data_dir(self.crawler.settings.get("NEWSARCHIVE_DATA")))
         self.archive = Archive(db)
         spider = self.crawler.spider
-        names = [s.name for s in getattr(spider, "sites", [])]
+        sites = getattr(spider, "sites", [])
+        self.archive.register_sites(s.to_dict() for s in sites)
+        names = [s.name for s in sites]
         self.crawl_id = self.archive.start_crawl(names)
         assert self.crawler.stats is not None
         self.crawler.stats.set_value("newsarchive/crawl_id", self.crawl_id)

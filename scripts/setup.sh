@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what newsarchive needs on a fresh Debian machine, idempotently.
+#   scripts/setup.sh          Python environment (.venv, from uv.lock)
+#   scripts/setup.sh --test   also the servers the tests start: nginx, redis
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v uv >/dev/null 2>&1; then
+  echo "setup: installing uv (Python package manager)" >&2
+  python3 -m pip install --quiet --user uv 2>/dev/null || python3 -m pip install --quiet uv
+  export PATH="$HOME/.local/bin:$PATH"
+fi
+
+# Same versions on every machine: the lock file decides.
+uv sync --quiet --frozen --extra dev
+
+if [[ "${1:-}" == "--test" ]]; then
+  missing=()
+  command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || missing+=(nginx-light)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  if ((${#missing[@]})); then
+    if [[ $(id -u) -ne 0 ]]; then
+      echo "setup: please install ${missing[*]} (apt-get install ${missing[*]})" >&2
+      exit 2
+    fi
+    echo "setup: apt-get install ${missing[*]}" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+fi
