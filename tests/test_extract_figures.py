@@ -98,3 +98,49 @@ def test_button_text_does_not_make_a_container() -> None:
                     '<button>Zoom image</button></div><div class="caption"><p>Boats in the '
                     'bay at dawn. Jane Doe/AP</p></div></div>')
     assert ("Boats in the bay at dawn.", "Jane Doe/AP") in _pairs(article)
+
+
+def test_picture_by_tail_and_agency_overlay() -> None:
+    assert split_caption("The minister in Shah Alam on May 3. — Picture by Jane Doe") == (
+        "The minister in Shah Alam on May 3.", "Jane Doe")
+    article = _page('<div class="pic"><picture><img src="/a.jpg" width="0" height="0"></picture>'
+                    '<div class="overlay">Anadolu Ajans\u0131</div></div>')
+    assert [i.credit for i in article.images if i.credit] == ["Anadolu Ajans\u0131"]
+
+
+def test_zoom_links_are_not_teasers() -> None:
+    article = _page('<a href="#gallery-2"><figure><img src="/a.jpg"><figcaption>Boats in the bay.'
+                    ' (Quelle: Jane Doe/dpa)</figcaption></figure></a>'
+                    '<a href="/other-story"><figure><img src="/b.jpg"><figcaption>Another story '
+                    'entirely</figcaption></figure></a>')
+    assert _pairs(article) == [("Boats in the bay.", "Jane Doe/dpa")]
+
+
+def test_figures_of_other_stories_are_left_out() -> None:
+    html = ("<html><body><main><article><h1>Harbour plans move ahead</h1>"
+            '<figure><img src="/a.jpg"><figcaption>Boats in the bay.<span class="credit">'
+            "Jane Doe/AP</span></figcaption></figure>" + BODY + "</article>"
+            '<article><h2>Next story</h2><figure><img src="/n.jpg"><figcaption>A new bridge.'
+            '<span class="credit">John Roe/AP</span></figcaption></figure>' + BODY + "</article>"
+            '<ul><li><article><figure><img src="/c.jpg"><figcaption><span class="credit">'
+            "Max Muster/dpa</span></figcaption></figure><h3>Card</h3></article></li></ul>"
+            "</main></body></html>")
+    article = extract(html, "https://harbour.example/news/plans")
+    assert _pairs(article) == [("Boats in the bay.", "Jane Doe/AP")]
+
+
+def test_author_class_names_the_photographer_only_inside_a_caption() -> None:
+    article = _page('<figure><img src="/a.jpg"><figcaption>Boats in the bay. <strong '
+                    'class="author">Harbour Trust</strong></figcaption></figure>'
+                    '<div class="meta"><img src="/jane.jpg" width="300"><span class="author">'
+                    'Jane Doe</span><time>Published 12:19, 3 May 2024</time></div>')
+    assert _pairs(article) == [("Boats in the bay.", "Harbour Trust")]
+
+
+def test_layout_wrapper_with_an_ad_class_is_not_a_sidebar() -> None:
+    html = ('<html><body><div class="container page-ad-con"><h1>Harbour plans move ahead</h1>'
+            '<div class="lead"><img src="/a.jpg"><div class="image-caption">Boats in the bay. '
+            '— Picture by Jane Doe</div></div>' + BODY + '<img src="/loader.gif"><p>Loading '
+            "more themes</p></div></body></html>")
+    article = extract(html, "https://harbour.example/news/plans")
+    assert _pairs(article) == [("Boats in the bay.", "Jane Doe")]

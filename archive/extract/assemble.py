@@ -97,7 +97,7 @@ def _authors(article: Article, ld: JsonLd, node: dict[str, Any], micro: dict[str
 
 
 def _images(article: Article, ld: JsonLd, node: dict[str, Any], meta: Meta,
-            scope: HtmlElement, base: str) -> set[str]:
+            scope: HtmlElement, base: str, h1: HtmlElement | None) -> set[str]:
     """Fill images; returns the folded captions and credits, to keep them out of the body."""
     images: list[Image] = []
     by_url: dict[str, Image] = {}
@@ -132,7 +132,7 @@ def _images(article: Article, ld: JsonLd, node: dict[str, Any], meta: Meta,
             "meta")
     for item in structured:
         add(item["url"], item["caption"], clean_credit(item["credit"]), "jsonld")
-    for _el, fig in figures(scope, base):
+    for _el, fig in figures(scope, base, h1):
         add(fig["url"], fig["caption"], fig["credit"], "dom")
     if images:
         article.images = images
@@ -203,7 +203,7 @@ def assemble(tree: HtmlElement, article: Article, overrides: dict[str, str]) -> 
 
     scope = article_scope(tree, h1)
     _authors(article, ld, node, micro, meta, scope, tree, publishers)
-    skip = _images(article, ld, node, meta, scope, base)
+    skip = _images(article, ld, node, meta, scope, base, h1)
 
     if title:
         skip.add(fold(title))

@@ -20,6 +20,12 @@ _TAIL_LABEL = re.compile(
     r"(?P<credit>[^:\uff1a]{2,120}?)\s*\)?\s*\.?$",
     re.IGNORECASE,
 )
+# "... in Shah Alam. — Picture by Jane Doe" and "... (Photo by Jane Doe/AFP)"
+_TAIL_BY = re.compile(
+    r"(?:^|[\s.,;\u2013\u2014-])\(?\s*(?P<label>(?:photo(?:graph)?s?|pictures?|images?|fotos?|bild)"
+    r"\s+(?:by|von|de|di|par|por))\s+(?P<credit>[^()]{2,80}?)\)?\s*\.?$",
+    re.IGNORECASE,
+)
 _TAIL_COPYRIGHT = re.compile(r"(?:^|\s|\()(?:©|\(c\)|copyright)\s*(?P<credit>[^©]{2,100}?)\)?\s*$",
                              re.IGNORECASE)
 _AGENCY_WORDS = (
@@ -35,7 +41,9 @@ _TAIL_SLASH = re.compile(
     r"(?:\s*,\s*file)?)\s*\.?$",
     re.IGNORECASE,
 )
-_AGENCY_ONLY = re.compile(rf"^(?:{_AGENCY_WORDS})(?:\s*(?:photo|images?|/\s*\w[\w .-]*))?$", re.IGNORECASE)
+_AGENCY_ONLY = re.compile(
+    rf"^(?:{_AGENCY_WORDS})(?:\s*(?:photo|images?|ajans[\u0131i]|agency|agentur|/\s*\w[\w .-]*))?$",
+    re.IGNORECASE)
 _NOT_CREDIT = re.compile(r"\b(?:view|show|see)\s+\d+\s+(?:images|photos|pictures)\b|"
                          r"^\d+\s*(?:/|of|von)\s*\d+$|^(?:visa mer|mehr|more|zoom|vergrößern)$|privacy|newsletter|subscribe|"
                          r"sign up|cookie|redakteur|redaktion",
@@ -153,8 +161,8 @@ def split_caption(caption: str, *, labelled_only: bool = False) -> tuple[str, st
         head, credit = _bracket_tail(caption)
         if credit and not _TAIL_LABEL.search(caption):
             return head, clean_credit(credit) or credit
-    patterns = (_TAIL_LABEL, _TAIL_COPYRIGHT) if labelled_only else (
-        _TAIL_LABEL, _TAIL_COPYRIGHT, _TAIL_SLASH)
+    patterns = (_TAIL_LABEL, _TAIL_BY, _TAIL_COPYRIGHT) if labelled_only else (
+        _TAIL_LABEL, _TAIL_BY, _TAIL_COPYRIGHT, _TAIL_SLASH)
     for pattern in patterns:
         match = pattern.search(caption)
         if match:

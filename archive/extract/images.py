@@ -23,16 +23,30 @@ FIGURE_CLASS = re.compile(r"figure|image|photo|picture|media|img|foto|bild|visua
 _OUTSIDE = re.compile(r"related|by-?line|author|avatar|profile|teaser|recommend|promo|newsletter|"
                       r"sidebar|more-|trending|popular|footer|navigation|\bnav\b|advert|\bads?\b|"
                       r"sponsor|outbrain|taboola|author-bio|logo|comment|e-?mail|sign-?up|"
-                      r"subscri|login", re.IGNORECASE)
+                      r"subscri|login|reg-?wall|similar|listing", re.IGNORECASE)
 # A figure's own class may say "teaser" for the lead picture of the story itself ("article
-# picture--teaser"); teaser cards of other stories are caught by their link-only captions.
+# picture--teaser", "teaser-image"); teaser cards of other stories are caught by their links.
 _OUTSIDE_OWN = re.compile(_OUTSIDE.pattern.replace("teaser|", ""), re.IGNORECASE)
+_OUTSIDE_CREDIT = re.compile(_OUTSIDE.pattern.replace("by-?line|author|", "")
+                             .replace("author-bio|", ""), re.IGNORECASE)
+_TEASER_PICTURE = re.compile(r"teaser[\w-]*(?:image|picture|photo|media|img|bild|foto)|"
+                             r"(?:image|picture|photo|media|img|bild|foto)[\w-]*teaser", re.IGNORECASE)
+
+
+def _outside_own(cls: str) -> bool:
+    """Whether a figure's own class marks it as page furniture rather than the story's."""
+    if _OUTSIDE_OWN.search(cls):
+        return True
+    return "teaser" in cls and not _TEASER_PICTURE.search(cls)
+
+
 _DATA_CREDIT = ("data-credit", "data-copyright", "data-photographer", "data-author",
                 "data-image-credit", "data-source")
 _DATA_CAPTION = ("data-caption", "data-image-caption", "data-description")
 _SRC_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-url", "data-hi-res-src",
               "data-srcset", "srcset", "src")
-_SKIP_IMG = re.compile(r"^data:|\.svg(?:$|\?)|pixel|spacer|blank\.|1x1|logo|icon|avatar", re.IGNORECASE)
+_SKIP_IMG = re.compile(r"^data:|\.svg(?:$|\?)|pixel|spacer|blank\.|1x1|logo|icon|avatar|loader|"
+                       r"spinner|placeholder", re.IGNORECASE)
 MAX_FIGURES = 40
 
 
@@ -132,11 +146,24 @@ def _visible_text(el: HtmlElement) -> str:
     return nfkc(" ".join(parts))
 
 
-def _is_credit_el(el: HtmlElement) -> bool:
+_WRITER_CLASS = re.compile(r"by-?line|author", re.IGNORECASE)
+
+
+def _is_credit_el(el: HtmlElement, container: HtmlElement | None = None) -> bool:
     cls = class_words(el)
     if el.tag in ("cite", "small", "footer") and not CAPTION_CLASS.search(cls):
         return True
-    return bool(CREDIT_CLASS.search(cls)) and not _OUTSIDE.search(cls)
+    if not CREDIT_CLASS.search(cls) or _OUTSIDE_CREDIT.search(cls):
+        return False
+    if not _WRITER_CLASS.search(cls):
+        return True
+    # "author"/"byline" inside a caption names the photographer; elsewhere, the story's writer
+    for anc in el.iterancestors():
+        if anc.tag == "figcaption" or CAPTION_CLASS.search(class_words(anc)):
+            return True
+        if anc is container:
+            break
+    return False
 
 
 def _credit_elements(container: HtmlElement) -> list[HtmlElement]:
@@ -145,7 +172,7 @@ def _credit_elements(container: HtmlElement) -> list[HtmlElement]:
     for el in islice(container.iter(), 400):
         if el is container or not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
             continue
-        if _is_credit_el(el) and not any(f in found for f in el.iterancestors()):
+        if _is_credit_el(el, container) and not any(f in found for f in el.iterancestors()):
             found.append(el)
     return found
 
@@ -190,6 +217,15 @@ def _caption_element(container: HtmlElement) -> HtmlElement | None:
     return None
 
 
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|webp|gif|avif)(?:$|[?#])", re.IGNORECASE)
+
+
+def navigates(anchor: HtmlElement) -> bool:
+    """Whether a link leads to another page (a teaser), not to a zoom view or in-page anchor."""
+    href = (anchor.get("href") or "").strip()
+    return bool(href) and not href.startswith(("#", "javascript:")) and not _IMAGE_FILE.search(href)
+
+
 def _link_share(elements: list[HtmlElement]) -> float:
     """How much of some elements' text is link text: teaser cards are nearly all links."""
     total = sum(len(text_of(el)) for el in elements)
@@ -197,12 +233,16 @@ def _link_share(elements: list[HtmlElement]) -> float:
         return 0.0
     linked = 0
     for el in elements:
-        anchors = [el] if el.tag == "a" or any(a.tag == "a" for a in el.iterancestors()) \
-            else list(el.iter("a"))
-        linked += sum(len(text_of(a)) for a in anchors)
+        if any(a.tag == "a" and navigates(a) for a in [el, *el.iterancestors()]):
+            linked += len(text_of(el))
+        else:
+            linked += sum(len(text_of(a)) for a in el.iter("a") if navigates(a))
     return min(1.0, linked / total)
 
 
+_DATELINE = re.compile(r"\b(?:published|updated|publiziert|veröffentlicht|aktualisiert|"
+                       r"publicado|actualizado|publié|mis à jour|pubblicato|aggiornato)\b|"
+                       r"^\W*\d{1,2}\.\d{1,2}\.\d{2,4},?\s+\d{1,2}:\d{2}", re.IGNORECASE)
 _BYLINE_CAPTION = re.compile(r"^(?:von|by|par|por|av|af|door)\s+\S", re.IGNORECASE)
 
 
@@ -231,8 +271,9 @@ def figure(container: HtmlElement, base: str) -> dict[str, str] | None:
     caption = nfkc(" ".join(t for _el, t in caption_parts))
     if caption_el is None and caption_parts:
         caption = max((t for _el, t in caption_parts), key=len)
-    if _BYLINE_CAPTION.match(caption) and len(caption.split()) <= 8:
-        return None  # an author box ("Von Jane Doe, Redakteurin"), not a photo
+    if (_BYLINE_CAPTION.match(caption) and len(caption.split()) <= 8) or (
+            _DATELINE.search(caption) and len(caption.split()) <= 16):
+        return None  # an author box ("Von Jane Doe, Redakteurin", "Published 12:19"), not a photo
     credit = ", ".join(dict.fromkeys(c for t in credit_texts if (c := clean_credit(t))))
     credit = credit or clean_credit(_data_credit(container))
     if not caption:
@@ -254,11 +295,26 @@ def figure(container: HtmlElement, base: str) -> dict[str, str] | None:
     return {"url": url, "caption": caption.strip(" |\u2013\u2014-"), "credit": credit}
 
 
-def _excluded(el: HtmlElement, stop: HtmlElement) -> bool:
+def _other_story(article: HtmlElement, h1: HtmlElement | None) -> bool:
+    """An `<article>` that is a story card in a list, or the next story appended below."""
+    if h1 is None or h1 in article.iterdescendants():
+        return False
+    parent = article.getparent()
+    if parent is not None and parent.tag == "li":
+        return True
+    return any(sib.tag == "article" for sib in islice(article.itersiblings(preceding=True), 20))
+
+
+def _excluded(el: HtmlElement, stop: HtmlElement, h1: HtmlElement | None = None) -> bool:
+    """Whether a figure sits in navigation, a sidebar, a teaser link or another story."""
     for anc in el.iterancestors():
         if anc is stop:
             return False
-        if anc.tag in ("nav", "aside", "footer", "a") or _OUTSIDE.search(class_words(anc)):
+        if anc.tag in ("nav", "aside", "footer") or (anc.tag == "a" and navigates(anc)):
+            return True
+        if _OUTSIDE.search(class_words(anc)) and (h1 is None or h1 not in anc.iterdescendants()):
+            return True  # (a wrapper around the headline too is layout, whatever its class)
+        if anc.tag == "article" and _other_story(anc, h1):
             return True
     return False
 
@@ -267,7 +323,7 @@ def _tiny(img: HtmlElement) -> bool:
     """Icons and avatars: images declared smaller than 100 px."""
     for attr in ("width", "height"):
         value = (img.get(attr) or "").strip().removesuffix("px")
-        if value.isdigit() and int(value) < 100:
+        if value.isdigit() and 0 < int(value) < 100:
             return True
     return False
 
@@ -310,11 +366,12 @@ def _caption_wrapper(fig: HtmlElement, scope: HtmlElement) -> HtmlElement | None
     return parent if len(_visible_text(parent)) <= 600 else None
 
 
-def figures(scope: HtmlElement, base: str) -> list[tuple[HtmlElement, dict[str, str]]]:
+def figures(scope: HtmlElement, base: str,
+            h1: HtmlElement | None = None) -> list[tuple[HtmlElement, dict[str, str]]]:
     """Figures inside the article scope, in document order, teasers and sidebars left out."""
     out: list[tuple[HtmlElement, dict[str, str]]] = []
     taken: set[HtmlElement] = set()
-    for el in islice(scope.iter("figure", "img", "amp-img"), 200):
+    for el in islice(scope.iter("figure", "img", "amp-img"), 600):
         if el.tag == "figure":
             container = el
         else:
@@ -325,7 +382,7 @@ def figures(scope: HtmlElement, base: str) -> list[tuple[HtmlElement, dict[str, 
                 continue
         if container in taken or any(a in taken for a in container.iterancestors()):
             continue
-        if _excluded(container, scope) or _OUTSIDE_OWN.search(class_words(container)):
+        if _excluded(container, scope, h1) or _outside_own(class_words(container)):
             continue
         if _tiny(el):
             continue
