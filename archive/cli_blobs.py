@@ -12,7 +12,6 @@ import click
 from archive.blobs import BlobStore, LocalBlobStore, open_blob_store
 from archive.cli import cli, data_option, emit_json, friendly_errors, json_option
 from archive.db import data_dir, open_db
-from archive.rebuild import plan_rebuild, rebuild
 from archive.sync import spool_dir, sync_spool, verify_store
 
 
@@ -148,6 +147,7 @@ def rebuild_cmd(
     \b
         newsarchive rebuild --from s3://news-raw/raw --data ./rebuilt
     """
+    from archive.rebuild import plan_rebuild, rebuild  # imports the extractor: only here
     from archive.sites import load_sites
 
     folder = data_dir(data)
