@@ -144,3 +144,35 @@ def test_layout_wrapper_with_an_ad_class_is_not_a_sidebar() -> None:
             "more themes</p></div></body></html>")
     article = extract(html, "https://harbour.example/news/plans")
     assert _pairs(article) == [("Boats in the bay.", "Jane Doe")]
+
+
+def test_credit_in_the_caption_tail_after_a_span() -> None:
+    article = _page('<figure><img src="/a.jpg"><figcaption><span><svg></svg></span><span>Boats '
+                    'in the bay at dawn.</span> Photograph: Jane Doe/Reuters</figcaption></figure>')
+    assert _pairs(article) == [("Boats in the bay at dawn.", "Jane Doe/Reuters")]
+
+
+def test_credit_placed_before_the_caption() -> None:
+    article = _page('<figure><img src="/a.jpg"><figcaption><span>The Harbour Times</span><br>'
+                    "Leaders of seven parties debate in the town hall on Saturday.</figcaption>"
+                    "</figure>")
+    assert _pairs(article) == [("Leaders of seven parties debate in the town hall on Saturday.",
+                                "The Harbour Times")]
+
+
+def test_timestamps_links_and_prompts_are_not_captions() -> None:
+    article = _page('<div class="x"><img src="/a.jpg" width="300"><span>vor 14 Minuten</span></div>'
+                    '<div class="y"><a href="/authors/jane"><img src="/j.jpg" width="300">'
+                    '<p>Jane Doe</p></a></div>'
+                    '<div class="z"><img src="/m.jpg" width="300"><p>I would like to be emailed '
+                    "about offers. Read our privacy notice.</p></div>")
+    assert _pairs(article) == []
+
+
+def test_a_story_with_its_own_headline_is_another_story() -> None:
+    html = ("<html><body><main><article><h1>Harbour plans move ahead</h1>" + BODY +
+            "</article><div><article><h1>Next story</h1><figure><img src='/n.jpg'><figcaption>"
+            "A new bridge. Foto: John Roe/AP</figcaption></figure>" + BODY + "</article></div>"
+            "</main></body></html>")
+    article = extract(html, "https://harbour.example/news/plans")
+    assert _pairs(article) == []

@@ -10,7 +10,7 @@ from archive.extract.text import nfkc
 LABEL = (
     r"(?:photo(?:graph)?s?|pictures?|pics?|images?|credits?|foto(?:s|grafie|graf)?|"
     r"bild(?:er)?|quelle|source|crédits?|crédito|kuva|фото|写真|画像|사진|zdjęcie|fotó|"
-    r"illustration|grafik|video|copyright|©)"
+    r"illustration|grafik|video|copyright|коллаж|collage|montage|montaż|©)"
     r"(?:\s+(?:by|von|de|di))?"
 )
 _LABELLED = re.compile(rf"^\s*{LABEL}\s*[:\uff1a|/]\s*|^\s*(?:©|\(c\)|copyright)\s*", re.IGNORECASE)

@@ -105,12 +105,15 @@ def _leaves(container: HtmlElement) -> list[tuple[HtmlElement, str]]:
                 recorded = walk(child, depth + 1) or recorded
         if recorded or el is container or el.tag not in _BLOCKISH:
             if recorded and el.tag in _BLOCKISH and el is not container:
-                own = nfkc(" ".join(t for t in [el.text, *(c.tail for c in el)] if t))
-                if any(ch.isalnum() for ch in own):
-                    # the parent's own words come before its children's in reading order
+                head = nfkc(el.text or "")
+                tails = nfkc(" ".join(c.tail for c in el if c.tail))
+                if any(ch.isalnum() for ch in tails):
+                    out.append((el, tails))  # "<span>Caption.</span> Photograph: Jane Doe"
+                if any(ch.isalnum() for ch in head):
+                    # the parent's leading words come before its children's in reading order
                     first_child = next(i for i, (leaf, _t) in enumerate(out)
-                                       if el in leaf.iterancestors())
-                    out.insert(first_child, (el, own))
+                                       if el in leaf.iterancestors() or leaf is el)
+                    out.insert(first_child, (el, head))
             return recorded
         text = text_of(el)
         if text:
@@ -243,6 +246,11 @@ def _link_share(elements: list[HtmlElement]) -> float:
 _DATELINE = re.compile(r"\b(?:published|updated|publiziert|veröffentlicht|aktualisiert|"
                        r"publicado|actualizado|publié|mis à jour|pubblicato|aggiornato)\b|"
                        r"^\W*\d{1,2}\.\d{1,2}\.\d{2,4},?\s+\d{1,2}:\d{2}", re.IGNORECASE)
+_NOT_CAPTION = re.compile(
+    r"^(?:vor\s+\d+\s+(?:sekunden|minuten|stunden|tagen)|\d+\s+(?:seconds?|minutes?|hours?|days?)"
+    r"\s+ago|il y a \d+|hace \d+)\W*$|^\W*\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\W*$|"
+    r"privacy (?:notice|policy)|datenschutz|newsletter|cookie|sign up|subscribe|abonnieren|"
+    r"click to play|video starten", re.IGNORECASE)
 _BYLINE_CAPTION = re.compile(r"^(?:von|by|par|por|av|af|door)\s+\S", re.IGNORECASE)
 
 
@@ -259,7 +267,7 @@ def figure(container: HtmlElement, base: str) -> dict[str, str] | None:
         (el, t) for el, t in leaves
         if caption_el is None or el is caption_el or caption_el in el.iterancestors()
     ]
-    if caption_parts and len(" ".join(t for _el, t in caption_parts)) > 25 and _link_share(
+    if caption_parts and _link_share(
             [el for el, _t in caption_parts]) > 0.7:
         return None  # a teaser card: image plus a linked headline
     if not credit_texts and len(caption_parts) > 1:
@@ -268,9 +276,15 @@ def figure(container: HtmlElement, base: str) -> dict[str, str] | None:
         if looks_like_credit(last) or len(last.split()) <= 4:
             credit_texts.append(last)
             caption_parts = caption_parts[:-1]
+        elif looks_like_credit(caption_parts[0][1]):
+            # "<span>Agency</span><br>caption": the credit placed before the caption
+            credit_texts.append(caption_parts[0][1])
+            caption_parts = caption_parts[1:]
     caption = nfkc(" ".join(t for _el, t in caption_parts))
     if caption_el is None and caption_parts:
         caption = max((t for _el, t in caption_parts), key=len)
+    if _NOT_CAPTION.search(caption):
+        return None  # a timestamp, a sign-up prompt or a video player, not a photo caption
     if (_BYLINE_CAPTION.match(caption) and len(caption.split()) <= 8) or (
             _DATELINE.search(caption) and len(caption.split()) <= 16):
         return None  # an author box ("Von Jane Doe, Redakteurin", "Published 12:19"), not a photo
@@ -302,6 +316,8 @@ def _other_story(article: HtmlElement, h1: HtmlElement | None) -> bool:
     parent = article.getparent()
     if parent is not None and parent.tag == "li":
         return True
+    if next(article.iter("h1"), None) is not None:
+        return True  # a story with its own headline
     return any(sib.tag == "article" for sib in islice(article.itersiblings(preceding=True), 20))
 
 
