@@ -202,3 +202,16 @@ def open_db(path: str | Path, *, create: bool = True) -> Database:
     db.execute("PRAGMA busy_timeout=30000")
     migrations.apply(db)
     return db
+
+
+@migrations()
+def m002_validators(db: Database) -> None:
+    """HTTP validators of discovery documents (sitemaps, feeds) for conditional re-fetches."""
+    db.execute(
+        """CREATE TABLE validators (
+            url TEXT PRIMARY KEY,
+            etag TEXT,
+            last_modified TEXT,
+            saved_at TEXT NOT NULL
+        )"""
+    )

@@ -157,3 +157,28 @@ def known_articles(db: Database, sites: list[str]) -> dict[str, tuple[str, str]]
         for u in (url, final_url, article_url):
             known[safe_canonical_url(u)] = (published or "", last_seen or "")
     return known
+
+
+def load_validators(db: Database) -> dict[str, tuple[str, str]]:
+    """url -> (etag, last_modified) of discovery documents seen by finished crawls."""
+    rows = db.execute("SELECT url, etag, last_modified FROM validators").fetchall()
+    return {url: (etag or "", modified or "") for url, etag, modified in rows}
+
+
+def sitemap_sources(db: Database, sites: list[str]) -> dict[str, list[str]]:
+    """For each discovery document, the canonical URLs of archived, not-gone articles it listed
+    when they were last captured — to notice articles that vanish from their sitemap."""
+    marks = ",".join("?" * len(sites))
+    rows = db.execute(
+        f"""SELECT json_extract(c.hints, '$.source'), a.url
+            FROM articles a
+            JOIN captures c ON c.id = (SELECT max(id) FROM captures WHERE article_id = a.id)
+            WHERE a.site IN ({marks}) AND a.gone_at IS NULL
+              AND json_extract(c.hints, '$.source') IS NOT NULL
+              AND COALESCE(json_extract(c.hints, '$.absence_check'), 0) = 0""",  # noqa: S608
+        sites,
+    ).fetchall()
+    out: dict[str, list[str]] = {}
+    for source, url in rows:
+        out.setdefault(source, []).append(url)
+    return out

@@ -309,3 +309,15 @@ class Archive:
                 "VALUES (?, ?, ?, ?, ?)",
                 [article_id, position, image.url, image.caption, image.credit],
             )
+
+
+def save_validators(db: Database, validators: dict[str, tuple[str, str]]) -> None:
+    """Remember ETag/Last-Modified of discovery documents (after a crawl that finished)."""
+    with db.atomic():
+        for url, (etag, modified) in validators.items():
+            db.execute(
+                "INSERT INTO validators (url, etag, last_modified, saved_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, "
+                "last_modified = excluded.last_modified, saved_at = excluded.saved_at",
+                [url, etag, modified, utc_now()],
+            )

@@ -34,7 +34,8 @@ def run_crawl(opts: CrawlOptions, sites: list[Site]) -> dict[str, Any]:
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
-    from crawler.spiders.news import NewsSpider, slot_settings
+    from crawler.config import slot_settings
+    from crawler.spiders.news import NewsSpider
 
     ensure_writable(opts.data)
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")

@@ -43,7 +43,7 @@ REDIRECT_MAX_TIMES = 5
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 504, 522, 524, 408]  # 429/503 go through Retry-After below
-HTTPERROR_ALLOWED_CODES = [404, 410]  # a known article answering 404/410 is recorded as gone
+HTTPERROR_ALLOWED_CODES = [304, 404, 410]  # 304: conditional sitemap/feed; 404/410: gone
 URLLENGTH_LIMIT = 2083
 DEPTH_PRIORITY = 0
 

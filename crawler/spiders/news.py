@@ -15,8 +15,9 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from protego import Protego
+from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -33,10 +34,12 @@ from archive.discover import (
     sitemaps_from_robots,
 )
 from archive.model import Capture
-from archive.query import known_articles
+from archive.query import known_articles, load_validators, sitemap_sources
 from archive.revisit import due_for_revisit
-from archive.sites import Site, load_sites, site_for_url
+from archive.sites import Site, load_sites
+from archive.store import save_validators
 from archive.urls import canonical_url, host_of
+from crawler.config import sites_from_settings, slot_settings
 
 log = logging.getLogger(__name__)
 
@@ -44,48 +47,6 @@ PRIO_DISCOVERY, PRIO_ARTICLE, PRIO_HUB = 30, 20, 0
 DEAD_PREFIX_MIN, DEAD_PREFIX_SHARE = 8, 0.9
 HTML_TYPES = (b"text/html", b"application/xhtml")
 FEED_LINK = re.compile(r"(?:rss|atom)\+xml|application/(?:rss|atom|rdf)", re.IGNORECASE)
-
-
-def sites_from_settings(settings: BaseSettings, site: str = "", urls: str = "") -> list[Site]:
-    """The sites to crawl: named ones from NEWSARCHIVE_SITES, or sites derived from URLs."""
-    if listed := settings.getlist("NEWSARCHIVE_SITE_LIST"):
-        return [Site(**raw) for raw in listed]  # set by `newsarchive crawl`, already checked
-    if urls:
-        allow_private = settings.getbool("NEWSARCHIVE_ALLOW_PRIVATE")
-        return [site_for_url(u, allow_private=allow_private) for u in urls.split(",") if u]
-    path = settings.get("NEWSARCHIVE_SITES")
-    if not path:
-        raise ValueError("No sites: pass -a urls=URL[,URL] or -s NEWSARCHIVE_SITES=sites.toml")
-    sites = load_sites(path)
-    if site:
-        wanted = set(site.split(","))
-        missing = wanted - {s.name for s in sites}
-        if missing:
-            raise ValueError(f"No site named {min(missing)!r} in {path}")
-        sites = [s for s in sites if s.name in wanted]
-    return sites
-
-
-def slot_settings(settings: BaseSettings, sites: list[Site]) -> None:
-    """Per-site download slots from the sites' delay and concurrency.
-
-    A site without an explicit delay gets DOWNLOAD_DELAY (raised to robots.txt Crawl-delay at
-    run time). Only when every site was given an explicit delay of 0 is AutoThrottle off.
-    """
-    default = settings.getfloat("DOWNLOAD_DELAY")
-    slots = dict(settings.getdict("DOWNLOAD_SLOTS"))
-    for site in sites:
-        slots[f"site:{site.name}"] = {
-            "concurrency": site.concurrency,
-            "delay": default if site.delay is None else site.delay,
-        }
-    prio = settings.getpriority("DOWNLOAD_SLOTS") or 0
-    settings.set("DOWNLOAD_SLOTS", slots, priority=max(prio, 30))
-    delays = [s.delay for s in sites]
-    if sites and all(d is not None for d in delays):
-        settings.set("DOWNLOAD_DELAY", min(d or 0.0 for d in delays), priority=30)
-        if not any(delays):
-            settings.set("AUTOTHROTTLE_ENABLED", False, priority=30)
 
 
 class NewsSpider(scrapy.Spider):
@@ -100,6 +61,12 @@ class NewsSpider(scrapy.Spider):
         self.captured: set[str] = set()  # canonical URLs captured in this crawl
         self.known: dict[str, tuple[str, str]] = {}  # archived URL -> (published, last_seen)
         self.pages: dict[str, int] = {}
+        self.validators: dict[str, tuple[str, str]] = {}  # from finished crawls
+        self.new_validators: dict[str, tuple[str, str]] = {}
+        self.sources: dict[str, list[str]] = {}  # sitemap URL -> articles it listed before
+        self.listed: dict[str, set[str]] = {}  # site -> article URLs in its sitemaps now
+        self.fetched_sitemaps: set[str] = set()  # answered 200 in this crawl
+        self.absence_checked = False
         # per (site, first path segment): [responses, 4xx] — stop following dead link areas
         self.prefix_health: dict[tuple[str, str], list[int]] = {}
 
@@ -119,9 +86,13 @@ class NewsSpider(scrapy.Spider):
         spider.allowed_domains = sorted(spider.site_by_host)
         db = open_db(data_dir(crawler.settings.get("NEWSARCHIVE_DATA")))
         try:
-            spider.known = known_articles(db, [s.name for s in spider.sites])
+            names = [s.name for s in spider.sites]
+            spider.known = known_articles(db, names)
+            spider.validators = load_validators(db)
+            spider.sources = sitemap_sources(db, names)
         finally:
             db.close()
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
 
     # -- helpers ----------------------------------------------------------------------------
@@ -139,6 +110,29 @@ class NewsSpider(scrapy.Spider):
         meta.setdefault("site", site.name)
         meta["download_slot"] = self._slot(site)
         return Request(url, callback=callback, errback=self.on_error, priority=priority, meta=meta)
+
+    def _discovery(self, url: str, callback: Any, site: Site) -> Request:
+        """A sitemap or feed request, conditional on what the last finished crawl saw."""
+        request = self._request(url, callback, site, PRIO_DISCOVERY)
+        etag, modified = self.validators.get(url, ("", ""))
+        if etag:
+            request.headers[b"If-None-Match"] = etag
+        if modified:
+            request.headers[b"If-Modified-Since"] = modified
+        return request
+
+    def _discovered(self, response: Response) -> bool:
+        """Book-keeping for a sitemap/feed response; False if there is nothing to parse."""
+        if response.status == 304:
+            self._stat("discovery/not_modified")
+            return False
+        if response.status != 200:
+            return False
+        etag = response.headers.get(b"ETag", b"").decode("latin-1")
+        modified = response.headers.get(b"Last-Modified", b"").decode("latin-1")
+        if etag or modified:
+            self.new_validators[response.url] = (etag, modified)
+        return True
 
     def _wanted(self, url: str, site: Site) -> bool:
         if classify.skip_by_extension(url) or classify.is_trap_url(url):
@@ -195,7 +189,7 @@ class NewsSpider(scrapy.Spider):
                 dont_obey_robotstxt=True,
             )  # fmt: skip
             for url in site.feeds:
-                yield self._request(url, self.parse_feed, site, PRIO_DISCOVERY)
+                yield self._discovery(url, self.parse_feed, site)
             for url in [site.url, *site.sections]:
                 yield self._request(canonical_url(url), self.parse_page, site, PRIO_HUB)
 
@@ -208,7 +202,7 @@ class NewsSpider(scrapy.Spider):
         if not sitemaps:
             sitemaps = [urljoin(site.url, "/sitemap.xml")]
         for url in dict.fromkeys(sitemaps):
-            yield self._request(url, self.parse_sitemap, site, PRIO_DISCOVERY)
+            yield self._discovery(url, self.parse_sitemap, site)
 
     def sites_by_name(self) -> dict[str, Site]:
         return {s.name: s for s in self.sites}
@@ -229,7 +223,7 @@ class NewsSpider(scrapy.Spider):
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         site = self.sites_by_name()[response.meta["site"]]
-        if response.status != 200:
+        if not self._discovered(response):
             return
         try:
             kind, entries = parse_sitemap(response.body, response.url)
@@ -242,17 +236,26 @@ class NewsSpider(scrapy.Spider):
             log.info("Not a sitemap: %s", response.url)
             return
         self._stat(f"discovered/sitemap_{kind}", len(entries))
+        if kind == "urlset":
+            self.fetched_sitemaps.add(response.url)
+        listed = self.listed.setdefault(site.name, set())
         for entry in entries:
             if kind == "index":
                 if self._site(entry.url) is site:
-                    yield self._request(entry.url, self.parse_sitemap, site, PRIO_DISCOVERY)
-            elif request := self.article_request(entry.url, site, entry.hints):
+                    yield self._discovery(entry.url, self.parse_sitemap, site)
+                continue
+            entry.hints["source"] = response.url
+            try:
+                listed.add(canonical_url(entry.url))
+            except ValueError:
+                continue
+            if request := self.article_request(entry.url, site, entry.hints):
                 request.meta["from_sitemap"] = True
                 yield request
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         site = self.sites_by_name()[response.meta["site"]]
-        if response.status != 200:
+        if not self._discovered(response):
             return
         entries = parse_feed(response.body, response.url)
         self._stat("discovered/feed", len(entries))
@@ -323,7 +326,7 @@ class NewsSpider(scrapy.Spider):
             if FEED_LINK.search(href.attrib.get("type", "")) and href.attrib.get("href"):
                 feed = response.urljoin(href.attrib["href"])
                 if self._site(feed) is site:
-                    yield self._request(feed, self.parse_feed, site, PRIO_DISCOVERY)
+                    yield self._discovery(feed, self.parse_feed, site)
         for href in response.xpath("//a/@href").getall():
             href = href.strip()
             if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
@@ -359,6 +362,43 @@ class NewsSpider(scrapy.Spider):
             site=site.name,
             hints=dict(response.meta.get("hints") or {}),
         )
+
+    def on_idle(self) -> None:
+        """Once discovery is done: articles that vanished from a sitemap fetched in this crawl
+        are fetched once more, so a removed story is recorded as gone (never deleted)."""
+        if self.absence_checked:
+            return
+        self.absence_checked = True
+        assert self.crawler.engine is not None
+        scheduled = 0
+        by_name = self.sites_by_name()
+        for source, urls in self.sources.items():
+            site = self._site(source)
+            if source not in self.fetched_sitemaps or site is None or site.name not in by_name:
+                continue
+            present = self.listed.get(site.name, set())
+            for url in urls:
+                if url in present or url in self.captured:
+                    continue
+                self.captured.add(url)
+                request = self._request(
+                    url, self.parse_page, site, PRIO_ARTICLE, hints={"absence_check": 1}
+                )
+                self.crawler.engine.crawl(request)
+                scheduled += 1
+        if scheduled:
+            self._stat("absence_checks", scheduled)
+            log.info("Re-fetching %d archived articles that left their sitemap", scheduled)
+            raise DontCloseSpider
+
+    def closed(self, reason: str) -> None:
+        if reason != "finished" or not self.new_validators:
+            return  # a crawl cut short must not make the next one skip unread sitemaps
+        db = open_db(data_dir(self.settings.get("NEWSARCHIVE_DATA")))
+        try:
+            save_validators(db, self.new_validators)
+        finally:
+            db.close()
 
     def on_error(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
