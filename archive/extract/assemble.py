@@ -67,6 +67,8 @@ def _dates(article: Article, ld: dict[str, Any], micro: dict[str, list[str]], me
 def _authors(article: Article, ld: JsonLd, node: dict[str, Any], micro: dict[str, list[str]],
              meta: Meta, scope: HtmlElement, tree: HtmlElement, publishers: list[str]) -> None:
     people = ld.people(node.get("author")) if node else []
+    # a CMS account ("admin") stands for the site: a byline only when nothing else is found
+    publishers = publishers + (ld.accounts(node.get("author")) if node else [])
     persons = [n for name, is_person in people if is_person for n in bylines.split_names(name)]
     orgs = [n for name, is_person in people if not is_person for n in bylines.split_names(name)]
     candidates: list[tuple[list[str], str]] = [

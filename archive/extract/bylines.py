@@ -21,7 +21,8 @@ AGENCIES = {
 _PREFIX = re.compile(
     r"^(?:(?:written|reported|posted|text|story|words|interview|analysis|commentary|"
     r"photos?|fotos?)\s+)?(?:by|von|par|por|door|av|af|di|de|da|от|przez|fra|texto|text|"
-    r"autor(?:in)?|author|written by|reporting by|von unserem\w*|redakteur(?:in)?)\s*[:\-]?\s+",
+    r"autor(?:in)?(?:\s*/\s*autor(?:in)?)?|author|written by|reporting by|von unserem\w*|"
+    r"redakteur(?:in)?)\s*[:\-]?\s+",
     re.IGNORECASE,
 )
 _LABEL = re.compile(r"^(?:text|autor(?:in)?|author|byline|writer|redaktion|quelle|source)\s*:\s*",
@@ -75,6 +76,8 @@ def split_names(raw: str, *, last_first: bool = False) -> list[str]:
     names: list[str] = []
     for part in _SPLIT.split(raw):
         name = _clean_name(part or "")
+        name = _AGENCY_IN.sub(lambda m: m.group(1) if m.group(1).lower() in AGENCIES
+                              else m.group(0), name)
         if not name or _NOT_NAME.search(name) or _DATEISH.search(name):
             continue
         if name.lower() in AGENCIES:
@@ -91,6 +94,9 @@ def split_names(raw: str, *, last_first: bool = False) -> list[str]:
             continue
         names.append(name)
     return dedupe(names)
+
+
+_AGENCY_IN = re.compile(r"^(.+?)\s+(?:in|aus|en|à|i)\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?$")
 
 
 def dedupe(names: list[str]) -> list[str]:
@@ -175,12 +181,14 @@ def dom_bylines(tree: HtmlElement, scope: HtmlElement | None = None) -> list[str
     return dedupe(names)
 
 
-_BARE_BY = re.compile(r"^(?:by|von|par|por|door|av|af)\s+\S", re.IGNORECASE)
+_BARE_BY = re.compile(r"^(?:(?:by|von|par|por|door|av|af)\s*:?|"
+                      r"(?:autor(?:in)?|author|verfasser(?:in)?)(?:\s*/\s*autor(?:in)?)?\s*:?)\s+\S",
+                      re.IGNORECASE)
 
 
 def by_lines(scope: HtmlElement) -> list[str]:
     """Names from a short block of text that starts with "By ..." near the top of the article."""
-    for el in islice(scope.iter("p", "div", "span", "address"), 400):
+    for el in islice(scope.iter("p", "div", "span", "address", "li", "dd"), 400):
         if len(el) > 6:
             continue
         text = text_of(el)
@@ -194,13 +202,23 @@ def by_lines(scope: HtmlElement) -> list[str]:
 _NAME_WORD = re.compile(r"^[^\W\d_][\w'\u2019.-]*$")
 
 
+def _bare_names(text: str) -> list[str]:
+    """"Jane Doe" or "Jane Doe/John Roe": capitalized name words and nothing else."""
+    if len(text) > 80 or text[-1:] in ".!?:":
+        return []
+    names = [n.strip() for n in re.split(r"\s*(?:/|&|\band\b|\bund\b)\s*", text)]
+    for name in names:
+        tokens = name.split()
+        if not 2 <= len(tokens) <= 4 or not all(_NAME_WORD.match(t) and t[0].isupper()
+                                                for t in tokens):
+            return []
+    return dedupe(names)
+
+
 def bare_byline(scope: HtmlElement) -> list[str]:
     """A paragraph that is nothing but a name ("Jane Doe") at the top of the article text."""
     for el in islice(scope.iter("p"), 3):
-        text = text_of(el)
-        tokens = text.split()
-        if 2 <= len(tokens) <= 4 and len(text) <= 50 and all(
-            _NAME_WORD.match(t) and t[0].isupper() for t in tokens
-        ) and text[-1] not in ".!?:":
-            return split_names(text)
+        names = _bare_names(text_of(el))
+        if names:
+            return names
     return []

@@ -18,6 +18,8 @@ ARTICLE_TYPES = {
 }
 _MAX_SCRIPT_CHARS = 2_000_000
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
+_ACCOUNT_URL = re.compile(r"/(?:author|autor|user|profile)s?/(?:admin|administrator|editor|webmaster|"
+                          r"redaktion|redaccion|newsroom|staff|team)(?:[/?#]|$)", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -112,6 +114,24 @@ class JsonLd:
                 }
                 if squash(name):
                     out.append((squash(name), is_person))
+        return out
+
+    def accounts(self, value: Any) -> list[str]:
+        """Author names that are a site's CMS account ("/author/admin/"), not a person."""
+        out: list[str] = []
+        items = value if isinstance(value, list) else [value]
+        for item in items[:30]:
+            item = self.resolve(item)
+            if not isinstance(item, dict):
+                continue
+            full = self.by_id.get(item.get("@id")) if isinstance(item.get("@id"), str) else None
+            refs = [item.get("@id"), item.get("url")]
+            if full:
+                refs.append(full.get("url"))
+            name = item.get("name") or (full or {}).get("name")
+            if isinstance(name, str) and any(
+                    isinstance(r, str) and _ACCOUNT_URL.search(r) for r in refs):
+                out.append(squash(name))
         return out
 
     def images(self, value: Any) -> list[dict[str, str]]:
