@@ -1,9 +1,9 @@
 """Crawl speed with the S3 mirror on vs the local blob store, in the same run.
 
-    .venv/bin/python bench/mirror.py [--rounds 3] [--concurrency 8]
+    .venv/bin/python bench/mirror.py [--rounds 3] [--concurrency 8] [--newsweb ARTICLES]
 
-Starts a SeaweedFS (`weed mini`, as the tests do) and the bundled demo site on 127.0.0.1,
-then crawls it with `newsarchive crawl`
+Starts a SeaweedFS (`weed mini`, as the tests do) and the bundled demo site on 127.0.0.1
+(or, with --newsweb N, ../shared/newsweb's three sites with N articles), then crawls it with `newsarchive crawl`
 into a fresh data folder per run, alternating `--blobs s3://…` and the default local store.
 Pages/s is the crawl's own `response_received_count / elapsed_time_seconds` (from the crawls
 table), so interpreter start-up does not count. Prints each run, the medians and the ratio
@@ -22,12 +22,36 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout
 from archive.demo import serve_demo
 from tests.s3server import WeedServer
+
+
+@contextmanager
+def demo_sites(work: Path, concurrency: int) -> Iterator[Path]:
+    with serve_demo() as base_url:
+        sites = work / "sites.toml"
+        sites.write_text(
+            f'[[site]]\nname = "demo"\nurl = "{base_url}"\ndelay = 0\n'
+            f"concurrency = {concurrency}\nallow_private = true\n"
+        )
+        yield sites
+
+
+@contextmanager
+def newsweb_sites(work: Path, articles: int) -> Iterator[Path]:
+    from tests.fixtures import NewswebServer, build_newsweb
+
+    server = NewswebServer(build_newsweb(work / "newsweb", articles=articles))
+    try:
+        yield server.sites_toml(work / "sites.toml")
+    finally:
+        server.stop()
 
 
 def crawl(sites: Path, data: Path, blobs: str, env: dict[str, str]) -> tuple[float, int, float]:
@@ -51,6 +75,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="Crawls per store (default 3).")
     parser.add_argument("--concurrency", type=int, default=8, help="Requests in flight.")
+    parser.add_argument("--newsweb", type=int, default=0, metavar="ARTICLES",
+                        help="Crawl ../shared/newsweb with this many articles instead.")  # fmt: skip
     opts = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-mirror-"))
     server = WeedServer(work / "weed")
@@ -59,12 +85,8 @@ def main() -> None:
         bucket = server.create_bucket("bench-mirror")
         env = {**os.environ, **server.env()}
         results: dict[str, list[float]] = {"s3": [], "local": []}
-        with serve_demo() as base_url:
-            sites = work / "sites.toml"
-            sites.write_text(
-                f'[[site]]\nname = "demo"\nurl = "{base_url}"\ndelay = 0\n'
-                f"concurrency = {opts.concurrency}\nallow_private = true\n"
-            )
+        web = newsweb_sites(work, opts.newsweb) if opts.newsweb else None
+        with web or demo_sites(work, opts.concurrency) as sites:
             for n in range(opts.rounds):
                 for name in ("s3", "local") if n % 2 == 0 else ("local", "s3"):
                     data = work / f"{name}-{n}"
