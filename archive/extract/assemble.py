@@ -40,12 +40,18 @@ def _set(article: Article, name: str, value: Any, layer: str) -> bool:
     return False
 
 
+_SECOND_LEVEL = {"co", "com", "org", "net", "ac", "gov", "ne", "or", "go", "nic", "edu", "gob",
+                 "gv", "info", "biz"}
+
+
 def _host_name(url: str) -> str:
     try:
         host = urlsplit(url).hostname or ""
     except ValueError:
         return ""
     parts = [p for p in host.split(".") if p not in ("www", "m", "amp")]
+    if len(parts) >= 3 and parts[-2] in _SECOND_LEVEL and len(parts[-1]) == 2:
+        parts = parts[:-1]  # "dailymail.co.uk": the name is "dailymail", not "co"
     return parts[-2] if len(parts) >= 2 else (parts[0] if parts else "")
 
 
@@ -176,7 +182,7 @@ def assemble(tree: HtmlElement, article: Article, overrides: dict[str, str]) -> 
         (meta.get(TITLE_KEYS[1:]), "meta"),
     ]
     h1 = headline.find_h1(tree, [t for t, _ in structured_titles if t] + [meta.title])
-    h1_text = nfkc(h1.text_content()) if h1 is not None else ""
+    h1_text = nfkc(headline.headline_text(h1)) if h1 is not None else ""
     title, layer = headline.choose_title(
         [*((nfkc(t), lay) for t, lay in structured_titles if t), (h1_text, "dom")],
         nfkc(meta.title), publishers,

@@ -10,6 +10,8 @@ from lxml.html import HtmlElement
 from archive.extract.text import class_words, fold, text_of
 
 _SEPARATORS = re.compile(r"\s+(?:\||\u2013|\u2014|-|::|·|•|»|«|/|:)\s+")
+_SEP_CHARS = "|\u2013\u2014\\-:\u00b7\u2022/\u3163\u1175\uff5c"
+_GLUED_TAIL = re.compile(rf"\s*[{_SEP_CHARS}]\s*(?:[^{_SEP_CHARS}\s]{{1,12}}\s*[{_SEP_CHARS}]\s*)?$")
 DEK_CLASS = re.compile(
     r"dek|standfirst|sub-?title|sub-?head|sub-?line|summary|excerpt|intro|lead|teaser-?text|"
     r"description|strapline|kicker-?text|article-?lede|lede|abstract|vorspann|ingress|"
@@ -18,8 +20,15 @@ DEK_CLASS = re.compile(
 _NOT_DEK = re.compile(r"caption|credit|byline|author|date|time|share|nav|menu|image|photo", re.IGNORECASE)
 
 
-def strip_site(title: str, sites: list[str]) -> str:
+def strip_site(title: str, sites: list[str], *, guess: bool = True) -> str:
     """A `<title>`/og:title without the site name before or after a separator."""
+    for site in sites:
+        # "Headline-Politics|Site" glued without spaces (common on Korean and Japanese sites)
+        if len(site) >= 2 and title.endswith(site) and len(title) > len(site) + 10:
+            head = title[: -len(site)]
+            glued = _GLUED_TAIL.search(head)
+            if glued:
+                return head[: glued.start()].rstrip()
     parts = _SEPARATORS.split(title)
     if len(parts) < 2:
         return title
@@ -27,13 +36,17 @@ def strip_site(title: str, sites: list[str]) -> str:
 
     def is_site(part: str) -> bool:
         key = fold(part)
-        return bool(key) and any(k in key or key in k for k in keys)
+        # the part is (mostly) the site name: "DER SPIEGEL", "Corriere.it", not a headline
+        # that happens to mention it
+        return bool(key) and any(
+            k == key or (len(k) >= 4 and k in key and len(k) >= 0.4 * len(key))
+            or (len(key) >= 4 and key in k) for k in keys)
 
     while len(parts) > 1 and is_site(parts[-1]):
         parts.pop()
     while len(parts) > 1 and is_site(parts[0]):
         parts.pop(0)
-    if len(parts) > 1 and len(parts[-1].split()) <= 3 and len(parts[0].split()) >= 4:
+    if guess and len(parts) > 1 and len(parts[-1].split()) <= 3 and len(parts[0].split()) >= 4:
         # "Long headline words here | Short Brand": the short tail is the site
         parts.pop()
     matches = list(_SEPARATORS.finditer(title))
@@ -49,17 +62,68 @@ def strip_site(title: str, sites: list[str]) -> str:
     return title[start:end].strip()
 
 
+_CRUMB_CLASS = re.compile(r"breadcrumb|crumb|seo-?title|seotitle", re.IGNORECASE)
+_KICKER_CLASS = re.compile(r"kicker|overline|dachzeile|eyebrow|topline|roofline|spitzmarke|"
+                           r"titleheader|title-?header|flag|label|rubri[ck]", re.IGNORECASE)
+
+
+def _in_navigation(h1: HtmlElement) -> bool:
+    """An h1 kept for search engines inside the breadcrumb trail, not the visible headline."""
+    for el in [h1, *islice(h1.iterancestors(), 5)]:
+        if el.tag == "nav" or _CRUMB_CLASS.search(class_words(el)):
+            return True
+    return False
+
+
+def _visible_heading_after(h1: HtmlElement) -> HtmlElement | None:
+    """The first real h1/h2 after a breadcrumb h1, outside any navigation."""
+    seen = 0
+    root = h1.getroottree().getroot()
+    after = False
+    for el in root.iter("h1", "h2"):
+        if el is h1:
+            after = True
+            continue
+        if not after:
+            continue
+        seen += 1
+        if seen > 4:
+            break
+        if not _in_navigation(el) and 15 <= len(text_of(el)) <= 400:
+            return el
+    return None
+
+
+def headline_text(el: HtmlElement) -> str:
+    """A heading's text without a kicker ("Meinung", "Topic:") set in its own child element."""
+    children = [c for c in el if isinstance(c.tag, str) and c.get("aria-hidden") != "true"
+                and text_of(c)]
+    if len(children) >= 2 and _KICKER_CLASS.search(class_words(children[0])) and not (
+            (el.text or "").strip()):
+        rest = [text_of(c) for c in children[1:]]
+        if not all(any(ch.isalnum() for ch in t) for t in rest):
+            return str(el.text_content())  # "Kicker<span>: </span>Headline" is one headline
+        if len(" ".join(rest)) >= 10:
+            return " ".join(rest)
+    return str(el.text_content())
+
+
 def find_h1(tree: HtmlElement, hints: list[str]) -> HtmlElement | None:
     """The visible headline: the h1 matching a structured title, else the first real h1."""
     h1s = [h for h in islice(tree.iter("h1"), 10) if 3 <= len(text_of(h)) <= 400]
     if not h1s:
         return None
     keys = [fold(h) for h in hints if fold(h)]
+    found = h1s[0]
     for h in h1s:
         key = fold(text_of(h))
         if key and any(key == k or (len(key) > 15 and key in k) for k in keys):
-            return h
-    return h1s[0]
+            found = h
+            break
+    if _in_navigation(found):
+        visible = _visible_heading_after(found)
+        return visible if visible is not None else found
+    return found
 
 
 def choose_title(candidates: list[tuple[str, str]], title_tag: str,
@@ -70,7 +134,8 @@ def choose_title(candidates: list[tuple[str, str]], title_tag: str,
     twitter:title, then the visible h1. A structured title found inside the h1 votes for
     itself: the rest of the h1 is a kicker ("Topic: Headline").
     """
-    cleaned = [(strip_site(t, sites), layer) for t, layer in candidates if t]
+    # only page titles get a short tail guessed as the site; a headline's tail is its own
+    cleaned = [(strip_site(t, sites, guess=layer == "meta"), layer) for t, layer in candidates if t]
     votes: dict[str, list[int]] = {}
     for i, (text, _layer) in enumerate(cleaned):
         key = fold(text)

@@ -1,0 +1,55 @@
+"""Headline rules of archive.extract, on small invented snippets."""
+
+from __future__ import annotations
+
+import json
+
+from archive.extract import extract
+from archive.extract.assemble import _host_name
+from archive.extract.headline import strip_site
+
+BODY = "<p>" + "The council met on Monday to discuss the harbour plans in detail. " * 6 + "</p>"
+
+
+def _title(head: str, body: str, url: str = "https://harbour.example/news/plans") -> str:
+    return extract(f"<html><head>{head}</head><body>{body}{BODY}</body></html>", url).title
+
+
+def test_host_name_of_country_second_level_domains() -> None:
+    assert _host_name("https://www.harbourtimes.co.uk/news/x") == "harbourtimes"
+    assert _host_name("https://news.harbour.com.au/x") == "harbour"
+    assert _host_name("https://harbour.example/x") == "harbour"
+
+
+def test_short_site_key_does_not_eat_the_headline() -> None:
+    # "co" (from a .co.uk host) must not match "could" and strip half the headline
+    assert strip_site("Your coin could be worth a lot - here's how to check", ["co"]) == (
+        "Your coin could be worth a lot - here's how to check")
+
+
+def test_headline_tail_is_kept_but_page_title_tail_is_guessed_away() -> None:
+    ld = {"@type": "NewsArticle", "headline": "Harbour plans: council approves the bridge - "
+          "mayor resigns"}
+    head = (f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+            "<title>Harbour plans: council approves the bridge - mayor resigns</title>")
+    assert _title(head, "<article><h1>Harbour plans: council approves the bridge - mayor "
+                        "resigns</h1></article>") == (
+        "Harbour plans: council approves the bridge - mayor resigns")
+
+
+def test_glued_site_suffix() -> None:
+    assert strip_site("항구 계획이 승인됐다-정치ᅵ항구일보", ["항구일보"]) == "항구 계획이 승인됐다"
+
+
+def test_breadcrumb_h1_gives_way_to_the_visible_heading() -> None:
+    body = ('<nav class="breadcrumb"><h1>Harbour plans approved | Local</h1></nav><article>'
+            '<h2><span class="title__kicker">Opinion</span><span class="title__headline">'
+            "Why the harbour plans deserve a second look</span></h2></article>")
+    head = '<meta property="og:title" content="Why the harbour plans deserve a second look">'
+    assert _title(head, body) == "Why the harbour plans deserve a second look"
+
+
+def test_kicker_with_a_visible_separator_stays_in_the_headline() -> None:
+    body = ('<article><h1><span class="kicker">Bridge vote</span><span>: </span><span>Council '
+            "approves the harbour plans</span></h1></article>")
+    assert _title("", body) == "Bridge vote: Council approves the harbour plans"
