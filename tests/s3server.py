@@ -108,14 +108,18 @@ class WeedServer:
         raise RuntimeError(f"weed mini did not answer on {self.endpoint} in {timeout}s: {self.log}")
 
     def ready(self) -> bool:
-        """The S3 gateway answers and can list buckets with our key."""
+        """The S3 gateway answers and an object can be written and read back (after a restart
+        the gateway answers before the volume server has registered again)."""
         from botocore.exceptions import BotoCoreError, ClientError
 
+        client = self.client()
         try:
-            self.client().list_buckets()
+            if "ready-probe" not in {b["Name"] for b in client.list_buckets()["Buckets"]}:
+                client.create_bucket(Bucket="ready-probe")
+            client.put_object(Bucket="ready-probe", Key="probe", Body=b"probe")
+            return bool(client.get_object(Bucket="ready-probe", Key="probe")["Body"].read())
         except (BotoCoreError, ClientError):
             return False
-        return True
 
     def client(self) -> Any:
         import boto3

@@ -130,8 +130,11 @@ def test_s3_killed_mid_crawl_loses_nothing(
     assert crawl.returncode == 0, stderr[-3000:]
     stats = last_crawl_stats(data)
     assert stats.get("newsarchive/spooled", 0) > 0, "the outage must have spooled captures"
-    assert stats["newsarchive/captured"] == stats["newsarchive/articles/new"] == 32
+    captured = stats["newsarchive/captured"]
+    assert captured > 20
+    assert stats["newsarchive/mirrored"] + stats["newsarchive/spooled"] == captured
     with sqlite3.connect(data / "news.db") as db:
+        assert db.execute("SELECT count(*) FROM captures").fetchone()[0] == captured
         assert db.execute("SELECT count(*) FROM captures WHERE mirrored = 0").fetchone()[0] > 0
     assert run("verify", "--data", str(data), "--blobs", s3_bucket.uri).returncode == 1
 
