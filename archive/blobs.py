@@ -77,9 +77,7 @@ def gunzip(data: bytes, sha256: str, where: str) -> bytes:
 class BlobStore(Protocol):
     uri: str
 
-    def put(
-        self, sha256: str, body: bytes, meta: dict[str, str], *, replace: bool = False
-    ) -> Put:
+    def put(self, sha256: str, body: bytes, meta: dict[str, str], *, replace: bool = False) -> Put:
         """Store a body unless it is already there (`replace` rewrites it, for repairs)."""
 
     def get(self, sha256: str) -> bytes:
@@ -121,9 +119,7 @@ class LocalBlobStore:
     def exists(self, sha256: str) -> bool:
         return self._path(sha256).is_file()
 
-    def put(
-        self, sha256: str, body: bytes, meta: dict[str, str], *, replace: bool = False
-    ) -> Put:
+    def put(self, sha256: str, body: bytes, meta: dict[str, str], *, replace: bool = False) -> Put:
         path = self._path(sha256)
         if path.is_file() and not replace:
             return Put.EXISTED

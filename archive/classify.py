@@ -5,6 +5,7 @@ Pure functions, so the crawler and tests share them without Scrapy.
 
 from __future__ import annotations
 
+import itertools
 import re
 from urllib.parse import urlsplit
 
@@ -86,6 +87,8 @@ def skip_by_extension(url: str) -> bool:
 def is_trap_url(url: str) -> bool:
     """URL shapes of infinite spaces: a path segment repeated over and over."""
     segments = [s for s in urlsplit(url).path.split("/") if s]
+    if any(a == b for a, b in itertools.pairwise(segments)):
+        return True  # more/more: a relative link resolved against itself
     return any(segments.count(s) > MAX_SEGMENT_REPEATS for s in set(segments))
 
 

@@ -147,8 +147,11 @@ def crawl(
 def start_crawl(sites: Any, **options: Any) -> dict[str, Any]:
     from crawler.run import CrawlOptions, run_crawl
 
+    from archive.cli_blobs import open_store
+
     data = Path(options["data"])
     ensure_writable(data)
+    open_store(data, options.get("blobs", ""))  # a missing bucket or bad credentials: exit 2
     options.setdefault("progress", sys.stderr.isatty())
     return run_crawl(CrawlOptions(**options), sites)
 

@@ -141,21 +141,24 @@ def counts(db: Database) -> dict[str, int]:
     return {t: db.table(t).count for t in tables}
 
 
-def known_articles(db: Database, sites: list[str]) -> dict[str, tuple[str, str]]:
+def known_articles(db: Database, sites: list[str]) -> dict[str, tuple[str, str, str]]:
     """Every URL an archived article of these sites was captured under, with the article's
-    (published, last_seen) — what a crawl needs to decide whether to fetch it again."""
+    (published, last_seen, sitemap lastmod when last fetched) — what a crawl needs to decide
+    whether to fetch it again."""
     marks = ",".join("?" * len(sites))
     rows = db.execute(
         f"""SELECT c.url, c.final_url, a.url, COALESCE(NULLIF(a.published, ''), a.first_seen),
-                   a.last_seen
+                   a.last_seen, json_extract(last.hints, '$.lastmod')
             FROM captures c JOIN articles a ON a.id = c.article_id
+            JOIN captures last
+              ON last.id = (SELECT max(id) FROM captures WHERE article_id = a.id)
             WHERE a.site IN ({marks})""",  # noqa: S608 - placeholders only
         sites,
     ).fetchall()
-    known: dict[str, tuple[str, str]] = {}
-    for url, final_url, article_url, published, last_seen in rows:
+    known: dict[str, tuple[str, str, str]] = {}
+    for url, final_url, article_url, published, last_seen, lastmod in rows:
         for u in (url, final_url, article_url):
-            known[safe_canonical_url(u)] = (published or "", last_seen or "")
+            known[safe_canonical_url(u)] = (published or "", last_seen or "", lastmod or "")
     return known
 
 

@@ -29,15 +29,20 @@ def due_for_revisit(
     revisit_seconds: Sequence[float],
     *,
     lastmod: str = "",
+    previous_lastmod: str = "",
     now: datetime | None = None,
 ) -> bool:
-    """Whether an archived article should be fetched again now."""
+    """Whether an archived article should be fetched again now.
+
+    A sitemap `lastmod` newer than the one seen at the last fetch means an edit. Without a
+    previous lastmod it is compared with the fetch time (which trusts the site's clock).
+    """
     now = now or datetime.now(UTC)
     fetched = parse_time(last_fetched)
     if fetched is None:
         return True
-    modified = parse_time(lastmod)
-    if modified is not None and modified > fetched:
+    modified, before = parse_time(lastmod), parse_time(previous_lastmod)
+    if modified is not None and modified > (before or fetched):
         return True
     born = parse_time(published)
     if born is None:

@@ -321,3 +321,18 @@ def save_validators(db: Database, validators: dict[str, tuple[str, str]]) -> Non
                 "last_modified = excluded.last_modified, saved_at = excluded.saved_at",
                 [url, etag, modified, utc_now()],
             )
+
+
+def merge_hints(db: Database, crawl_id: int, hints: dict[str, dict[str, Any]]) -> None:
+    """Add discovery facts that arrived after a page was fetched to its captures of a crawl
+    (a news sitemap read after a feed led to the article first)."""
+    with db.atomic():
+        for url, extra in hints.items():
+            rows = db.execute(
+                "SELECT id, hints FROM captures WHERE crawl_id = ? AND url = ?", [crawl_id, url]
+            ).fetchall()
+            for capture_id, old in rows:
+                merged = {**extra, **json.loads(old or "{}")}  # what came first wins
+                db.execute(
+                    "UPDATE captures SET hints = ? WHERE id = ?", [_json(merged), capture_id]
+                )

@@ -71,9 +71,19 @@ def pages(folder: Path, limit: int | None) -> list[tuple[str, str, str]]:
 
 def score(score_py: Path, expected: Path, predicted: Path) -> dict[str, Any]:
     summary = predicted.with_suffix(".summary.json")
-    cmd = [sys.executable, str(score_py), "--expected", str(expected), "--predicted",
-           str(predicted), "--json", str(summary), "--quiet",
-           "--per-page", str(predicted.with_suffix(".pages.jsonl"))]
+    cmd = [
+        sys.executable,
+        str(score_py),
+        "--expected",
+        str(expected),
+        "--predicted",
+        str(predicted),
+        "--json",
+        str(summary),
+        "--quiet",
+        "--per-page",
+        str(predicted.with_suffix(".pages.jsonl")),
+    ]
     subprocess.run(cmd, check=True)
     metrics: dict[str, Any] = json.loads(summary.read_text(encoding="utf-8"))["metrics"]
     return metrics

@@ -101,7 +101,9 @@ class ExtractPipeline:
 
     def open_spider(self) -> None:
         # spawn: never fork a process that runs the Twisted reactor and its threads
-        self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        self.pool = ProcessPoolExecutor(
+            self.workers, mp_context=multiprocessing.get_context("spawn")
+        )
 
     def close_spider(self) -> None:
         if self.pool is not None:

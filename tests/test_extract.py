@@ -16,8 +16,16 @@ from archive.extract import EXTRACTOR_VERSION, extract, is_article
 
 PAGES = Path(__file__).parent / "pages"
 FIXTURES = sorted(PAGES.glob("*_[0-9][0-9][0-9][0-9]_[0-9][0-9]_[0-9][0-9].json"))
-PLAIN_FIELDS = ("title", "subtitle", "section", "authors", "modified", "site_name",
-                "canonical_url", "tags")
+PLAIN_FIELDS = (
+    "title",
+    "subtitle",
+    "section",
+    "authors",
+    "modified",
+    "site_name",
+    "canonical_url",
+    "tags",
+)
 
 
 def _url(expected: dict, stem: str) -> str:
@@ -60,9 +68,16 @@ def test_fixtures_exist() -> None:
 
 def test_overrides_are_the_last_layer() -> None:
     html = (PAGES / "lakesidecourier_2026_03_14.html").read_text(encoding="utf-8")
-    article = extract(html, "https://lakeside-courier.example/x",
-                      overrides={"authors": ".story-kicker", "credit": ".lead-media__text",
-                                 "title": "nav a:first-child", "tags": "div.nothing-here"})
+    article = extract(
+        html,
+        "https://lakeside-courier.example/x",
+        overrides={
+            "authors": ".story-kicker",
+            "credit": ".lead-media__text",
+            "title": "nav a:first-child",
+            "tags": "div.nothing-here",
+        },
+    )
     assert article.authors == ["Politics"]
     assert article.provenance["authors"] == "site"
     assert article.title == "Home"

@@ -13,8 +13,24 @@ from archive.model import Article
 
 PAGE = (Path(__file__).parent / "pages" / "lakesidecourier_2026_03_14.html").read_bytes()
 URL = "https://example.test/a"
-TAGS = st.sampled_from(["p", "div", "figure", "figcaption", "h1", "script", "a", "span", "time",
-                        "article", "meta", "img", "table", "li"])
+TAGS = st.sampled_from(
+    [
+        "p",
+        "div",
+        "figure",
+        "figcaption",
+        "h1",
+        "script",
+        "a",
+        "span",
+        "time",
+        "article",
+        "meta",
+        "img",
+        "table",
+        "li",
+    ]
+)
 
 
 def _check(article: Article) -> None:
@@ -37,12 +53,18 @@ def test_random_text(text: str) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.recursive(
-    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40),
-    lambda inner: st.builds(lambda tag, body, attr: f'<{tag} class="{attr}">{body}</{tag}>',
-                            TAGS, inner, st.sampled_from(["", "byline", "caption", "credit"])),
-    max_leaves=30,
-))
+@given(
+    st.recursive(
+        st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40),
+        lambda inner: st.builds(
+            lambda tag, body, attr: f'<{tag} class="{attr}">{body}</{tag}>',
+            TAGS,
+            inner,
+            st.sampled_from(["", "byline", "caption", "credit"]),
+        ),
+        max_leaves=30,
+    )
+)
 def test_random_markup(markup: str) -> None:
     _check(extract(f"<html><body>{markup}</body></html>", URL))
 

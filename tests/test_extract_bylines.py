@@ -11,8 +11,10 @@ BODY = "<p>" + "The council met on Monday to discuss the harbour plans in detail
 
 
 def _authors(head: str, top: str) -> list[str]:
-    html = (f"<html><head>{head}</head><body><article><h1>Harbour plans move ahead</h1>{top}"
-            f"{BODY}</article></body></html>")
+    html = (
+        f"<html><head>{head}</head><body><article><h1>Harbour plans move ahead</h1>{top}"
+        f"{BODY}</article></body></html>"
+    )
     return extract(html, "https://harbour.example/news/plans").authors
 
 
@@ -31,10 +33,21 @@ def test_bare_byline_of_several_names() -> None:
 
 
 def test_cms_account_is_not_the_author() -> None:
-    ld = {"@context": "https://schema.org", "@graph": [
-        {"@type": "Person", "@id": "https://harbour.example/author/admin/", "name": "Harbour D"},
-        {"@type": "NewsArticle", "headline": "Harbour plans move ahead",
-         "author": {"@id": "https://harbour.example/author/admin/", "name": "Harbour D"}}]}
+    ld = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {
+                "@type": "Person",
+                "@id": "https://harbour.example/author/admin/",
+                "name": "Harbour D",
+            },
+            {
+                "@type": "NewsArticle",
+                "headline": "Harbour plans move ahead",
+                "author": {"@id": "https://harbour.example/author/admin/", "name": "Harbour D"},
+            },
+        ],
+    }
     head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
     assert _authors(head, "<p>JANE DOE</p>") == ["JANE DOE"]
     assert _authors(head, "") == ["Harbour D"]  # the only byline there is

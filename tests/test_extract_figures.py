@@ -12,8 +12,10 @@ BODY = "<p>" + "The council met on Monday to discuss the harbour plans in detail
 
 
 def _page(figures: str, body: str = BODY) -> Article:
-    html = (f"<html><head><title>Harbour plans</title></head><body><article>"
-            f"<h1>Harbour plans move ahead</h1>{figures}{body}</article></body></html>")
+    html = (
+        f"<html><head><title>Harbour plans</title></head><body><article>"
+        f"<h1>Harbour plans move ahead</h1>{figures}{body}</article></body></html>"
+    )
     return extract(html, "https://harbour.example/news/plans")
 
 
@@ -26,15 +28,20 @@ def _pairs(article: Article) -> list[tuple[str, str]]:
     [
         # Japanese: "=AP" after the caption, "(Name撮影)" = photographed by Name
         ("港に停泊する船(横浜で、3日)=AP", ("港に停泊する船(横浜で、3日)", "AP")),
-        ("会見する社長=13日、東京都内で(山田太郎撮影)", ("会見する社長=13日、東京都内で", "山田太郎")),
+        (
+            "会見する社長=13日、東京都内で(山田太郎撮影)",
+            ("会見する社長=13日、東京都内で", "山田太郎"),
+        ),
         ("国旗=同国で2019年5月", ("国旗=同国で2019年5月", "")),  # a date, not a credit
         # Korean: the agency or "Name 기자" after the last sentence
         ("시민들이 광장에 모여 있다. 연합뉴스", ("시민들이 광장에 모여 있다", "연합뉴스")),
         ("시민들이 광장에 모여 있다. 홍길동 기자", ("시민들이 광장에 모여 있다", "홍길동")),
         ("시민들이 모였다. 그는 말했다", ("시민들이 모였다. 그는 말했다", "")),
         # a bracketed source after the last sentence, but not a note about the picture
-        ("The old lighthouse at dusk. (Harbour Trust)", ("The old lighthouse at dusk.",
-                                                          "Harbour Trust")),
+        (
+            "The old lighthouse at dusk. (Harbour Trust)",
+            ("The old lighthouse at dusk.", "Harbour Trust"),
+        ),
         ("Rates may fall. (Symbolfoto)", ("Rates may fall. (Symbolfoto)", "")),
     ],
 )
@@ -44,135 +51,172 @@ def test_split_caption_conventions(caption: str, expected: tuple[str, str]) -> N
 
 def test_labelled_only_ignores_bare_slash_tails() -> None:
     assert split_caption("Boats in the bay. Jane Doe/Reuters", labelled_only=True)[1] == ""
-    assert split_caption("Boats in the bay © Port Authority Foto: Jane Doe",
-                         labelled_only=True)[1] == "Jane Doe"
+    assert (
+        split_caption("Boats in the bay © Port Authority Foto: Jane Doe", labelled_only=True)[1]
+        == "Jane Doe"
+    )
 
 
 def test_caption_after_the_figure_element() -> None:
-    article = _page('<div class="media"><figure><img src="/a.jpg" width="800"></figure>'
-                    '<figcaption>Boats in the bay at dawn.<span class="credit">Jane Doe/AP'
-                    '</span></figcaption></div>')
+    article = _page(
+        '<div class="media"><figure><img src="/a.jpg" width="800"></figure>'
+        '<figcaption>Boats in the bay at dawn.<span class="credit">Jane Doe/AP'
+        "</span></figcaption></div>"
+    )
     assert ("Boats in the bay at dawn.", "Jane Doe/AP") in _pairs(article)
 
 
 def test_credit_element_with_nested_blocks_and_distributor() -> None:
-    article = _page('<figure><img src="/a.jpg"><figcaption><p>Boats in the bay.</p>'
-                    '<span class="image-credit">Photo: <p>Jane Doe</p></span> / '
-                    '<span class="distributor">AFP via Getty Images</span></figcaption></figure>')
+    article = _page(
+        '<figure><img src="/a.jpg"><figcaption><p>Boats in the bay.</p>'
+        '<span class="image-credit">Photo: <p>Jane Doe</p></span> / '
+        '<span class="distributor">AFP via Getty Images</span></figcaption></figure>'
+    )
     assert _pairs(article) == [("Boats in the bay.", "Jane Doe, AFP via Getty Images")]
 
 
 def test_credit_in_alt_text() -> None:
-    article = _page('<figure><img src="/a.jpg" alt="Boats in the bay © Port Authority Foto: '
-                    'Jane Doe"></figure>')
+    article = _page(
+        '<figure><img src="/a.jpg" alt="Boats in the bay © Port Authority Foto: Jane Doe"></figure>'
+    )
     assert [i.credit for i in article.images if i.credit] == ["Jane Doe"]
 
 
 def test_microdata_caption_and_credit() -> None:
-    article = _page('<figure itemscope itemtype="http://schema.org/ImageObject">'
-                    '<meta itemprop="description" content="Boats in the bay">'
-                    '<meta itemprop="author" content="(Image: Getty Images)">'
-                    '<img src="/a.jpg"></figure>')
+    article = _page(
+        '<figure itemscope itemtype="http://schema.org/ImageObject">'
+        '<meta itemprop="description" content="Boats in the bay">'
+        '<meta itemprop="author" content="(Image: Getty Images)">'
+        '<img src="/a.jpg"></figure>'
+    )
     assert _pairs(article) == [("Boats in the bay", "Getty Images")]
 
 
 def test_image_nested_in_unclosed_sources() -> None:
     # libxml2 nests the <img> inside every <source> before it; the caption is still found
-    article = _page('<div class="lead-picture"><picture><source srcset="/a.webp">'
-                    '<source srcset="/b.webp"><source srcset="/c.webp"><source srcset="/d.webp">'
-                    '<source srcset="/e.webp"><img src="/a.jpg"></picture>'
-                    '<p>Boats in the bay at dawn. <span>Jane Doe/AP</span></p></div>')
+    article = _page(
+        '<div class="lead-picture"><picture><source srcset="/a.webp">'
+        '<source srcset="/b.webp"><source srcset="/c.webp"><source srcset="/d.webp">'
+        '<source srcset="/e.webp"><img src="/a.jpg"></picture>'
+        "<p>Boats in the bay at dawn. <span>Jane Doe/AP</span></p></div>"
+    )
     assert ("Boats in the bay at dawn.", "Jane Doe/AP") in _pairs(article)
 
 
 def test_teaser_cards_and_author_boxes_are_not_figures() -> None:
-    article = _page('<div class="card"><img src="/t.jpg" width="300"><h3><a href="/other">'
-                    'Another story about something else entirely</a></h3></div>'
-                    '<div class="box"><img src="/face.jpg" width="300">'
-                    '<span>Von Jane Doe, Redakteurin</span></div>')
+    article = _page(
+        '<div class="card"><img src="/t.jpg" width="300"><h3><a href="/other">'
+        "Another story about something else entirely</a></h3></div>"
+        '<div class="box"><img src="/face.jpg" width="300">'
+        "<span>Von Jane Doe, Redakteurin</span></div>"
+    )
     assert _pairs(article) == []
 
 
 def test_button_text_does_not_make_a_container() -> None:
-    article = _page('<div class="img-wrap"><div class="img-box"><img src="/a.jpg">'
-                    '<button>Zoom image</button></div><div class="caption"><p>Boats in the '
-                    'bay at dawn. Jane Doe/AP</p></div></div>')
+    article = _page(
+        '<div class="img-wrap"><div class="img-box"><img src="/a.jpg">'
+        '<button>Zoom image</button></div><div class="caption"><p>Boats in the '
+        "bay at dawn. Jane Doe/AP</p></div></div>"
+    )
     assert ("Boats in the bay at dawn.", "Jane Doe/AP") in _pairs(article)
 
 
 def test_picture_by_tail_and_agency_overlay() -> None:
     assert split_caption("The minister in Shah Alam on May 3. — Picture by Jane Doe") == (
-        "The minister in Shah Alam on May 3.", "Jane Doe")
-    article = _page('<div class="pic"><picture><img src="/a.jpg" width="0" height="0"></picture>'
-                    '<div class="overlay">Anadolu Ajans\u0131</div></div>')
+        "The minister in Shah Alam on May 3.",
+        "Jane Doe",
+    )
+    article = _page(
+        '<div class="pic"><picture><img src="/a.jpg" width="0" height="0"></picture>'
+        '<div class="overlay">Anadolu Ajans\u0131</div></div>'
+    )
     assert [i.credit for i in article.images if i.credit] == ["Anadolu Ajans\u0131"]
 
 
 def test_zoom_links_are_not_teasers() -> None:
-    article = _page('<a href="#gallery-2"><figure><img src="/a.jpg"><figcaption>Boats in the bay.'
-                    ' (Quelle: Jane Doe/dpa)</figcaption></figure></a>'
-                    '<a href="/other-story"><figure><img src="/b.jpg"><figcaption>Another story '
-                    'entirely</figcaption></figure></a>')
+    article = _page(
+        '<a href="#gallery-2"><figure><img src="/a.jpg"><figcaption>Boats in the bay.'
+        " (Quelle: Jane Doe/dpa)</figcaption></figure></a>"
+        '<a href="/other-story"><figure><img src="/b.jpg"><figcaption>Another story '
+        "entirely</figcaption></figure></a>"
+    )
     assert _pairs(article) == [("Boats in the bay.", "Jane Doe/dpa")]
 
 
 def test_figures_of_other_stories_are_left_out() -> None:
-    html = ("<html><body><main><article><h1>Harbour plans move ahead</h1>"
-            '<figure><img src="/a.jpg"><figcaption>Boats in the bay.<span class="credit">'
-            "Jane Doe/AP</span></figcaption></figure>" + BODY + "</article>"
-            '<article><h2>Next story</h2><figure><img src="/n.jpg"><figcaption>A new bridge.'
-            '<span class="credit">John Roe/AP</span></figcaption></figure>' + BODY + "</article>"
-            '<ul><li><article><figure><img src="/c.jpg"><figcaption><span class="credit">'
-            "Max Muster/dpa</span></figcaption></figure><h3>Card</h3></article></li></ul>"
-            "</main></body></html>")
+    html = (
+        "<html><body><main><article><h1>Harbour plans move ahead</h1>"
+        '<figure><img src="/a.jpg"><figcaption>Boats in the bay.<span class="credit">'
+        "Jane Doe/AP</span></figcaption></figure>" + BODY + "</article>"
+        '<article><h2>Next story</h2><figure><img src="/n.jpg"><figcaption>A new bridge.'
+        '<span class="credit">John Roe/AP</span></figcaption></figure>' + BODY + "</article>"
+        '<ul><li><article><figure><img src="/c.jpg"><figcaption><span class="credit">'
+        "Max Muster/dpa</span></figcaption></figure><h3>Card</h3></article></li></ul>"
+        "</main></body></html>"
+    )
     article = extract(html, "https://harbour.example/news/plans")
     assert _pairs(article) == [("Boats in the bay.", "Jane Doe/AP")]
 
 
 def test_author_class_names_the_photographer_only_inside_a_caption() -> None:
-    article = _page('<figure><img src="/a.jpg"><figcaption>Boats in the bay. <strong '
-                    'class="author">Harbour Trust</strong></figcaption></figure>'
-                    '<div class="meta"><img src="/jane.jpg" width="300"><span class="author">'
-                    'Jane Doe</span><time>Published 12:19, 3 May 2024</time></div>')
+    article = _page(
+        '<figure><img src="/a.jpg"><figcaption>Boats in the bay. <strong '
+        'class="author">Harbour Trust</strong></figcaption></figure>'
+        '<div class="meta"><img src="/jane.jpg" width="300"><span class="author">'
+        "Jane Doe</span><time>Published 12:19, 3 May 2024</time></div>"
+    )
     assert _pairs(article) == [("Boats in the bay.", "Harbour Trust")]
 
 
 def test_layout_wrapper_with_an_ad_class_is_not_a_sidebar() -> None:
-    html = ('<html><body><div class="container page-ad-con"><h1>Harbour plans move ahead</h1>'
-            '<div class="lead"><img src="/a.jpg"><div class="image-caption">Boats in the bay. '
-            '— Picture by Jane Doe</div></div>' + BODY + '<img src="/loader.gif"><p>Loading '
-            "more themes</p></div></body></html>")
+    html = (
+        '<html><body><div class="container page-ad-con"><h1>Harbour plans move ahead</h1>'
+        '<div class="lead"><img src="/a.jpg"><div class="image-caption">Boats in the bay. '
+        "— Picture by Jane Doe</div></div>" + BODY + '<img src="/loader.gif"><p>Loading '
+        "more themes</p></div></body></html>"
+    )
     article = extract(html, "https://harbour.example/news/plans")
     assert _pairs(article) == [("Boats in the bay.", "Jane Doe")]
 
 
 def test_credit_in_the_caption_tail_after_a_span() -> None:
-    article = _page('<figure><img src="/a.jpg"><figcaption><span><svg></svg></span><span>Boats '
-                    'in the bay at dawn.</span> Photograph: Jane Doe/Reuters</figcaption></figure>')
+    article = _page(
+        '<figure><img src="/a.jpg"><figcaption><span><svg></svg></span><span>Boats '
+        "in the bay at dawn.</span> Photograph: Jane Doe/Reuters</figcaption></figure>"
+    )
     assert _pairs(article) == [("Boats in the bay at dawn.", "Jane Doe/Reuters")]
 
 
 def test_credit_placed_before_the_caption() -> None:
-    article = _page('<figure><img src="/a.jpg"><figcaption><span>The Harbour Times</span><br>'
-                    "Leaders of seven parties debate in the town hall on Saturday.</figcaption>"
-                    "</figure>")
-    assert _pairs(article) == [("Leaders of seven parties debate in the town hall on Saturday.",
-                                "The Harbour Times")]
+    article = _page(
+        '<figure><img src="/a.jpg"><figcaption><span>The Harbour Times</span><br>'
+        "Leaders of seven parties debate in the town hall on Saturday.</figcaption>"
+        "</figure>"
+    )
+    assert _pairs(article) == [
+        ("Leaders of seven parties debate in the town hall on Saturday.", "The Harbour Times")
+    ]
 
 
 def test_timestamps_links_and_prompts_are_not_captions() -> None:
-    article = _page('<div class="x"><img src="/a.jpg" width="300"><span>vor 14 Minuten</span></div>'
-                    '<div class="y"><a href="/authors/jane"><img src="/j.jpg" width="300">'
-                    '<p>Jane Doe</p></a></div>'
-                    '<div class="z"><img src="/m.jpg" width="300"><p>I would like to be emailed '
-                    "about offers. Read our privacy notice.</p></div>")
+    article = _page(
+        '<div class="x"><img src="/a.jpg" width="300"><span>vor 14 Minuten</span></div>'
+        '<div class="y"><a href="/authors/jane"><img src="/j.jpg" width="300">'
+        "<p>Jane Doe</p></a></div>"
+        '<div class="z"><img src="/m.jpg" width="300"><p>I would like to be emailed '
+        "about offers. Read our privacy notice.</p></div>"
+    )
     assert _pairs(article) == []
 
 
 def test_a_story_with_its_own_headline_is_another_story() -> None:
-    html = ("<html><body><main><article><h1>Harbour plans move ahead</h1>" + BODY +
-            "</article><div><article><h1>Next story</h1><figure><img src='/n.jpg'><figcaption>"
-            "A new bridge. Foto: John Roe/AP</figcaption></figure>" + BODY + "</article></div>"
-            "</main></body></html>")
+    html = (
+        "<html><body><main><article><h1>Harbour plans move ahead</h1>"
+        + BODY
+        + "</article><div><article><h1>Next story</h1><figure><img src='/n.jpg'><figcaption>"
+        "A new bridge. Foto: John Roe/AP</figcaption></figure>" + BODY + "</article></div>"
+        "</main></body></html>"
+    )
     article = extract(html, "https://harbour.example/news/plans")
     assert _pairs(article) == []

@@ -24,17 +24,23 @@ def test_host_name_of_country_second_level_domains() -> None:
 def test_short_site_key_does_not_eat_the_headline() -> None:
     # "co" (from a .co.uk host) must not match "could" and strip half the headline
     assert strip_site("Your coin could be worth a lot - here's how to check", ["co"]) == (
-        "Your coin could be worth a lot - here's how to check")
+        "Your coin could be worth a lot - here's how to check"
+    )
 
 
 def test_headline_tail_is_kept_but_page_title_tail_is_guessed_away() -> None:
-    ld = {"@type": "NewsArticle", "headline": "Harbour plans: council approves the bridge - "
-          "mayor resigns"}
-    head = (f'<script type="application/ld+json">{json.dumps(ld)}</script>'
-            "<title>Harbour plans: council approves the bridge - mayor resigns</title>")
-    assert _title(head, "<article><h1>Harbour plans: council approves the bridge - mayor "
-                        "resigns</h1></article>") == (
-        "Harbour plans: council approves the bridge - mayor resigns")
+    ld = {
+        "@type": "NewsArticle",
+        "headline": "Harbour plans: council approves the bridge - mayor resigns",
+    }
+    head = (
+        f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+        "<title>Harbour plans: council approves the bridge - mayor resigns</title>"
+    )
+    assert _title(
+        head,
+        "<article><h1>Harbour plans: council approves the bridge - mayor resigns</h1></article>",
+    ) == ("Harbour plans: council approves the bridge - mayor resigns")
 
 
 def test_glued_site_suffix() -> None:
@@ -42,14 +48,18 @@ def test_glued_site_suffix() -> None:
 
 
 def test_breadcrumb_h1_gives_way_to_the_visible_heading() -> None:
-    body = ('<nav class="breadcrumb"><h1>Harbour plans approved | Local</h1></nav><article>'
-            '<h2><span class="title__kicker">Opinion</span><span class="title__headline">'
-            "Why the harbour plans deserve a second look</span></h2></article>")
+    body = (
+        '<nav class="breadcrumb"><h1>Harbour plans approved | Local</h1></nav><article>'
+        '<h2><span class="title__kicker">Opinion</span><span class="title__headline">'
+        "Why the harbour plans deserve a second look</span></h2></article>"
+    )
     head = '<meta property="og:title" content="Why the harbour plans deserve a second look">'
     assert _title(head, body) == "Why the harbour plans deserve a second look"
 
 
 def test_kicker_with_a_visible_separator_stays_in_the_headline() -> None:
-    body = ('<article><h1><span class="kicker">Bridge vote</span><span>: </span><span>Council '
-            "approves the harbour plans</span></h1></article>")
+    body = (
+        '<article><h1><span class="kicker">Bridge vote</span><span>: </span><span>Council '
+        "approves the harbour plans</span></h1></article>"
+    )
     assert _title("", body) == "Bridge vote: Council approves the harbour plans"

@@ -36,12 +36,17 @@ def test_publisher_only_when_alone() -> None:
 @pytest.mark.parametrize(
     ("caption", "expected"),
     [
-        ("Fans at the gate. Photograph: Jane Doe/Reuters", ("Fans at the gate.", "Jane Doe/Reuters")),
+        (
+            "Fans at the gate. Photograph: Jane Doe/Reuters",
+            ("Fans at the gate.", "Jane Doe/Reuters"),
+        ),
         ("Der Platz am Abend. Foto: Max Muster/dpa", ("Der Platz am Abend.", "Max Muster/dpa")),
         ("The old pier (Image: Harbour Trust)", ("The old pier", "Harbour Trust")),
         ("Crowds gathered early. © Jane Doe", ("Crowds gathered early.", "Jane Doe")),
-        ("Crowds gathered early. John Roe/Getty Images", ("Crowds gathered early.",
-                                                          "John Roe/Getty Images")),
+        (
+            "Crowds gathered early. John Roe/Getty Images",
+            ("Crowds gathered early.", "John Roe/Getty Images"),
+        ),
         ("写真\uff1a共同通信", ("", "共同通信")),
         ("A quiet street in the rain.", ("A quiet street in the rain.", "")),
     ],

@@ -87,20 +87,19 @@ def test_demo_crawl_mirrors_each_body_once(
 def test_crawl_refuses_to_start_with_wrong_credentials_or_bucket(
     s3_bucket: Bucket, demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The crawl stops before its first request with the store's message. (Its exit code is
-    # the crawl command's business: Scrapy swallows pipeline start-up errors.)
+    # The crawl refuses to start (exit 2) with the store's message, before any request.
     sites, data = sites_toml(tmp_path / "sites.toml", demo_url, 0, 8), tmp_path / "data"
     missing = run(
         "crawl", "--sites", str(sites), "--data", str(data), "--blobs", "s3://nope-nope/raw"
     )
     assert "The bucket 'nope-nope' does not exist" in missing.stderr
     assert "create it" in missing.stderr
-    assert "0 pages fetched" in missing.stderr
+    assert missing.returncode == 2
     secret = "not-the-right-secret"
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", secret)
     wrong = run("crawl", "--sites", str(sites), "--data", str(data), "--blobs", s3_bucket.uri)
     assert "refused the credentials" in wrong.stderr
-    assert "0 pages fetched" in wrong.stderr
+    assert wrong.returncode == 2
     assert secret not in wrong.stderr + wrong.stdout
     for log in (data / "logs").glob("*"):
         assert secret not in log.read_text(), f"secret in {log}"

@@ -40,8 +40,23 @@ def _set(article: Article, name: str, value: Any, layer: str) -> bool:
     return False
 
 
-_SECOND_LEVEL = {"co", "com", "org", "net", "ac", "gov", "ne", "or", "go", "nic", "edu", "gob",
-                 "gv", "info", "biz"}
+_SECOND_LEVEL = {
+    "co",
+    "com",
+    "org",
+    "net",
+    "ac",
+    "gov",
+    "ne",
+    "or",
+    "go",
+    "nic",
+    "edu",
+    "gob",
+    "gv",
+    "info",
+    "biz",
+}
 
 
 def _host_name(url: str) -> str:
@@ -66,12 +81,24 @@ def _dates(article: Article, ld: dict[str, Any], micro: dict[str, list[str]], me
         for value in meta.all(keys):
             _set(article, name, normalize_date(value), "meta")
     if not article.published:
-        _set(article, "published", text_value(ld.get("dateCreated")) and normalize_date(
-            text_value(ld.get("dateCreated"))), "jsonld")
+        _set(
+            article,
+            "published",
+            text_value(ld.get("dateCreated")) and normalize_date(text_value(ld.get("dateCreated"))),
+            "jsonld",
+        )
 
 
-def _authors(article: Article, ld: JsonLd, node: dict[str, Any], micro: dict[str, list[str]],
-             meta: Meta, scope: HtmlElement, tree: HtmlElement, publishers: list[str]) -> None:
+def _authors(
+    article: Article,
+    ld: JsonLd,
+    node: dict[str, Any],
+    micro: dict[str, list[str]],
+    meta: Meta,
+    scope: HtmlElement,
+    tree: HtmlElement,
+    publishers: list[str],
+) -> None:
     people = ld.people(node.get("author")) if node else []
     # a CMS account ("admin") stands for the site: a byline only when nothing else is found
     publishers = publishers + (ld.accounts(node.get("author")) if node else [])
@@ -104,8 +131,15 @@ def _authors(article: Article, ld: JsonLd, node: dict[str, Any], micro: dict[str
         _set(article, "authors", fallback[0], fallback[1])
 
 
-def _images(article: Article, ld: JsonLd, node: dict[str, Any], meta: Meta,
-            scope: HtmlElement, base: str, h1: HtmlElement | None) -> set[str]:
+def _images(
+    article: Article,
+    ld: JsonLd,
+    node: dict[str, Any],
+    meta: Meta,
+    scope: HtmlElement,
+    base: str,
+    h1: HtmlElement | None,
+) -> set[str]:
     """Fill images; returns the folded captions and credits, to keep them out of the body."""
     images: list[Image] = []
     by_url: dict[str, Image] = {}
@@ -123,8 +157,9 @@ def _images(article: Article, ld: JsonLd, node: dict[str, Any], meta: Meta,
         known = by_url.get(key)
         if known:
             known.caption = known.caption or caption
-            if credit and (not known.credit or (fold(known.credit) in fold(credit)
-                                                and len(credit) < 120)):
+            if credit and (
+                not known.credit or (fold(known.credit) in fold(credit) and len(credit) < 120)
+            ):
                 known.credit = credit  # the visible "Jane Doe / AFP via Getty" over "Jane Doe"
             return
         image = Image(url=url, caption=caption, credit=credit)
@@ -136,8 +171,12 @@ def _images(article: Article, ld: JsonLd, node: dict[str, Any], meta: Meta,
     lead = meta.get(IMAGE_KEYS)
     if lead:
         match = next((s for s in structured if s["url"] == lead), None)
-        add(lead, match["caption"] if match else "", clean_credit(match["credit"]) if match else "",
-            "meta")
+        add(
+            lead,
+            match["caption"] if match else "",
+            clean_credit(match["credit"]) if match else "",
+            "meta",
+        )
     for item in structured:
         add(item["url"], item["caption"], clean_credit(item["credit"]), "jsonld")
     for _el, fig in figures(scope, base, h1):
@@ -185,7 +224,8 @@ def assemble(tree: HtmlElement, article: Article, overrides: dict[str, str]) -> 
     h1_text = nfkc(headline.headline_text(h1)) if h1 is not None else ""
     title, layer = headline.choose_title(
         [*((nfkc(t), lay) for t, lay in structured_titles if t), (h1_text, "dom")],
-        nfkc(meta.title), publishers,
+        nfkc(meta.title),
+        publishers,
     )
     _set(article, "title", title, layer)
 

@@ -33,8 +33,11 @@ BOILERPLATE_LINE = re.compile(
     r"this article (?:first )?appeared .{0,120})\W*$",
     re.IGNORECASE,
 )
-NEXT_MARKER = re.compile(r"^(?:scroll (?:for|to) next|up next|read next|next (?:article|story)|"
-                         r"nächster artikel|weiter zum nächsten artikel)\b", re.IGNORECASE)
+NEXT_MARKER = re.compile(
+    r"^(?:scroll (?:for|to) next|up next|read next|next (?:article|story)|"
+    r"nächster artikel|weiter zum nächsten artikel)\b",
+    re.IGNORECASE,
+)
 _MAX_BLOCK_TEXT = 600  # longer blocks are kept even if their class says "teaser"
 
 
@@ -94,7 +97,11 @@ def _is_boilerplate_block(el: HtmlElement) -> bool:
     if el.tag in ("ul", "ol") and _link_list(el):
         return True
     cls = class_words(el)
-    if el.tag in ("p", "h2", "h3", "ul", "ol") or not cls.strip() or not BOILERPLATE_CLASS.search(cls):
+    if (
+        el.tag in ("p", "h2", "h3", "ul", "ol")
+        or not cls.strip()
+        or not BOILERPLATE_CLASS.search(cls)
+    ):
         return False
     return len(text_of(el)) <= _MAX_BLOCK_TEXT
 
@@ -123,7 +130,10 @@ def body_text(tree: HtmlElement, url: str, *, skip_lines: set[str]) -> str:
     """The article text, one paragraph per line pair, without boilerplate lines."""
     try:
         doc = bare_extraction(
-            clean_copy(tree), url=url or None, with_metadata=False, include_comments=False,
+            clean_copy(tree),
+            url=url or None,
+            with_metadata=False,
+            include_comments=False,
             include_tables=True,
         )
     except Exception:  # noqa: BLE001 - trafilatura on hostile markup: an empty body, never a crash

@@ -12,11 +12,44 @@ from archive.extract.text import fold, nfkc, text_of
 # Wire services and agencies (lower-case). A byline naming one keeps it: fundus-style ground
 # truth and readers both treat "Jane Doe, AP" as two bylines.
 AGENCIES = {
-    "ap", "associated press", "the associated press", "reuters", "afp", "agence france-presse",
-    "dpa", "deutsche presse-agentur", "apa", "sda", "keystone-sda", "ansa", "efe", "epa",
-    "kyodo", "yonhap", "pa", "pa media", "belga", "anp", "ritzau", "ntb", "tt", "epd", "kna",
-    "dts", "upi", "bloomberg", "xinhua", "tass", "ria novosti", "aap", "cp",
-    "the canadian press", "canadian press", "europa press", "press association", "reuters staff",
+    "ap",
+    "associated press",
+    "the associated press",
+    "reuters",
+    "afp",
+    "agence france-presse",
+    "dpa",
+    "deutsche presse-agentur",
+    "apa",
+    "sda",
+    "keystone-sda",
+    "ansa",
+    "efe",
+    "epa",
+    "kyodo",
+    "yonhap",
+    "pa",
+    "pa media",
+    "belga",
+    "anp",
+    "ritzau",
+    "ntb",
+    "tt",
+    "epd",
+    "kna",
+    "dts",
+    "upi",
+    "bloomberg",
+    "xinhua",
+    "tass",
+    "ria novosti",
+    "aap",
+    "cp",
+    "the canadian press",
+    "canadian press",
+    "europa press",
+    "press association",
+    "reuters staff",
 }
 _PREFIX = re.compile(
     r"^(?:(?:written|reported|posted|text|story|words|interview|analysis|commentary|"
@@ -25,8 +58,9 @@ _PREFIX = re.compile(
     r"redakteur(?:in)?)\s*[:\-]?\s+",
     re.IGNORECASE,
 )
-_LABEL = re.compile(r"^(?:text|autor(?:in)?|author|byline|writer|redaktion|quelle|source)\s*:\s*",
-                    re.IGNORECASE)
+_LABEL = re.compile(
+    r"^(?:text|autor(?:in)?|author|byline|writer|redaktion|quelle|source)\s*:\s*", re.IGNORECASE
+)
 _SPLIT = re.compile(
     r"\s*(?:,|;|\||\s&\s|\s+(?:and|und|y|e|et|og|och|en|i|и|ve|dan|oraz|und von|sowie)\s+|"
     r"\s+/\s+|\n|·|•)\s*",
@@ -40,15 +74,21 @@ _ROLE = re.compile(
     r"updated|published|aktualisiert|veröffentlicht|min read|read)\b|기자|記者|특파원",
     re.IGNORECASE,
 )
-_NOT_NAME = re.compile(r"@|:|\b\d+\s*min\b|https?:|www\.|\d{3,}|\.(?:com|de|org|net)\b|\bfollow\b|\bemail\b", re.IGNORECASE)
+_NOT_NAME = re.compile(
+    r"@|:|\b\d+\s*min\b|https?:|www\.|\d{3,}|\.(?:com|de|org|net)\b|\bfollow\b|\bemail\b",
+    re.IGNORECASE,
+)
 _DATEISH = re.compile(r"\d{1,2}[:.]\d{2}|\b\d{4}\b|\d{1,2}\.\s*\d{1,2}\.")
 BYLINE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:by-?line|byline\w*|author\w*|autor\w*|writer|verfasser|reporter|"
     r"article-?author|contributor\w*|credits?-?author)(?:$|[\s_-])",
     re.IGNORECASE,
 )
-_BAD_CLASS = re.compile(r"bio|description|avatar|image|img|photo|social|follow|more|comment|"
-                        r"related|teaser|recommend|newsletter|box|list", re.IGNORECASE)
+_BAD_CLASS = re.compile(
+    r"bio|description|avatar|image|img|photo|social|follow|more|comment|"
+    r"related|teaser|recommend|newsletter|box|list",
+    re.IGNORECASE,
+)
 
 
 def _clean_name(part: str) -> str:
@@ -69,15 +109,19 @@ def split_names(raw: str, *, last_first: bool = False) -> list[str]:
         return []
     raw = _PREFIX.sub("", _LABEL.sub("", raw.strip()))
     pieces = [p for p in re.split(r"\s*,\s*", raw) if p]
-    if last_first and len(pieces) == 2 and all(len(p.split()) <= 2 for p in pieces) and not any(
-        _ROLE.search(p) for p in pieces
+    if (
+        last_first
+        and len(pieces) == 2
+        and all(len(p.split()) <= 2 for p in pieces)
+        and not any(_ROLE.search(p) for p in pieces)
     ):
         raw = f"{pieces[1]} {pieces[0]}"
     names: list[str] = []
     for part in _SPLIT.split(raw):
         name = _clean_name(part or "")
-        name = _AGENCY_IN.sub(lambda m: m.group(1) if m.group(1).lower() in AGENCIES
-                              else m.group(0), name)
+        name = _AGENCY_IN.sub(
+            lambda m: m.group(1) if m.group(1).lower() in AGENCIES else m.group(0), name
+        )
         if not name or _NOT_NAME.search(name) or _DATEISH.search(name):
             continue
         if name.lower() in AGENCIES:
@@ -160,8 +204,10 @@ def dom_bylines(tree: HtmlElement, scope: HtmlElement | None = None) -> list[str
     for el in elements:
         if any(anc in inside for anc in islice(el.iterancestors(), 8)):
             continue
-        links = el.xpath(".//a[@rel='author' or contains(@href,'author') or contains(@href,'autor')"
-                         " or contains(@href,'profil') or contains(@href,'/people/')]")
+        links = el.xpath(
+            ".//a[@rel='author' or contains(@href,'author') or contains(@href,'autor')"
+            " or contains(@href,'profil') or contains(@href,'/people/')]"
+        )
         if el.get("itemprop") == "author":
             named = el.xpath(".//*[@itemprop='name']")
             text = (named[0].get("content") or text_of(named[0])) if named else ""
@@ -181,9 +227,11 @@ def dom_bylines(tree: HtmlElement, scope: HtmlElement | None = None) -> list[str
     return dedupe(names)
 
 
-_BARE_BY = re.compile(r"^(?:(?:by|von|par|por|door|av|af)\s*:?|"
-                      r"(?:autor(?:in)?|author|verfasser(?:in)?)(?:\s*/\s*autor(?:in)?)?\s*:?)\s+\S",
-                      re.IGNORECASE)
+_BARE_BY = re.compile(
+    r"^(?:(?:by|von|par|por|door|av|af)\s*:?|"
+    r"(?:autor(?:in)?|author|verfasser(?:in)?)(?:\s*/\s*autor(?:in)?)?\s*:?)\s+\S",
+    re.IGNORECASE,
+)
 
 
 def by_lines(scope: HtmlElement) -> list[str]:
@@ -203,14 +251,15 @@ _NAME_WORD = re.compile(r"^[^\W\d_][\w'\u2019.-]*$")
 
 
 def _bare_names(text: str) -> list[str]:
-    """"Jane Doe" or "Jane Doe/John Roe": capitalized name words and nothing else."""
+    """ "Jane Doe" or "Jane Doe/John Roe": capitalized name words and nothing else."""
     if len(text) > 80 or text[-1:] in ".!?:":
         return []
     names = [n.strip() for n in re.split(r"\s*(?:/|&|\band\b|\bund\b)\s*", text)]
     for name in names:
         tokens = name.split()
-        if not 2 <= len(tokens) <= 4 or not all(_NAME_WORD.match(t) and t[0].isupper()
-                                                for t in tokens):
+        if not 2 <= len(tokens) <= 4 or not all(
+            _NAME_WORD.match(t) and t[0].isupper() for t in tokens
+        ):
             return []
     return dedupe(names)
 

@@ -26,8 +26,9 @@ _TAIL_BY = re.compile(
     r"\s+(?:by|von|de|di|par|por))\s+(?P<credit>[^()]{2,80}?)\)?\s*\.?$",
     re.IGNORECASE,
 )
-_TAIL_COPYRIGHT = re.compile(r"(?:^|\s|\()(?:©|\(c\)|copyright)\s*(?P<credit>[^©]{2,100}?)\)?\s*$",
-                             re.IGNORECASE)
+_TAIL_COPYRIGHT = re.compile(
+    r"(?:^|\s|\()(?:©|\(c\)|copyright)\s*(?P<credit>[^©]{2,100}?)\)?\s*$", re.IGNORECASE
+)
 _AGENCY_WORDS = (
     r"getty(?:\s+images)?|ap|reuters|afp|dpa|epa|imago|picture[\s-]?alliance|keystone|"
     r"shutterstock|istock(?:photo)?|alamy|bloomberg|anadolu|xinhua|pa(?:\s+(?:wire|images|media))?|"
@@ -43,15 +44,24 @@ _TAIL_SLASH = re.compile(
 )
 _AGENCY_ONLY = re.compile(
     rf"^(?:{_AGENCY_WORDS})(?:\s*(?:photo|images?|ajans[\u0131i]|agency|agentur|/\s*\w[\w .-]*))?$",
-    re.IGNORECASE)
-_NOT_CREDIT = re.compile(r"\b(?:view|show|see)\s+\d+\s+(?:images|photos|pictures)\b|"
-                         r"^\d+\s*(?:/|of|von)\s*\d+$|^(?:visa mer|mehr|more|zoom|vergrößern)$|privacy|newsletter|subscribe|"
-                         r"sign up|cookie|redakteur|redaktion",
-                         re.IGNORECASE)
-_DATE_LIKE = re.compile(r"^\W*\d{1,4}[\s./-]+(?:\d{1,2}|[a-z]{3,9})[\s./-]+\d{2,4}\b|"
-                        r"\b\d{1,2}:\d{2}\b", re.IGNORECASE)
-_BY_LABEL = re.compile(r"^(?:photo(?:graph)?s?|images?|pictures?|fotos?|bild(?:er)?|"
-                       r"illustration)\s+(?:by|von|de|di|par|por)\s+", re.IGNORECASE)
+    re.IGNORECASE,
+)
+_NOT_CREDIT = re.compile(
+    r"\b(?:view|show|see)\s+\d+\s+(?:images|photos|pictures)\b|"
+    r"^\d+\s*(?:/|of|von)\s*\d+$|^(?:visa mer|mehr|more|zoom|vergrößern)$|privacy|newsletter|subscribe|"
+    r"sign up|cookie|redakteur|redaktion",
+    re.IGNORECASE,
+)
+_DATE_LIKE = re.compile(
+    r"^\W*\d{1,4}[\s./-]+(?:\d{1,2}|[a-z]{3,9})[\s./-]+\d{2,4}\b|"
+    r"\b\d{1,2}:\d{2}\b",
+    re.IGNORECASE,
+)
+_BY_LABEL = re.compile(
+    r"^(?:photo(?:graph)?s?|images?|pictures?|fotos?|bild(?:er)?|"
+    r"illustration)\s+(?:by|von|de|di|par|por)\s+",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"[.!?]\s*$")
 
 
@@ -72,9 +82,15 @@ def clean_credit(value: str) -> str:
 
 def _strip_edges(value: str) -> str:
     value = value.strip(" \t|:;,.-\u2013\u2014")
-    while value and value[0] in "([" and value.count(value[:1]) > value.count(")]"[value[0] == "["]):
+    while (
+        value and value[0] in "([" and value.count(value[:1]) > value.count(")]"[value[0] == "["])
+    ):
         value = value[1:].strip()
-    while value and value[-1] in ")]" and value.count(value[-1:]) > value.count("(["[value[-1] == "]"]):
+    while (
+        value
+        and value[-1] in ")]"
+        and value.count(value[-1:]) > value.count("(["[value[-1] == "]"])
+    ):
         value = value[:-1].strip()
     if value and value[0] == "(" and value[-1] == ")" and value.count("(") == 1:
         value = value[1:-1].strip()
@@ -91,7 +107,9 @@ def looks_like_credit(text: str) -> bool:
     tokens = text.split()
     if len(tokens) > 8 or (_SENTENCE_END.search(text) and len(tokens) > 3):
         return False
-    return "/" in text or bool(re.search(r"\b(?:via|getty|reuters|afp|dpa|imago)\b", text, re.IGNORECASE))
+    return "/" in text or bool(
+        re.search(r"\b(?:via|getty|reuters|afp|dpa|imago)\b", text, re.IGNORECASE)
+    )
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -110,17 +128,20 @@ def _cjk_tail(caption: str) -> tuple[str, str]:
         return caption, ""
     match = _JA_TAKEN.search(caption)
     if match:
-        return caption[:match.start()].strip(), match.group("credit").strip()
+        return caption[: match.start()].strip(), match.group("credit").strip()
     match = _JA_EQUALS.search(caption)
     if match and not _HANGUL.search(caption):
         credit = match.group("credit").strip()
         if credit and not _JA_NOT_CREDIT.search(credit) and len(credit.split()) <= 3:
-            return caption[:match.start()].strip(), credit
+            return caption[: match.start()].strip(), credit
     if _HANGUL.search(caption):
         match = _KO_TAIL.search(caption)
-        if match and len(match.group("credit").split()) <= 3 and not match.group(
-                "credit").rstrip().endswith(("다", "요", "까")):
-            return caption[:match.start()].strip().rstrip("."), match.group("credit").strip()
+        if (
+            match
+            and len(match.group("credit").split()) <= 3
+            and not match.group("credit").rstrip().endswith(("다", "요", "까"))
+        ):
+            return caption[: match.start()].strip().rstrip("."), match.group("credit").strip()
     return caption, ""
 
 
@@ -130,7 +151,9 @@ _TAIL_BRACKET = re.compile(r"(?<=[.!?\u201d\"])\s*\((?P<credit>[^()\d]{2,40})\)\
 _PICTURE_NOTE = re.compile(
     r"archiv|symbol|file|stock|illustrat|foto|photo|bild|image|picture|video|grafik|graphic|"
     r"screenshot|montage|collage|handout|left|right|centre|center|links|rechts|mitte|"
-    r"\b(?:l|r|m|v\.?\s*l)\.", re.IGNORECASE)
+    r"\b(?:l|r|m|v\.?\s*l)\.",
+    re.IGNORECASE,
+)
 
 
 def _bracket_tail(caption: str) -> tuple[str, str]:
@@ -138,9 +161,13 @@ def _bracket_tail(caption: str) -> tuple[str, str]:
     if not match:
         return caption, ""
     credit = match.group("credit").strip()
-    head = caption[:match.start()].strip()
-    if (len(credit.split()) > 5 or not credit[:1].isupper() or _PICTURE_NOTE.search(credit)
-            or len(head.split()) < 3):
+    head = caption[: match.start()].strip()
+    if (
+        len(credit.split()) > 5
+        or not credit[:1].isupper()
+        or _PICTURE_NOTE.search(credit)
+        or len(head.split()) < 3
+    ):
         return caption, ""
     return head, credit
 
@@ -161,26 +188,36 @@ def split_caption(caption: str, *, labelled_only: bool = False) -> tuple[str, st
         head, credit = _bracket_tail(caption)
         if credit and not _TAIL_LABEL.search(caption):
             return head, clean_credit(credit) or credit
-    patterns = (_TAIL_LABEL, _TAIL_BY, _TAIL_COPYRIGHT) if labelled_only else (
-        _TAIL_LABEL, _TAIL_BY, _TAIL_COPYRIGHT, _TAIL_SLASH)
+    patterns = (
+        (_TAIL_LABEL, _TAIL_BY, _TAIL_COPYRIGHT)
+        if labelled_only
+        else (_TAIL_LABEL, _TAIL_BY, _TAIL_COPYRIGHT, _TAIL_SLASH)
+    )
     for pattern in patterns:
         match = pattern.search(caption)
         if match:
             start = match.start("credit")
             inner = list(re.finditer(r"[.!?]\s+(?=\S)", match.group("credit")))
-            if pattern is _TAIL_SLASH and inner and len(
-                match.group("credit")[: inner[-1].start()].split()) > 2:
+            if (
+                pattern is _TAIL_SLASH
+                and inner
+                and len(match.group("credit")[: inner[-1].start()].split()) > 2
+            ):
                 start += inner[-1].end()  # "Sentence. Jane Doe/AP": only the tail is the credit
-            credit = clean_credit(caption[start:match.end()])
+            credit = clean_credit(caption[start : match.end()])
             if credit and len(credit.split()) <= 12:
                 cut = min(match.start(), start)
                 if cut < start and pattern is _TAIL_SLASH:
                     cut = start
-                cut += caption[cut] in ".!?…»\u201d\""
+                cut += caption[cut] in '.!?…»\u201d"'
                 if pattern is _TAIL_SLASH:
                     cut = start
                 head = caption[:cut].strip(" \t|\u2013\u2014-(")
-                if head and head[-1] not in ".!?…»\u201d\")" and caption[len(head):cut + 1][:1] in ".!?":
+                if (
+                    head
+                    and head[-1] not in '.!?…»\u201d")'
+                    and caption[len(head) : cut + 1][:1] in ".!?"
+                ):
                     head += caption[len(head)]
                 return head, credit
     return caption, ""

@@ -11,13 +11,18 @@ from archive.extract.text import class_words, fold, text_of
 
 _SEPARATORS = re.compile(r"\s+(?:\||\u2013|\u2014|-|::|·|•|»|«|/|:)\s+")
 _SEP_CHARS = "|\u2013\u2014\\-:\u00b7\u2022/\u3163\u1175\uff5c"
-_GLUED_TAIL = re.compile(rf"\s*[{_SEP_CHARS}]\s*(?:[^{_SEP_CHARS}\s]{{1,12}}\s*[{_SEP_CHARS}]\s*)?$")
+_GLUED_TAIL = re.compile(
+    rf"\s*[{_SEP_CHARS}]\s*(?:[^{_SEP_CHARS}\s]{{1,12}}\s*[{_SEP_CHARS}]\s*)?$"
+)
 DEK_CLASS = re.compile(
     r"dek|standfirst|sub-?title|sub-?head|sub-?line|summary|excerpt|intro|lead|teaser-?text|"
     r"description|strapline|kicker-?text|article-?lede|lede|abstract|vorspann|ingress|"
-    r"preamble|deck", re.IGNORECASE
+    r"preamble|deck",
+    re.IGNORECASE,
 )
-_NOT_DEK = re.compile(r"caption|credit|byline|author|date|time|share|nav|menu|image|photo", re.IGNORECASE)
+_NOT_DEK = re.compile(
+    r"caption|credit|byline|author|date|time|share|nav|menu|image|photo", re.IGNORECASE
+)
 
 
 def strip_site(title: str, sites: list[str], *, guess: bool = True) -> str:
@@ -39,8 +44,11 @@ def strip_site(title: str, sites: list[str], *, guess: bool = True) -> str:
         # the part is (mostly) the site name: "DER SPIEGEL", "Corriere.it", not a headline
         # that happens to mention it
         return bool(key) and any(
-            k == key or (len(k) >= 4 and k in key and len(k) >= 0.4 * len(key))
-            or (len(key) >= 4 and key in k) for k in keys)
+            k == key
+            or (len(k) >= 4 and k in key and len(k) >= 0.4 * len(key))
+            or (len(key) >= 4 and key in k)
+            for k in keys
+        )
 
     while len(parts) > 1 and is_site(parts[-1]):
         parts.pop()
@@ -63,8 +71,11 @@ def strip_site(title: str, sites: list[str], *, guess: bool = True) -> str:
 
 
 _CRUMB_CLASS = re.compile(r"breadcrumb|crumb|seo-?title|seotitle", re.IGNORECASE)
-_KICKER_CLASS = re.compile(r"kicker|overline|dachzeile|eyebrow|topline|roofline|spitzmarke|"
-                           r"titleheader|title-?header|flag|label|rubri[ck]", re.IGNORECASE)
+_KICKER_CLASS = re.compile(
+    r"kicker|overline|dachzeile|eyebrow|topline|roofline|spitzmarke|"
+    r"titleheader|title-?header|flag|label|rubri[ck]",
+    re.IGNORECASE,
+)
 
 
 def _in_navigation(h1: HtmlElement) -> bool:
@@ -96,10 +107,14 @@ def _visible_heading_after(h1: HtmlElement) -> HtmlElement | None:
 
 def headline_text(el: HtmlElement) -> str:
     """A heading's text without a kicker ("Meinung", "Topic:") set in its own child element."""
-    children = [c for c in el if isinstance(c.tag, str) and c.get("aria-hidden") != "true"
-                and text_of(c)]
-    if len(children) >= 2 and _KICKER_CLASS.search(class_words(children[0])) and not (
-            (el.text or "").strip()):
+    children = [
+        c for c in el if isinstance(c.tag, str) and c.get("aria-hidden") != "true" and text_of(c)
+    ]
+    if (
+        len(children) >= 2
+        and _KICKER_CLASS.search(class_words(children[0]))
+        and not ((el.text or "").strip())
+    ):
         rest = [text_of(c) for c in children[1:]]
         if not all(any(ch.isalnum() for ch in t) for t in rest):
             return str(el.text_content())  # "Kicker<span>: </span>Headline" is one headline
@@ -126,8 +141,9 @@ def find_h1(tree: HtmlElement, hints: list[str]) -> HtmlElement | None:
     return found
 
 
-def choose_title(candidates: list[tuple[str, str]], title_tag: str,
-                 sites: list[str]) -> tuple[str, str]:
+def choose_title(
+    candidates: list[tuple[str, str]], title_tag: str, sites: list[str]
+) -> tuple[str, str]:
     """(title, layer) by vote: the text most sources agree on, ties going to the earliest.
 
     `candidates` are (text, layer) pairs, best first: JSON-LD headline, microdata, og:title,
@@ -143,7 +159,12 @@ def choose_title(candidates: list[tuple[str, str]], title_tag: str,
             votes.setdefault(key, []).append(i)
     for key, voters in list(votes.items()):
         for other, other_voters in votes.items():
-            if other != key and len(key) > 15 and key in other and cleaned[other_voters[0]][1] == "dom":
+            if (
+                other != key
+                and len(key) > 15
+                and key in other
+                and cleaned[other_voters[0]][1] == "dom"
+            ):
                 voters.extend(other_voters)
     if votes:
         best = max(votes.values(), key=lambda v: (len(set(v)), -min(v)))
@@ -169,9 +190,11 @@ def find_dek(h1: HtmlElement | None) -> str:
                 continue
             if DEK_CLASS.search(cls) and 20 <= len(text) <= 600:
                 return text
-            inner = sib.xpath(".//*[self::p or self::h2 or self::div or self::span]"
-                              "[contains(@class,'dek') or contains(@class,'ubtitle') or "
-                              "contains(@class,'standfirst') or contains(@class,'summary')]")
+            inner = sib.xpath(
+                ".//*[self::p or self::h2 or self::div or self::span]"
+                "[contains(@class,'dek') or contains(@class,'ubtitle') or "
+                "contains(@class,'standfirst') or contains(@class,'summary')]"
+            )
             for el in inner[:1]:
                 inner_text = text_of(el)
                 if 20 <= len(inner_text) <= 600:
@@ -186,8 +209,11 @@ def find_dek(h1: HtmlElement | None) -> str:
     return ""
 
 
-SECTION_CLASS = re.compile(r"section|category|kicker|rubri[ck]|eyebrow|overline|topic|ressort|"
-                           r"label|tag|dachzeile|channel", re.IGNORECASE)
+SECTION_CLASS = re.compile(
+    r"section|category|kicker|rubri[ck]|eyebrow|overline|topic|ressort|"
+    r"label|tag|dachzeile|channel",
+    re.IGNORECASE,
+)
 
 
 def find_section(h1: HtmlElement | None) -> str:
@@ -203,8 +229,15 @@ def find_section(h1: HtmlElement | None) -> str:
             if not text:
                 continue
             labelled = [sib, *sib.iterdescendants()][:6]
-            if any(SECTION_CLASS.search(class_words(el)) for el in labelled if
-                   isinstance(el.tag, str)) and 2 <= len(text) <= 40 and len(text.split()) <= 4:
+            if (
+                any(
+                    SECTION_CLASS.search(class_words(el))
+                    for el in labelled
+                    if isinstance(el.tag, str)
+                )
+                and 2 <= len(text) <= 40
+                and len(text.split()) <= 4
+            ):
                 return text
             if len(text) > 40:
                 break

@@ -14,23 +14,34 @@ from archive.extract.text import class_words, nfkc, text_of
 CREDIT_CLASS = re.compile(
     r"credit|copyright|photographer|fotograf|bildautor|bildquelle|urheber|quelle|source|"
     r"byline|author|attribution|rights|courtesy|agency|cite|provider|distributor",
-    re.IGNORECASE
+    re.IGNORECASE,
 )
-CAPTION_CLASS = re.compile(r"caption|legend|bildtext|beschreibung|unterschrift|description|"
-                           r"figcaption|subtitle|text", re.IGNORECASE)
-FIGURE_CLASS = re.compile(r"figure|image|photo|picture|media|img|foto|bild|visual|lead|hero",
-                          re.IGNORECASE)
-_OUTSIDE = re.compile(r"related|by-?line|author|avatar|profile|teaser|recommend|promo|newsletter|"
-                      r"sidebar|more-|trending|popular|footer|navigation|\bnav\b|advert|\bads?\b|"
-                      r"sponsor|outbrain|taboola|author-bio|logo|comment|e-?mail|sign-?up|"
-                      r"subscri|login|reg-?wall|similar|listing", re.IGNORECASE)
+CAPTION_CLASS = re.compile(
+    r"caption|legend|bildtext|beschreibung|unterschrift|description|"
+    r"figcaption|subtitle|text",
+    re.IGNORECASE,
+)
+FIGURE_CLASS = re.compile(
+    r"figure|image|photo|picture|media|img|foto|bild|visual|lead|hero", re.IGNORECASE
+)
+_OUTSIDE = re.compile(
+    r"related|by-?line|author|avatar|profile|teaser|recommend|promo|newsletter|"
+    r"sidebar|more-|trending|popular|footer|navigation|\bnav\b|advert|\bads?\b|"
+    r"sponsor|outbrain|taboola|author-bio|logo|comment|e-?mail|sign-?up|"
+    r"subscri|login|reg-?wall|similar|listing",
+    re.IGNORECASE,
+)
 # A figure's own class may say "teaser" for the lead picture of the story itself ("article
 # picture--teaser", "teaser-image"); teaser cards of other stories are caught by their links.
 _OUTSIDE_OWN = re.compile(_OUTSIDE.pattern.replace("teaser|", ""), re.IGNORECASE)
-_OUTSIDE_CREDIT = re.compile(_OUTSIDE.pattern.replace("by-?line|author|", "")
-                             .replace("author-bio|", ""), re.IGNORECASE)
-_TEASER_PICTURE = re.compile(r"teaser[\w-]*(?:image|picture|photo|media|img|bild|foto)|"
-                             r"(?:image|picture|photo|media|img|bild|foto)[\w-]*teaser", re.IGNORECASE)
+_OUTSIDE_CREDIT = re.compile(
+    _OUTSIDE.pattern.replace("by-?line|author|", "").replace("author-bio|", ""), re.IGNORECASE
+)
+_TEASER_PICTURE = re.compile(
+    r"teaser[\w-]*(?:image|picture|photo|media|img|bild|foto)|"
+    r"(?:image|picture|photo|media|img|bild|foto)[\w-]*teaser",
+    re.IGNORECASE,
+)
 
 
 def _outside_own(cls: str) -> bool:
@@ -40,13 +51,30 @@ def _outside_own(cls: str) -> bool:
     return "teaser" in cls and not _TEASER_PICTURE.search(cls)
 
 
-_DATA_CREDIT = ("data-credit", "data-copyright", "data-photographer", "data-author",
-                "data-image-credit", "data-source")
+_DATA_CREDIT = (
+    "data-credit",
+    "data-copyright",
+    "data-photographer",
+    "data-author",
+    "data-image-credit",
+    "data-source",
+)
 _DATA_CAPTION = ("data-caption", "data-image-caption", "data-description")
-_SRC_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-url", "data-hi-res-src",
-              "data-srcset", "srcset", "src")
-_SKIP_IMG = re.compile(r"^data:|\.svg(?:$|\?)|pixel|spacer|blank\.|1x1|logo|icon|avatar|loader|"
-                       r"spinner|placeholder", re.IGNORECASE)
+_SRC_ATTRS = (
+    "data-src",
+    "data-lazy-src",
+    "data-original",
+    "data-url",
+    "data-hi-res-src",
+    "data-srcset",
+    "srcset",
+    "src",
+)
+_SKIP_IMG = re.compile(
+    r"^data:|\.svg(?:$|\?)|pixel|spacer|blank\.|1x1|logo|icon|avatar|loader|"
+    r"spinner|placeholder",
+    re.IGNORECASE,
+)
 MAX_FIGURES = 40
 
 
@@ -85,10 +113,42 @@ def image_url(container: HtmlElement, base: str) -> str:
     return ""
 
 
-_BLOCKISH = {"div", "p", "span", "footer", "small", "cite", "figcaption", "em", "i", "strong",
-             "b", "header", "section", "dd", "dt", "li", "address", "font", "time", "label"}
-_SKIP_TAGS = {"script", "style", "button", "svg", "noscript", "template", "img", "picture",
-              "source", "iframe", "video", "audio"}
+_BLOCKISH = {
+    "div",
+    "p",
+    "span",
+    "footer",
+    "small",
+    "cite",
+    "figcaption",
+    "em",
+    "i",
+    "strong",
+    "b",
+    "header",
+    "section",
+    "dd",
+    "dt",
+    "li",
+    "address",
+    "font",
+    "time",
+    "label",
+}
+_SKIP_TAGS = {
+    "script",
+    "style",
+    "button",
+    "svg",
+    "noscript",
+    "template",
+    "img",
+    "picture",
+    "source",
+    "iframe",
+    "video",
+    "audio",
+}
 
 
 def _leaves(container: HtmlElement) -> list[tuple[HtmlElement, str]]:
@@ -111,8 +171,11 @@ def _leaves(container: HtmlElement) -> list[tuple[HtmlElement, str]]:
                     out.append((el, tails))  # "<span>Caption.</span> Photograph: Jane Doe"
                 if any(ch.isalnum() for ch in head):
                     # the parent's leading words come before its children's in reading order
-                    first_child = next(i for i, (leaf, _t) in enumerate(out)
-                                       if el in leaf.iterancestors() or leaf is el)
+                    first_child = next(
+                        i
+                        for i, (leaf, _t) in enumerate(out)
+                        if el in leaf.iterancestors() or leaf is el
+                    )
                     out.insert(first_child, (el, head))
             return recorded
         text = text_of(el)
@@ -243,14 +306,19 @@ def _link_share(elements: list[HtmlElement]) -> float:
     return min(1.0, linked / total)
 
 
-_DATELINE = re.compile(r"\b(?:published|updated|publiziert|veröffentlicht|aktualisiert|"
-                       r"publicado|actualizado|publié|mis à jour|pubblicato|aggiornato)\b|"
-                       r"^\W*\d{1,2}\.\d{1,2}\.\d{2,4},?\s+\d{1,2}:\d{2}", re.IGNORECASE)
+_DATELINE = re.compile(
+    r"\b(?:published|updated|publiziert|veröffentlicht|aktualisiert|"
+    r"publicado|actualizado|publié|mis à jour|pubblicato|aggiornato)\b|"
+    r"^\W*\d{1,2}\.\d{1,2}\.\d{2,4},?\s+\d{1,2}:\d{2}",
+    re.IGNORECASE,
+)
 _NOT_CAPTION = re.compile(
     r"^(?:vor\s+\d+\s+(?:sekunden|minuten|stunden|tagen)|\d+\s+(?:seconds?|minutes?|hours?|days?)"
     r"\s+ago|il y a \d+|hace \d+)\W*$|^\W*\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\W*$|"
     r"privacy (?:notice|policy)|datenschutz|newsletter|cookie|sign up|subscribe|abonnieren|"
-    r"click to play|video starten", re.IGNORECASE)
+    r"click to play|video starten",
+    re.IGNORECASE,
+)
 _BYLINE_CAPTION = re.compile(r"^(?:von|by|par|por|av|af|door)\s+\S", re.IGNORECASE)
 
 
@@ -260,15 +328,19 @@ def figure(container: HtmlElement, base: str) -> dict[str, str] | None:
         return None
     credit_els = _credit_elements(container)
     credit_texts = [t for el in credit_els if (t := text_of(el)) and len(t) < 200]
-    leaves = [(el, t) for el, t in _leaves(container) if len(t) < 1500 and not (
-        el in credit_els or any(a in credit_els for a in el.iterancestors()))]
+    leaves = [
+        (el, t)
+        for el, t in _leaves(container)
+        if len(t) < 1500
+        and not (el in credit_els or any(a in credit_els for a in el.iterancestors()))
+    ]
     caption_el = _caption_element(container)
     caption_parts = [
-        (el, t) for el, t in leaves
+        (el, t)
+        for el, t in leaves
         if caption_el is None or el is caption_el or caption_el in el.iterancestors()
     ]
-    if caption_parts and _link_share(
-            [el for el, _t in caption_parts]) > 0.7:
+    if caption_parts and _link_share([el for el, _t in caption_parts]) > 0.7:
         return None  # a teaser card: image plus a linked headline
     if not credit_texts and len(caption_parts) > 1:
         # "<p>caption</p><p>AFP</p>": a short trailing block that reads like a credit
@@ -286,7 +358,8 @@ def figure(container: HtmlElement, base: str) -> dict[str, str] | None:
     if _NOT_CAPTION.search(caption):
         return None  # a timestamp, a sign-up prompt or a video player, not a photo caption
     if (_BYLINE_CAPTION.match(caption) and len(caption.split()) <= 8) or (
-            _DATELINE.search(caption) and len(caption.split()) <= 16):
+        _DATELINE.search(caption) and len(caption.split()) <= 16
+    ):
         return None  # an author box ("Von Jane Doe, Redakteurin", "Published 12:19"), not a photo
     credit = ", ".join(dict.fromkeys(c for t in credit_texts if (c := clean_credit(t))))
     credit = credit or clean_credit(_data_credit(container))
@@ -303,8 +376,9 @@ def figure(container: HtmlElement, base: str) -> dict[str, str] | None:
     if caption and not credit and looks_like_credit(caption) and len(caption.split()) <= 6:
         caption, credit = "", clean_credit(caption)
     caption = caption or _microdata(container, ("caption", "description"))
-    credit = credit or clean_credit(_microdata(container, ("author", "copyrightHolder",
-                                                           "creditText", "creator")))
+    credit = credit or clean_credit(
+        _microdata(container, ("author", "copyrightHolder", "creditText", "creator"))
+    )
     credit = credit or _alt_credit(container)
     return {"url": url, "caption": caption.strip(" |\u2013\u2014-"), "credit": credit}
 
@@ -374,16 +448,22 @@ def _caption_wrapper(fig: HtmlElement, scope: HtmlElement) -> HtmlElement | None
         return None
     if sum(1 for _ in islice(parent.iter("figure"), 2)) > 1 or len(parent) > 6:
         return None
-    others = [c for c in parent if c is not fig and isinstance(c.tag, str)
-              and c.tag not in _SKIP_TAGS]
-    if not any(c.tag == "figcaption" or CAPTION_CLASS.search(class_words(c))
-               or CREDIT_CLASS.search(class_words(c)) for c in others):
+    others = [
+        c for c in parent if c is not fig and isinstance(c.tag, str) and c.tag not in _SKIP_TAGS
+    ]
+    if not any(
+        c.tag == "figcaption"
+        or CAPTION_CLASS.search(class_words(c))
+        or CREDIT_CLASS.search(class_words(c))
+        for c in others
+    ):
         return None
     return parent if len(_visible_text(parent)) <= 600 else None
 
 
-def figures(scope: HtmlElement, base: str,
-            h1: HtmlElement | None = None) -> list[tuple[HtmlElement, dict[str, str]]]:
+def figures(
+    scope: HtmlElement, base: str, h1: HtmlElement | None = None
+) -> list[tuple[HtmlElement, dict[str, str]]]:
     """Figures inside the article scope, in document order, teasers and sidebars left out."""
     out: list[tuple[HtmlElement, dict[str, str]]] = []
     taken: set[HtmlElement] = set()

@@ -11,15 +11,32 @@ from lxml.html import HtmlElement
 from archive.extract.text import squash
 
 ARTICLE_TYPES = {
-    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
-    "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "liveblogposting",
-    "socialmediaposting", "scholarlyarticle", "techarticle", "report", "posting",
-    "askpublicnewsarticle", "satiricalarticle", "medicalwebpage", "webpage",
+    "article",
+    "newsarticle",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "blogposting",
+    "opinionnewsarticle",
+    "reviewnewsarticle",
+    "backgroundnewsarticle",
+    "liveblogposting",
+    "socialmediaposting",
+    "scholarlyarticle",
+    "techarticle",
+    "report",
+    "posting",
+    "askpublicnewsarticle",
+    "satiricalarticle",
+    "medicalwebpage",
+    "webpage",
 }
 _MAX_SCRIPT_CHARS = 2_000_000
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
-_ACCOUNT_URL = re.compile(r"/(?:author|autor|user|profile)s?/(?:admin|administrator|editor|webmaster|"
-                          r"redaktion|redaccion|newsroom|staff|team)(?:[/?#]|$)", re.IGNORECASE)
+_ACCOUNT_URL = re.compile(
+    r"/(?:author|autor|user|profile)s?/(?:admin|administrator|editor|webmaster|"
+    r"redaktion|redaccion|newsroom|staff|team)(?:[/?#]|$)",
+    re.IGNORECASE,
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -110,7 +127,9 @@ class JsonLd:
                     given, family = item.get("givenName"), item.get("familyName")
                     name = f"{given or ''} {family or ''}" if given or family else ""
                 is_person = "organization" not in types_of(item) and not types_of(item) & {
-                    "newsmediaorganization", "corporation", "organisation"
+                    "newsmediaorganization",
+                    "corporation",
+                    "organisation",
                 }
                 if squash(name):
                     out.append((squash(name), is_person))
@@ -130,7 +149,8 @@ class JsonLd:
                 refs.append(full.get("url"))
             name = item.get("name") or (full or {}).get("name")
             if isinstance(name, str) and any(
-                    isinstance(r, str) and _ACCOUNT_URL.search(r) for r in refs):
+                isinstance(r, str) and _ACCOUNT_URL.search(r) for r in refs
+            ):
                 out.append(squash(name))
         return out
 

@@ -10,26 +10,65 @@ from archive.extract.text import squash, text_of
 TITLE_KEYS = ("og:title", "twitter:title", "parsely-title", "dc.title", "dcterms.title")
 SUBTITLE_KEYS = ("og:description", "twitter:description", "description", "dc.description")
 SECTION_KEYS = (
-    "article:section", "parsely-section", "section", "article.section", "cxenseparse:recs:category",
+    "article:section",
+    "parsely-section",
+    "section",
+    "article.section",
+    "cxenseparse:recs:category",
     "og:article:section",
 )
 AUTHOR_KEYS = (
-    "article:author", "author", "parsely-author", "sailthru.author", "dc.creator",
-    "dcterms.creator", "byl", "og:article:author", "article.author", "cxenseparse:author",
+    "article:author",
+    "author",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "dcterms.creator",
+    "byl",
+    "og:article:author",
+    "article.author",
+    "cxenseparse:author",
 )
 PUBLISHED_KEYS = (
-    "article:published_time", "og:article:published_time", "datepublished", "article.published",
-    "parsely-pub-date", "publishdate", "publish-date", "pubdate", "sailthru.date",
-    "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "date", "article:published",
-    "cxenseparse:recs:publishtime", "publication_date", "og:published_time", "release_date",
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "article.published",
+    "parsely-pub-date",
+    "publishdate",
+    "publish-date",
+    "pubdate",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "date",
+    "article:published",
+    "cxenseparse:recs:publishtime",
+    "publication_date",
+    "og:published_time",
+    "release_date",
 )
 MODIFIED_KEYS = (
-    "article:modified_time", "og:updated_time", "datemodified", "article.updated",
-    "dc.date.modified", "dcterms.modified", "last-modified", "og:article:modified_time",
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "article.updated",
+    "dc.date.modified",
+    "dcterms.modified",
+    "last-modified",
+    "og:article:modified_time",
 )
 SITE_KEYS = ("og:site_name", "application-name", "publisher", "dc.publisher", "twitter:site")
 TAG_KEYS = ("article:tag", "news_keywords", "keywords", "parsely-tags", "og:article:tag")
-IMAGE_KEYS = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")
+IMAGE_KEYS = (
+    "og:image",
+    "og:image:url",
+    "og:image:secure_url",
+    "twitter:image",
+    "twitter:image:src",
+)
 LANG_KEYS = ("content-language", "og:locale", "dc.language", "language")
 
 

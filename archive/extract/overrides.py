@@ -27,8 +27,7 @@ def _select(tree: HtmlElement, selector: str) -> list[HtmlElement]:
 
         xpath = XPath(CSSSelector(selector).path)
     except Exception:  # noqa: BLE001 - a bad selector in a site config must not break extraction
-        logger.warning("ignoring invalid override selector %r: fix it in the site config",
-                       selector)
+        logger.warning("ignoring invalid override selector %r: fix it in the site config", selector)
         return []
     found = xpath(tree)
     return [el for el in found if isinstance(el, HtmlElement)] if isinstance(found, list) else []
@@ -38,8 +37,9 @@ def _value(el: HtmlElement) -> str:
     return nfkc(el.get("content") or el.get("datetime") or text_of(el))
 
 
-def apply_overrides(tree: HtmlElement, article: Article, overrides: dict[str, str],
-                    base: str) -> None:
+def apply_overrides(
+    tree: HtmlElement, article: Article, overrides: dict[str, str], base: str
+) -> None:
     """Replace fields with what the site's selectors find; a selector that finds nothing
     leaves the generic value in place."""
     for name, selector in overrides.items():

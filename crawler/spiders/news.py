@@ -37,7 +37,7 @@ from archive.model import Capture
 from archive.query import known_articles, load_validators, sitemap_sources
 from archive.revisit import due_for_revisit
 from archive.sites import Site, load_sites
-from archive.store import save_validators
+from archive.store import merge_hints, save_validators
 from archive.urls import canonical_url, host_of
 from crawler.config import sites_from_settings, slot_settings
 
@@ -45,6 +45,9 @@ log = logging.getLogger(__name__)
 
 PRIO_DISCOVERY, PRIO_ARTICLE, PRIO_HUB = 30, 20, 0
 DEAD_PREFIX_MIN, DEAD_PREFIX_SHARE = 8, 0.9
+MAX_REDIRECTS = 5
+REDIRECTS = [301, 302, 303, 307, 308]
+HANDLED = [304, 404, 410]
 HTML_TYPES = (b"text/html", b"application/xhtml")
 FEED_LINK = re.compile(r"(?:rss|atom)\+xml|application/(?:rss|atom|rdf)", re.IGNORECASE)
 
@@ -59,7 +62,9 @@ class NewsSpider(scrapy.Spider):
         self.sites: list[Site] = []
         self.site_by_host: dict[str, Site] = {}
         self.captured: set[str] = set()  # canonical URLs captured in this crawl
-        self.known: dict[str, tuple[str, str]] = {}  # archived URL -> (published, last_seen)
+        self.requested: set[str] = set()  # canonical article URLs requested in this crawl
+        # archived URL -> (published, last_seen, sitemap lastmod at that fetch)
+        self.known: dict[str, tuple[str, str, str]] = {}
         self.pages: dict[str, int] = {}
         self.validators: dict[str, tuple[str, str]] = {}  # from finished crawls
         self.new_validators: dict[str, tuple[str, str]] = {}
@@ -67,6 +72,7 @@ class NewsSpider(scrapy.Spider):
         self.listed: dict[str, set[str]] = {}  # site -> article URLs in its sitemaps now
         self.fetched_sitemaps: set[str] = set()  # answered 200 in this crawl
         self.absence_checked = False
+        self.late_hints: dict[str, dict[str, Any]] = {}  # discovery facts after the fetch
         # per (site, first path segment): [responses, 4xx] — stop following dead link areas
         self.prefix_health: dict[tuple[str, str], list[int]] = {}
 
@@ -109,7 +115,45 @@ class NewsSpider(scrapy.Spider):
     def _request(self, url: str, callback: Any, site: Site, priority: int, **meta: Any) -> Request:
         meta.setdefault("site", site.name)
         meta["download_slot"] = self._slot(site)
+        # redirects come back to us (`_redirect`): the target goes through the same checks
+        # (archived? robots? this crawl?) as any discovered URL
+        meta["dont_redirect"] = True
+        meta["handle_httpstatus_list"] = REDIRECTS + HANDLED
         return Request(url, callback=callback, errback=self.on_error, priority=priority, meta=meta)
+
+    def _redirect(self, response: Response) -> Iterator[Request]:
+        """Follow a 3xx as a new discovery of its target, at most MAX_REDIRECTS hops."""
+        location = response.headers.get(b"Location")
+        hops = response.meta.get("hops", 0) + 1
+        if not location or hops > MAX_REDIRECTS:
+            self._stat("dropped/redirect_loop" if location else "dropped/redirect_no_location")
+            return
+        try:
+            target = canonical_url(response.urljoin(location.decode("latin-1")))
+        except ValueError:
+            return
+        site = self._site(target)
+        if site is None:
+            self._stat("dropped/redirect_offsite")
+            return
+        callback = response.request.callback if response.request else self.parse_page
+        self._stat("redirects")
+        if callback == self.parse_page:
+            hints = response.meta.get("hints") or {}
+            if (
+                classify.url_looks_like_article(target, site.article_pattern)
+                or target in self.known
+            ):
+                request = self.article_request(target, site, hints)
+            elif self._wanted(target, site):
+                request = self._request(target, self.parse_page, site, PRIO_HUB, hints=hints)
+            else:
+                request = None
+        else:
+            request = self._discovery(target, callback, site)
+        if request is not None:
+            request.meta["hops"] = hops
+            yield request
 
     def _discovery(self, url: str, callback: Any, site: Site) -> Request:
         """A sitemap or feed request, conditional on what the last finished crawl saw."""
@@ -167,18 +211,29 @@ class NewsSpider(scrapy.Spider):
             url = canonical_url(url)
         except ValueError:
             return None
-        if self._site(url) is not site or not self._wanted(url, site) or url in self.captured:
+        if url in self.captured or url in self.requested:
+            if hints:
+                self.late_hints.setdefault(url, {}).update(hints)
+            return None
+        if self._site(url) is not site or not self._wanted(url, site):
             return None
         if url in self.known:
-            published, last_seen = self.known[url]
+            published, last_seen, previous = self.known[url]
             published = hints.get("news_publication_date") or published
             lastmod = hints.get("lastmod", "")
-            if not due_for_revisit(published, last_seen, site.revisit_seconds, lastmod=lastmod):
+            if not due_for_revisit(
+                published,
+                last_seen,
+                site.revisit_seconds,
+                lastmod=lastmod,
+                previous_lastmod=previous,
+            ):
                 self._stat("skipped/archived")
                 return None
             self._stat("revisited")
         if not self._budget(site):
             return None
+        self.requested.add(url)
         return self._request(url, self.parse_page, site, PRIO_ARTICLE, hints=hints)
 
     # -- start ------------------------------------------------------------------------------
@@ -194,6 +249,9 @@ class NewsSpider(scrapy.Spider):
                 yield self._request(canonical_url(url), self.parse_page, site, PRIO_HUB)
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
+        if response.status in REDIRECTS:
+            yield from self._redirect(response)
+            return
         site = self.sites_by_name()[response.meta["site"]]
         sitemaps = list(site.sitemaps)
         if response.status == 200:
@@ -222,6 +280,9 @@ class NewsSpider(scrapy.Spider):
         log.info("Site %s: robots.txt Crawl-delay %ss honoured", site.name, delay)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        if response.status in REDIRECTS:
+            yield from self._redirect(response)
+            return
         site = self.sites_by_name()[response.meta["site"]]
         if not self._discovered(response):
             return
@@ -254,6 +315,9 @@ class NewsSpider(scrapy.Spider):
                 yield request
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
+        if response.status in REDIRECTS:
+            yield from self._redirect(response)
+            return
         site = self.sites_by_name()[response.meta["site"]]
         if not self._discovered(response):
             return
@@ -265,6 +329,9 @@ class NewsSpider(scrapy.Spider):
 
     # -- pages --------------------------------------------------------------------------------
     def parse_page(self, response: Response) -> Iterator[Request | Capture]:
+        if response.status in REDIRECTS:
+            yield from self._redirect(response)
+            return
         site = self.sites_by_name()[response.meta["site"]]
         url = canonical_url(response.url)
         if not response.meta.get("from_sitemap"):
@@ -392,11 +459,16 @@ class NewsSpider(scrapy.Spider):
             raise DontCloseSpider
 
     def closed(self, reason: str) -> None:
-        if reason != "finished" or not self.new_validators:
-            return  # a crawl cut short must not make the next one skip unread sitemaps
         db = open_db(data_dir(self.settings.get("NEWSARCHIVE_DATA")))
         try:
-            save_validators(db, self.new_validators)
+            crawl_id = (
+                self.crawler.stats.get_value("newsarchive/crawl_id") if self.crawler.stats else None
+            )
+            if self.late_hints and crawl_id:
+                merge_hints(db, int(crawl_id), self.late_hints)
+            # a crawl cut short must not make the next one skip sitemaps it did not finish
+            if reason == "finished" and self.new_validators:
+                save_validators(db, self.new_validators)
         finally:
             db.close()
 
