@@ -87,8 +87,8 @@ def skip_by_extension(url: str) -> bool:
 def is_trap_url(url: str) -> bool:
     """URL shapes of infinite spaces: a path segment repeated over and over."""
     segments = [s for s in urlsplit(url).path.split("/") if s]
-    if any(a == b for a, b in itertools.pairwise(segments)):
-        return True  # more/more: a relative link resolved against itself
+    if any(a == b and not a.isdigit() for a, b in itertools.pairwise(segments)):
+        return True  # more/more: a relative link resolved against itself (not /2024/05/05/)
     return any(segments.count(s) > MAX_SEGMENT_REPEATS for s in set(segments))
 
 

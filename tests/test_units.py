@@ -129,6 +129,8 @@ def test_url_looks_like_article(url: str, article: bool) -> None:
 def test_trap_urls() -> None:
     assert classify.is_trap_url("https://n.example/catalog/more/more/more/")
     assert not classify.is_trap_url("https://n.example/news/more/story")
+    assert classify.is_trap_url("https://n.example/catalog/more/more/")
+    assert not classify.is_trap_url("https://n.example/culture/2024/05/05/poet.html")
 
 
 def test_page_signals() -> None:
