@@ -36,6 +36,47 @@ def _fts_error(query: str, exc: sqlite3.OperationalError) -> QueryError:
     )
 
 
+def filter_where(filters: SearchFilters, alias: str = "a") -> tuple[list[str], dict[str, Any]]:
+    """SQL conditions (on the articles table as `alias`) and their bound parameters.
+
+    Shared by search and export; values are always bound, never pasted.
+    """
+    a = alias
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    if filters.site:
+        where.append(f"{a}.site = :site")
+        params["site"] = filters.site
+    if filters.section:
+        where.append(f"{a}.section = :section COLLATE NOCASE")
+        params["section"] = filters.section
+    if filters.language:  # "en" matches "en" and "en-US"
+        where.append(
+            f"({a}.language = :language COLLATE NOCASE OR {a}.language LIKE :language_prefix "
+            "ESCAPE '\\')"
+        )
+        params["language"] = filters.language
+        params["language_prefix"] = _like_escape(filters.language) + "-%"
+    if filters.since:
+        where.append(f"substr({a}.published, 1, 10) >= :since")
+        params["since"] = filters.since
+    if filters.until:
+        where.append(f"substr({a}.published, 1, 10) <= :until")
+        params["until"] = filters.until
+    if filters.author:
+        where.append(
+            f"{a}.id IN (SELECT aa.article_id FROM article_authors aa "  # noqa: S608
+            "JOIN authors au ON au.id = aa.author_id WHERE au.name LIKE :author ESCAPE '\\')"
+        )
+        params["author"] = f"%{_like_escape(filters.author)}%"
+    return where, params
+
+
+def _like_escape(value: str) -> str:
+    """A user's text as a literal inside a LIKE pattern (ESCAPE '\\')."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def search(
     db: Database,
     query: str,
@@ -45,34 +86,13 @@ def search(
     order: str = "relevance",
 ) -> list[dict[str, Any]]:
     """Articles matching an FTS5 query, best first, with a highlighted snippet."""
-    filters = filters or SearchFilters()
-    where = ["articles_fts MATCH :q"]
-    params: dict[str, Any] = {"q": query, "limit": limit}
-    if filters.site:
-        where.append("a.site = :site")
-        params["site"] = filters.site
-    if filters.section:
-        where.append("a.section = :section COLLATE NOCASE")
-        params["section"] = filters.section
-    if filters.language:
-        where.append("a.language = :language")
-        params["language"] = filters.language
-    if filters.since:
-        where.append("substr(a.published, 1, 10) >= :since")
-        params["since"] = filters.since
-    if filters.until:
-        where.append("substr(a.published, 1, 10) <= :until")
-        params["until"] = filters.until
-    if filters.author:
-        where.append(
-            "a.id IN (SELECT aa.article_id FROM article_authors aa "
-            "JOIN authors au ON au.id = aa.author_id WHERE au.name LIKE :author)"
-        )
-        params["author"] = f"%{filters.author}%"
+    where, params = filter_where(filters or SearchFilters())
+    where.insert(0, "articles_fts MATCH :q")
+    params.update(q=query, limit=limit if limit > 0 else -1)  # LIMIT -1: no limit
     order_by = "rank" if order == "relevance" else "a.published DESC"
     sql = f"""
         SELECT a.id, a.url, a.site, a.title, a.authors, a.published, a.section,
-               snippet(articles_fts, 3, '[', ']', '…', 12) AS snippet
+               snippet(articles_fts, -1, '[', ']', '…', 12) AS snippet
         FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
         WHERE {" AND ".join(where)}
         ORDER BY {order_by}
