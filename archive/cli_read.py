@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import csv
 import difflib
 import gzip
 import itertools
 import json
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from archive.cli import cli, data_option, emit_json, friendly_errors, json_option
 from archive.db import data_dir, open_db
 from archive.query import SearchFilters, find_article, search
+
+SEARCH_CSV_COLUMNS = ("id", "published", "site", "section", "title", "authors", "url", "snippet")
 
 
 @cli.command("search")
@@ -28,6 +33,7 @@ from archive.query import SearchFilters, find_article, search
 @click.option("--language", default=None, help="Only this language code.")
 @click.option("--order", type=click.Choice(["relevance", "date"]), default="relevance")
 @json_option
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header row.")
 @friendly_errors
 def search_cmd(
     query: str,
@@ -41,6 +47,7 @@ def search_cmd(
     language: str | None,
     order: str,
     as_json: bool,
+    as_csv: bool,
 ) -> None:
     """Full-text search over titles, subtitles, authors and bodies (SQLite FTS5 syntax).
 
@@ -56,15 +63,31 @@ def search_cmd(
     rows = search(db, query, limit=limit, filters=filters, order=order)
     if as_json:
         emit_json(rows)
+    elif as_csv:
+        write_csv_rows(rows)
     else:
         for row in rows:
             authors = ", ".join(row["authors"]) or "-"
             click.echo(f"{row['id']:>6}  {row['published'][:10] or '?':10}  {row['title']}")
             click.echo(f"        {authors} · {row['url']}")
-            click.echo(f"        {row['snippet']}")
+            click.echo(f"        {highlight(row['snippet'])}")
     if not rows:
         click.echo(f"No article matches {query!r}.", err=True)
         raise SystemExit(1)
+
+
+def write_csv_rows(rows: list[dict[str, Any]]) -> None:
+    """Search hits as CSV on stdout (authors joined with "; ")."""
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(SEARCH_CSV_COLUMNS)
+    for row in rows:
+        values = {**row, "authors": "; ".join(row["authors"])}
+        out.writerow([values.get(col) for col in SEARCH_CSV_COLUMNS])
+
+
+def highlight(snippet: str) -> str:
+    """The snippet's [matches] in bold on a terminal (click drops the style elsewhere)."""
+    return re.sub(r"\[([^\[\]]*)\]", lambda m: click.style(m[1], bold=True), snippet or "")
 
 
 @cli.command()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlite_utils import Database
@@ -42,6 +43,10 @@ def filter_where(filters: SearchFilters, alias: str = "a") -> tuple[list[str], d
     Shared by search and export; values are always bound, never pasted.
     """
     a = alias
+    for name in ("since", "until"):
+        value = getattr(filters, name)
+        if value and not _is_day(value):
+            raise QueryError(f"--{name} takes a day as YYYY-MM-DD, got {value!r}.")
     where: list[str] = []
     params: dict[str, Any] = {}
     if filters.site:
@@ -70,6 +75,14 @@ def filter_where(filters: SearchFilters, alias: str = "a") -> tuple[list[str], d
         )
         params["author"] = f"%{_like_escape(filters.author)}%"
     return where, params
+
+
+def _is_day(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
 
 
 def _like_escape(value: str) -> str:
