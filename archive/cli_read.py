@@ -87,7 +87,7 @@ def write_csv_rows(rows: list[dict[str, Any]]) -> None:
 
 def highlight(snippet: str) -> str:
     """The snippet's [matches] in bold on a terminal (click drops the style elsewhere)."""
-    return re.sub(r"\[([^\[\]]*)\]", lambda m: click.style(m[1], bold=True), snippet or "")
+    return re.sub(r"\[([^\[\]]*)\]", lambda m: click.style(m[0], bold=True), snippet or "")
 
 
 @cli.command()
