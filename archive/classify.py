@@ -137,3 +137,20 @@ def is_amp_page(url: str, body: bytes) -> bool:
         or path.endswith(("/amp", ".amp", ".amp.html"))
         or bool(AMP_HTML.search(body[:2000]))
     )
+
+
+def choose_identity(fetched: str, canonical: str) -> str:
+    """The URL an article page is filed under, both arguments canonicalized.
+
+    Its rel=canonical when that is on the same host (tracking variants, AMP copies and
+    redirects collapse into one article) — unless the page looks like an article and the
+    canonical does not (a template pointing every page at the home page or a hub): then the
+    fetched URL. A canonical on another host (syndication) never replaces the fetched URL.
+    """
+    if not canonical or canonical == fetched:
+        return fetched
+    if urlsplit(canonical).hostname != urlsplit(fetched).hostname:
+        return fetched
+    if url_looks_like_article(fetched) and not url_looks_like_article(canonical):
+        return fetched
+    return canonical

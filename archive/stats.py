@@ -157,6 +157,7 @@ def plot(db: Database, path: str | Path, *, max_sites: int = 8) -> Path:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     per_day = articles_per_day(db)
     totals: dict[str, int] = {}
@@ -175,6 +176,8 @@ def plot(db: Database, path: str | Path, *, max_sites: int = 8) -> Path:
             top.plot(xs, ys, marker=".", linewidth=1, label=site)
     top.set_title("Articles per day (by publication date)")
     top.set_ylabel("articles")
+    top.set_ylim(bottom=0)
+    top.yaxis.set_major_locator(MaxNLocator(integer=True))
     if sites:
         top.legend(loc="upper left", fontsize="small")
     for col, name in enumerate(FIELDS):
@@ -183,15 +186,17 @@ def plot(db: Database, path: str | Path, *, max_sites: int = 8) -> Path:
             mine = [r for r in runs if r.site == site and r.rates[name] is not None]
             if mine:
                 ax.plot(
-                    [f"#{r.crawl_id}" for r in mine],
+                    [r.crawl_id or 0 for r in mine],
                     [100 * (r.rates[name] or 0) for r in mine],
                     marker="o",
                     label=site,
                 )
         ax.set_title(f"{name.replace('_', ' ')} fill %")
         ax.set_ylim(-5, 105)
-        ax.set_xlabel("crawl")
-        ax.tick_params(axis="x", labelsize="x-small", rotation=45)
+        ax.set_xlabel("crawl id")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        if col == 0 and len(sites) > 1:
+            ax.legend(fontsize="x-small")
     out = Path(path)
     fig.savefig(out, dpi=100)
     plt.close(fig)

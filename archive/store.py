@@ -21,22 +21,18 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive.blobs import blob_key
+from archive.classify import choose_identity
 from archive.model import Article, Capture, utc_now
-from archive.urls import host_of, safe_canonical_url
+from archive.urls import safe_canonical_url
 
 GONE_STATUSES = (404, 410)
 
 
 def article_identity(capture: Capture, article: Article) -> str:
-    """The URL an article is stored under: its rel=canonical when that points to the same
-    host (tracking variants, AMP, redirects collapse), else the URL it was fetched from —
-    a syndicated copy whose canonical names another site stays its own article."""
+    """The URL an article is stored under (see `archive.classify.choose_identity`)."""
     fetched = safe_canonical_url(capture.final_url or capture.url)
-    if article.canonical_url:
-        canonical = safe_canonical_url(article.canonical_url)
-        if host_of(canonical) == host_of(fetched):
-            return canonical
-    return fetched
+    canonical = safe_canonical_url(article.canonical_url) if article.canonical_url else ""
+    return choose_identity(fetched, canonical)
 
 
 def content_hash(article: Article) -> str:

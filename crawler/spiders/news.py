@@ -372,7 +372,7 @@ class NewsSpider(scrapy.Spider):
             return
         if site.follow_article_links:
             yield from self._follow_links(response, site)
-        identity = canonical if canonical and host_of(canonical) == host_of(url) else url
+        identity = classify.choose_identity(url, canonical)
         if identity in self.captured:
             self._stat("skipped/duplicate_canonical")
             return
