@@ -145,9 +145,8 @@ def crawl(
 
 
 def start_crawl(sites: Any, **options: Any) -> dict[str, Any]:
-    from crawler.run import CrawlOptions, run_crawl
-
     from archive.cli_blobs import open_store
+    from crawler.run import CrawlOptions, run_crawl
 
     data = Path(options["data"])
     ensure_writable(data)
@@ -170,6 +169,12 @@ def print_summary(stats: dict[str, Any], data: Path) -> None:
         f"{get('newsarchive/articles/not_article')} not articles, {errors} fetch errors.",
         err=True,
     )
+    if blocked := get("newsarchive/blocked/ssrf"):
+        click.echo(
+            f"{blocked} requests refused: they resolve to loopback/private addresses. Pass "
+            "--allow-private (or allow_private = true for the site) if that is intended.",
+            err=True,
+        )
     click.echo(f"Archive: {data / 'news.db'}  (log: {data / 'logs' / 'crawl.log'})", err=True)
 
 

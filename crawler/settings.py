@@ -47,7 +47,9 @@ HTTPERROR_ALLOWED_CODES = [304, 404, 410]  # 304: conditional sitemap/feed; 404/
 URLLENGTH_LIMIT = 2083
 DEPTH_PRIORITY = 0
 
+NEWSARCHIVE_ALLOW_PRIVATE = False  # --allow-private: loopback/private addresses for all sites
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.SSRFGuardMiddleware": 50,
     "crawler.middlewares.RetryAfterMiddleware": 560,
 }
 ITEM_PIPELINES = {

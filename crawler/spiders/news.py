@@ -475,10 +475,11 @@ class NewsSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
-        if failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage():
-            self._stat("skipped/robots")
-            log.debug("Forbidden by robots.txt: %s", url)
-            return
+        if failure.check(IgnoreRequest):
+            if "robots.txt" in failure.getErrorMessage():
+                self._stat("skipped/robots")
+                log.debug("Forbidden by robots.txt: %s", url)
+            return  # the SSRF guard counts and logs its own refusals
         if failure.check(HttpError):
             status = failure.value.response.status
             self._stat(f"dropped/status_{status}")
