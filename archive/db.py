@@ -215,3 +215,41 @@ def m002_validators(db: Database) -> None:
             saved_at TEXT NOT NULL
         )"""
     )
+
+
+@migrations()
+def m003_dedupe_minhash(db: Database) -> None:
+    """Near-duplicate state (archive/dedupe.py): MinHash signatures, their LSH bands, rel=canonical
+    pointers to other hosts, and the indexes cluster queries need. Articles archived before
+    are indexed here, oldest first."""
+    db.execute(
+        """CREATE TABLE minhash_signatures (
+            article_id INTEGER PRIMARY KEY,
+            body BLOB,
+            shingles INTEGER NOT NULL,
+            title_key TEXT,
+            site TEXT,
+            published TEXT
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE minhash_bands (
+            band INTEGER NOT NULL,
+            hash INTEGER NOT NULL,
+            article_id INTEGER NOT NULL,
+            PRIMARY KEY (band, hash, article_id)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        """CREATE TABLE canonical_refs (
+            url TEXT NOT NULL,
+            article_id INTEGER NOT NULL,
+            PRIMARY KEY (url, article_id)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE TABLE dedupe_params (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute("CREATE INDEX articles_cluster ON articles(cluster_id)")
+    db.execute("CREATE INDEX clusters_member ON clusters(member_id)")
+    from archive.dedupe import backfill
+
+    backfill(db)

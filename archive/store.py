@@ -22,6 +22,7 @@ from sqlite_utils import Database
 
 from archive.blobs import blob_key
 from archive.classify import choose_identity
+from archive.dedupe import Deduper, Link, doc_of
 from archive.model import Article, Capture, utc_now
 from archive.urls import safe_canonical_url
 
@@ -57,8 +58,9 @@ def _json(value: Any) -> str:
 class Archive:
     """The write side of an archive database."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, dedupe_threshold: float | None = None) -> None:
         self.db = db
+        self.dedupe = Deduper(db, threshold=dedupe_threshold)  # lazy: nothing loaded yet
 
     # -- crawls ------------------------------------------------------------------------------
     def register_sites(self, sites: Iterable[dict[str, Any]]) -> None:
@@ -190,6 +192,8 @@ class Archive:
             "SELECT id, content_hash, version, last_seen FROM articles WHERE url = ?", [url]
         ).fetchone()
         fields = self._article_fields(article)
+        if row is None and self._same_story(capture, url, digest, result):
+            return
         if row is None:
             cur = self.db.execute(
                 f"""INSERT INTO articles (url, site, first_seen, last_seen, content_hash,
@@ -229,6 +233,28 @@ class Archive:
         result.article_id, result.version = article_id, version
         self._add_version(article_id, version, capture, capture_id, extraction_id, article)
         self._replace_people_and_images(article_id, article)
+        self.dedupe.add(doc_of(article_id, url, capture.site, article))
+
+    def _same_story(self, capture: Capture, url: str, digest: str, result: IngestResult) -> bool:
+        """Exact copy: the same title and body already archived under another canonical URL
+        of the same site is one article; this fetch becomes one more capture of it."""
+        if not capture.site:
+            return False
+        row = self.db.execute(
+            "SELECT id, version FROM articles WHERE content_hash = ? AND site = ? AND url != ? "
+            "ORDER BY id LIMIT 1",
+            [digest, capture.site, url],
+        ).fetchone()
+        if row is None:
+            return False
+        result.outcome, (result.article_id, result.version) = "duplicate", row
+        self.db.execute(
+            "UPDATE articles SET last_seen = max(COALESCE(last_seen, ''), ?) WHERE id = ?",
+            [capture.fetched_at, row[0]],
+        )
+        for referrer in self.dedupe.referrers(url, row[0]):  # copies naming this URL
+            self.dedupe.link(row[0], Link(referrer, None, "canonical"))
+        return True
 
     def _add_version(
         self,

@@ -1,0 +1,213 @@
+"""Dedupe units: exact copies on one site, near-duplicates across sites, rel=canonical links,
+state that survives reopening the database."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from archive.db import open_db
+from archive.dedupe import (
+    DEFAULT_THRESHOLD,
+    Deduper,
+    Doc,
+    Signature,
+    body_similarity,
+    shingles,
+    signature,
+    threshold_from_env,
+)
+from archive.model import Article, Capture
+from archive.query import find_article
+from archive.store import Archive
+
+VOCAB = [f"w{i}" for i in range(3000)]
+
+
+def story(seed: int, words: int = 400) -> str:
+    rng = random.Random(seed)
+    sentences = [" ".join(rng.choices(VOCAB, k=12)) + "." for _ in range(words // 12)]
+    return "\n\n".join(" ".join(sentences[i : i + 4]) for i in range(0, len(sentences), 4))
+
+
+def ingest(
+    archive: Archive,
+    url: str,
+    site: str,
+    title: str,
+    body: str,
+    *,
+    canonical: str = "",
+    published: str = "2024-05-01T10:00:00Z",
+    when: str = "2024-05-01T12:00:00Z",
+) -> int:
+    capture = Capture(
+        url=url, final_url=url, status=200, body=f"{url} {when}".encode(), fetched_at=when,
+        site=site,
+    )  # fmt: skip
+    article = Article(
+        url=url, canonical_url=canonical or url, title=title, body=body, published=published,
+        extractor_version="t1",
+    )  # fmt: skip
+    result = archive.ingest(capture, article, is_article=True)
+    assert result.article_id is not None
+    return result.article_id
+
+
+def cluster(archive: Archive, article_id: int) -> int:
+    (value,) = archive.db.execute(
+        "SELECT cluster_id FROM articles WHERE id = ?", [article_id]
+    ).fetchone()
+    return int(value)
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Archive:
+    return Archive(open_db(tmp_path))
+
+
+def test_overlap_survives_chrome_around_a_copy() -> None:
+    text = story(1)
+    copy = f"{story(2, 600)}\n\n{text}"  # the whole story inside another page's chrome
+    a, b = shingles(text), shingles(copy)
+    jaccard, overlap = body_similarity(signature(a), len(a), signature(b), len(b))
+    assert jaccard < 0.6
+    assert overlap > 0.85
+    other = shingles(story(3))
+    jaccard, overlap = body_similarity(signature(a), len(a), signature(other), len(other))
+    assert overlap < 0.1
+
+
+def test_exact_copy_on_one_site_is_one_article(archive: Archive) -> None:
+    body = story(10)
+    first = ingest(archive, "https://a.example/news/1.html", "a", "Council votes on bond", body)
+    capture = Capture(
+        url="https://a.example/print/1.html", final_url="https://a.example/print/1.html",
+        status=200, body=b"print", fetched_at="2024-05-02T00:00:00Z", site="a",
+    )  # fmt: skip
+    article = Article(url=capture.url, title="Council votes on bond", body=body)
+    result = archive.ingest(capture, article, is_article=True)
+    assert (result.outcome, result.article_id) == ("duplicate", first)
+    assert archive.db.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+    found = find_article(archive.db, "https://a.example/print/1.html")
+    assert found is not None
+    assert found["id"] == first
+    assert len(found["captures"]) == 2
+    # the same text on another site is a separate article, linked as a copy
+    other = ingest(archive, "https://b.example/s/1", "b", "Council votes on bond", body)
+    assert other != first
+    assert cluster(archive, other) == cluster(archive, first) == first
+
+
+def test_near_duplicate_across_sites_linked(archive: Archive) -> None:
+    body = story(20)
+    original = ingest(archive, "https://a.example/n/2.html", "a", "Storm hits the coast", body)
+    edited = body + "\n\nThis story first appeared in The A Times."
+    copy = ingest(archive, "https://b.example/s/2", "b", "Storm hits coast", edited)
+    chrome = f"{story(21, 900)}\n\n{body}"
+    wrapped = ingest(archive, "https://c.example/x/2/", "c", "A storm", chrome)
+    distinct = ingest(archive, "https://c.example/x/3/", "c", "Storm hits the coast", story(22),
+                      published="2024-09-01T00:00:00Z")  # fmt: skip
+    assert cluster(archive, copy) == cluster(archive, wrapped) == original
+    assert cluster(archive, distinct) == distinct
+    rows = archive.db.execute(
+        "SELECT article_id, member_id, reason, similarity FROM clusters ORDER BY 1, 2"
+    ).fetchall()
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        (copy, original, "minhash"),
+        (wrapped, original, "minhash"),
+        (wrapped, copy, "minhash"),
+    ]
+    assert all(r[3] >= DEFAULT_THRESHOLD for r in rows)
+
+
+def test_same_site_needs_title_and_body(archive: Archive) -> None:
+    chrome = story(30, 800)  # a template's leftover text dominates both bodies
+    one = ingest(archive, "https://b.example/s/1", "b", "Ten tips for spring", chrome + story(31))
+    two = ingest(archive, "https://b.example/s/2", "b", "Rates rise again", chrome + story(32))
+    assert cluster(archive, one) != cluster(archive, two)
+    body = story(33)
+    three = ingest(archive, "https://b.example/s/3", "b", "Rates rise again today", body)
+    four = ingest(archive, "https://b.example/s/4", "b", "Rates rise again today", body + " Ok.")
+    assert cluster(archive, three) == cluster(archive, four)
+
+
+def test_headline_match_links_mangled_copies(archive: Archive) -> None:
+    original = ingest(archive, "https://a.example/n/5.html", "a",
+                      "Velzukaka: Fedchin left Russia in 2020 owing to his views", story(50))  # fmt: skip
+    mangled = ingest(archive, "https://b.example/s/5", "b",
+                     "Velzukaka: Fedchin left Russia in 2020 owing to his views", story(51),
+                     published="2024-05-02T08:00:00Z")  # fmt: skip
+    stale = ingest(archive, "https://c.example/x/5/", "c",
+                   "Velzukaka: Fedchin left Russia in 2020 owing to his views", story(52),
+                   published="2019-01-01T00:00:00Z")  # fmt: skip
+    assert cluster(archive, mangled) == original
+    assert cluster(archive, stale) == stale, "an old story with the same headline stays apart"
+
+
+@pytest.mark.parametrize("copy_first", [False, True])
+def test_cross_domain_canonical_links_without_similarity(
+    archive: Archive, copy_first: bool
+) -> None:
+    original_url = "https://a.example/n/6.html"
+    steps = [
+        lambda: ingest(archive, original_url, "a", "Budget passes", story(60)),
+        lambda: ingest(
+            archive,
+            "https://b.example/s/6",
+            "b",
+            "Wire: budget",
+            story(61),
+            canonical=original_url + "?utm_source=x",
+        ),
+    ]
+    ids = [step() for step in (reversed(steps) if copy_first else steps)]
+    assert cluster(archive, ids[0]) == cluster(archive, ids[1]) == min(ids)
+    (reason,) = archive.db.execute("SELECT reason FROM clusters").fetchone()
+    assert reason == "canonical"
+
+
+def test_state_survives_reopening(tmp_path: Path) -> None:
+    first = Archive(open_db(tmp_path))
+    body = story(70)
+    original = ingest(
+        first, "https://a.example/n/7.html", "a", "Bridge reopens after the flood", body
+    )
+    first.db.close()
+    again = Archive(open_db(tmp_path))
+    assert again.dedupe._params is None, "the index loads lazily"
+    copy = ingest(
+        again, "https://b.example/s/7", "b", "Bridge reopens after the flood", body + " Ends."
+    )
+    assert cluster(again, copy) == original
+    (bands,) = again.db.execute("SELECT count(*) FROM minhash_bands").fetchone()
+    params = again.dedupe.params
+    per_article = params.bands + params.title_bands
+    assert bands == 2 * per_article, "bands are written once, not rebuilt on reopening"
+
+
+def test_changed_article_reindexed(archive: Archive) -> None:
+    url = "https://a.example/n/8.html"
+    article_id = ingest(archive, url, "a", "Fire downtown", story(80))
+    ingest(archive, url, "a", "Fire downtown", story(81), when="2024-05-02T00:00:00Z")
+    rows = archive.db.execute(
+        "SELECT band, hash FROM minhash_bands WHERE article_id = ?", [article_id]
+    ).fetchall()
+    fresh = Signature.of(Doc(article_id, url, "a", "Fire downtown", story(81)))
+    expected = fresh.band_rows(article_id, archive.dedupe.params)
+    assert sorted(rows) == sorted((b, h) for b, h, _ in expected)
+
+
+def test_threshold_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    assert threshold_from_env() == DEFAULT_THRESHOLD
+    monkeypatch.setenv("NEWSARCHIVE_DEDUPE_THRESHOLD", "0.6")
+    assert threshold_from_env() == 0.6
+    assert threshold_from_env(0.9) == 0.9
+    assert Archive(open_db(tmp_path), dedupe_threshold=0.7).dedupe.threshold == 0.7
+    monkeypatch.setenv("NEWSARCHIVE_DEDUPE_THRESHOLD", "high")
+    with pytest.raises(ValueError, match="not a number"):
+        Deduper(open_db(tmp_path))
+    with pytest.raises(ValueError, match="out of range"):
+        threshold_from_env(1.5)
