@@ -26,5 +26,6 @@ def datasette_argv(
         "--metadata", str(METADATA), "--host", host, "--port", str(port),
         "--setting", "sql_time_limit_ms", "5000",
         "--setting", "facet_time_limit_ms", "1000",
+        "--setting", "truncate_cells_html", "300",
         *extra,
     ]  # fmt: skip

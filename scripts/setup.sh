@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what newsarchive needs on a fresh Debian machine, idempotently.
 #   scripts/setup.sh          Python environment (.venv, from uv.lock)
-#   scripts/setup.sh --test   also the servers the tests start: nginx, redis
+#   scripts/setup.sh --test   also the servers the tests start: nginx, redis; and chromium
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +18,7 @@ if [[ "${1:-}" == "--test" ]]; then
   missing=()
   command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || missing+=(nginx-light)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  [[ -x /usr/bin/chromium ]] || missing+=(chromium)  # tests/test_serve_chromium.py
   if ((${#missing[@]})); then
     if [[ $(id -u) -ne 0 ]]; then
       echo "setup: please install ${missing[*]} (apt-get install ${missing[*]})" >&2
