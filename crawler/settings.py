@@ -3,6 +3,8 @@
 Every newsarchive setting starts with NEWSARCHIVE_; all can be set with `-s NAME=VALUE`.
 """
 
+import os
+
 from archive import __version__
 
 BOT_NAME = "newsarchive"
@@ -21,6 +23,14 @@ NEWSARCHIVE_WORKERS = 0  # extraction processes; 0 = one per core
 NEWSARCHIVE_BATCH_SIZE = 50  # captures per SQLite transaction
 NEWSARCHIVE_RETRY_AFTER_MAX = 60  # longest Retry-After (s) we wait for; longer gives up
 NEWSARCHIVE_PROGRESS = False  # a live status line on stderr
+
+# Distributed mode (crawler/distributed.py): set REDIS_URL and every crawler process shares one
+# scrapy-redis frontier; nodes mirror to NEWSARCHIVE_BLOBS, `newsarchive ingest` writes SQLite.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+NEWSARCHIVE_JOB = "news"  # redis keys newsarchive:JOB:*; one frontier per job
+NEWSARCHIVE_REDIS_HEARTBEAT = 5.0  # s; a worker silent for 3 beats is dead, its requests requeued
+NEWSARCHIVE_REDIS_SEEN_TTL = 7 * 86400  # s an abandoned crawl's fingerprint set lives on
+NEWSARCHIVE_NODE_EXTRACT = False  # also extract on crawler nodes (a check; ingest extracts)
 
 # Politeness
 ROBOTSTXT_OBEY = True

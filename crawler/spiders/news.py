@@ -40,6 +40,7 @@ from archive.sites import Site, load_sites
 from archive.store import merge_hints, save_validators
 from archive.urls import canonical_url, host_of
 from crawler.config import sites_from_settings, slot_settings
+from crawler.distributed import apply_distributed
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ class NewsSpider(scrapy.Spider):
         super().update_settings(settings)
         if settings.get("NEWSARCHIVE_SITES") and not settings.get("NEWSARCHIVE_SITE_LIST"):
             slot_settings(settings, load_sites(settings["NEWSARCHIVE_SITES"]))
+        apply_distributed(settings)  # REDIS_URL set: the shared scrapy-redis frontier
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
