@@ -78,6 +78,31 @@ def pair_scores(db: sqlite3.Connection, manifest: dict[str, Any]) -> dict[str, A
     }
 
 
+def body_overlaps(db: sqlite3.Connection, manifest: dict[str, Any]) -> dict[str, list[float]]:
+    """Estimated body overlap of every cross-site pair the overlap rule may judge
+    (Jaccard >= MIN_JACCARD), split into copies and distinct stories: where the threshold
+    can sit."""
+    from archive.dedupe import MIN_JACCARD, _unpack, body_similarity
+
+    groups = manifest_groups(manifest)
+    owner = {aid: mid for mid, (aid, _) in archived_ids(db, manifest).items() if mid in groups}
+    sigs = [
+        (owner[i], _unpack(body), count, site)
+        for i, body, count, site in db.execute(
+            "SELECT article_id, body, shingles, site FROM minhash_signatures WHERE body NOT NULL"
+        )
+        if i in owner
+    ]
+    out: dict[str, list[float]] = {"copies": [], "distinct": []}
+    for (x, sx, nx, site_x), (y, sy, ny, site_y) in itertools.combinations(sigs, 2):
+        if site_x == site_y or sx is None or sy is None:
+            continue
+        jaccard, overlap = body_similarity(sx, nx, sy, ny)
+        if jaccard >= MIN_JACCARD:
+            out["copies" if groups[x] == groups[y] else "distinct"].append(round(overlap, 3))
+    return {k: sorted(v) for k, v in out.items()}
+
+
 def rescore(db_path: Path, manifest: dict[str, Any], threshold: float) -> dict[str, Any]:
     """Re-run dedupe over a copy of an archive with another threshold; score it."""
     from archive.db import open_db
@@ -97,6 +122,7 @@ def rescore(db_path: Path, manifest: dict[str, Any], threshold: float) -> dict[s
             db.execute("UPDATE articles SET cluster_id = NULL")
             backfill(db, threshold)
         scores = pair_scores(db.conn, manifest)
+        scores["body"] = body_overlaps(db.conn, manifest)
         db.close()
     return scores
 
@@ -111,6 +137,11 @@ def main() -> None:
             f"recall {s['recall']:.3f}  false {len(s['false_pairs'])}  "
             f"missed {len(s['missed_pairs'])}  originals merged {len(s['merged_originals'])}"
         )
+    body = s["body"]
+    print(
+        f"body overlap, cross-site pairs with Jaccard >= MIN_JACCARD: copies {body['copies'][:6]}…"
+        f" ({len(body['copies'])}), distinct stories …{body['distinct'][-4:]}"
+    )
 
 
 if __name__ == "__main__":
