@@ -32,6 +32,9 @@ SEARCH_CSV_COLUMNS = ("id", "published", "site", "section", "title", "authors", 
 @click.option("--until", metavar="YYYY-MM-DD", default=None, help="Published on or before.")
 @click.option("--language", default=None, help="Only this language code.")
 @click.option("--order", type=click.Choice(["relevance", "date"]), default="relevance")
+@click.option(
+    "--one-per-cluster", is_flag=True, help="Only the best match of each group of copies."
+)
 @json_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header row.")
 @friendly_errors
@@ -46,6 +49,7 @@ def search_cmd(
     until: str | None,
     language: str | None,
     order: str,
+    one_per_cluster: bool,
     as_json: bool,
     as_csv: bool,
 ) -> None:
@@ -57,10 +61,13 @@ def search_cmd(
 
     \b
         newsarchive search '"city council" budget' --since 2024-05-01 --json
+        newsarchive search 'seawall bond' --one-per-cluster
     """
     db = open_db(data_dir(data), create=False)
     filters = SearchFilters(site, author, section, since, until, language)
-    rows = search(db, query, limit=limit, filters=filters, order=order)
+    rows = search(
+        db, query, limit=limit, filters=filters, order=order, one_per_cluster=one_per_cluster
+    )
     if as_json:
         emit_json(rows)
     elif as_csv:
@@ -127,6 +134,13 @@ def show(id_or_url: str, data: str | None, versions: bool, as_json: bool) -> Non
     click.echo(f"\n{len(article['captures'])} capture(s):")
     for cap in article["captures"]:
         click.echo(f"  {cap['fetched_at']}  {cap['status']}  {cap['sha256'][:12]}  {cap['url']}")
+    if article["cluster"]:
+        click.echo(f"\nAlso published as ({len(article['cluster'])} other article(s)):")
+        for other in article["cluster"]:
+            how = f"{other['reason']} {other['similarity'] or ''}" if other["reason"] else "cluster"
+            click.echo(
+                f"  {other['id']:>6}  {other['site'] or '?'}  [{how.strip()}]  {other['url']}"
+            )
     if versions:
         olds = article["versions"]
         for before, after in itertools.pairwise(olds):

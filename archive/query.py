@@ -97,8 +97,12 @@ def search(
     limit: int = 20,
     filters: SearchFilters | None = None,
     order: str = "relevance",
+    one_per_cluster: bool = False,
 ) -> list[dict[str, Any]]:
-    """Articles matching an FTS5 query, best first, with a highlighted snippet."""
+    """Articles matching an FTS5 query, best first, with a highlighted snippet.
+
+    `one_per_cluster`: only the best match of each cluster of syndicated copies (with its
+    `cluster_id`), so a wire story counts once."""
     where, params = filter_where(filters or SearchFilters())
     where.insert(0, "articles_fts MATCH :q")
     params.update(q=query, limit=limit if limit > 0 else -1)  # LIMIT -1: no limit
@@ -111,6 +115,15 @@ def search(
         ORDER BY {order_by}
         LIMIT :limit
     """  # noqa: S608 - only fixed fragments are pasted; values are bound
+    if one_per_cluster:  # keep the best match of each cluster (FTS5's snippet() cannot run
+        # beside a window function, so the window picks ids in a subquery of the same match)
+        cluster = "COALESCE(a.cluster_id, a.id)"
+        best = f"""a.id IN (SELECT id FROM (
+            SELECT a.id, row_number() OVER (PARTITION BY {cluster} ORDER BY {order_by}) AS nth
+            FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
+            WHERE {" AND ".join(where)}) WHERE nth = 1)"""  # noqa: S608 - as below
+        sql = sql.replace("AS snippet", f"AS snippet, {cluster} AS cluster_id", 1)
+        sql = sql.replace("WHERE ", f"WHERE {best} AND ", 1)
     try:
         rows = list(db.query(sql, params))
     except sqlite3.OperationalError as exc:
@@ -120,6 +133,24 @@ def search(
     for row in rows:
         row["authors"] = _split_authors(row["authors"])
     return rows
+
+
+def cluster_members(db: Database, article_id: int, cluster_id: int | None) -> list[dict[str, Any]]:
+    """The other articles of an article's cluster (syndicated copies, kept as separate
+    articles), with the similarity and reason of a direct link to it (None: linked through
+    another member)."""
+    if cluster_id is None:
+        return []
+    return list(
+        db.query(
+            """SELECT a.id, a.url, a.site, a.title, a.published, c.similarity, c.reason
+               FROM articles a LEFT JOIN clusters c
+                 ON (c.article_id = a.id AND c.member_id = :id)
+                 OR (c.member_id = a.id AND c.article_id = :id)
+               WHERE a.cluster_id = :cluster AND a.id != :id ORDER BY a.id""",
+            {"id": article_id, "cluster": cluster_id},
+        )
+    )
 
 
 def _split_authors(value: str | None) -> list[str]:
@@ -159,6 +190,7 @@ def find_article(db: Database, id_or_url: str) -> dict[str, Any] | None:
             [article["id"]],
         )
     )
+    article["cluster"] = cluster_members(db, article["id"], article.get("cluster_id"))
     article["versions"] = list(
         db.query(
             "SELECT version, seen_at, title, subtitle, authors, published, modified, body, "

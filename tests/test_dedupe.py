@@ -152,18 +152,12 @@ def test_cross_domain_canonical_links_without_similarity(
     archive: Archive, copy_first: bool
 ) -> None:
     original_url = "https://a.example/n/6.html"
-    steps = [
-        lambda: ingest(archive, original_url, "a", "Budget passes", story(60)),
-        lambda: ingest(
-            archive,
-            "https://b.example/s/6",
-            "b",
-            "Wire: budget",
-            story(61),
-            canonical=original_url + "?utm_source=x",
-        ),
-    ]
-    ids = [step() for step in (reversed(steps) if copy_first else steps)]
+    copy = ("https://b.example/s/6", "b", "Wire: budget", story(61))
+    original = (original_url, "a", "Budget passes", story(60))
+    ids = []
+    for url, site, title, body in [copy, original] if copy_first else [original, copy]:
+        canonical = original_url + "?utm_source=x" if site == "b" else ""
+        ids.append(ingest(archive, url, site, title, body, canonical=canonical))
     assert cluster(archive, ids[0]) == cluster(archive, ids[1]) == min(ids)
     (reason,) = archive.db.execute("SELECT reason FROM clusters").fetchone()
     assert reason == "canonical"
