@@ -8,8 +8,9 @@ bylines shows up as a drop between two runs, which `regressions` turns into warn
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ class Regression:
     field: str
     rate: float
     usual: float
-    previous_crawls: list[int | None] = field(default_factory=list)
+    previous_crawls: list[int | None] = dataclasses.field(default_factory=list)
 
     @property
     def message(self) -> str:

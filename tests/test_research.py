@@ -154,7 +154,8 @@ def test_injection_in_the_query_is_an_fts_query(demo: dict[str, Any]) -> None:
 
 # -- export -------------------------------------------------------------------------------------
 def export(demo: dict[str, Any], fmt: str, *args: str) -> Path:
-    out = demo["data"].parent / f"export-{fmt}-{len(args)}.{fmt}"
+    data: Path = demo["data"]
+    out = data.parent / f"export-{fmt}-{len(args)}.{fmt}"
     run_cli("export", "--data", str(demo["data"]), "--format", fmt, "-o", str(out), *args)
     return out
 
