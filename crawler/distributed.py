@@ -136,8 +136,19 @@ class LeaseScheduler(Scheduler):  # type: ignore[misc]
         return instance
 
     def open(self, spider: Spider) -> None:
-        super().open(spider)
+        from scrapy.utils.misc import load_object
+
+        self.spider = spider
+        self.queue = load_object(self.queue_cls)(
+            server=self.server, spider=spider, key=self.queue_key, serializer=self.serializer
+        )
         self.queue.inflight_key = f"{prefix(spider.settings)}:inflight:{self.worker_id}"
+        if not self.df:
+            self.df = load_object(self.dupefilter_cls).from_spider(spider)
+        if self.flush_on_start:
+            self.flush()
+        if pending := len(self.queue):
+            log.info("Joining a crawl in progress: %d requests queued", pending)
 
     def enqueue_request(self, request: Request) -> bool:
         if not request.dont_filter and self.df.request_seen(request):
@@ -236,11 +247,11 @@ class Workers:
     def tick(self) -> None:
         self.beat()
         self.reclaim()
-        if self.server.zcard(self.queue_key):
-            self.nudge()
+        self.nudge()
 
     def nudge(self) -> None:
-        """Let an idle engine pull from the shared queue now, not on its next 5 s heartbeat."""
+        """Let the engine pull from the shared queue (and re-check idleness) now, not on its
+        next 5 s heartbeat: other workers fill the queue while this one has nothing to do."""
         slot = getattr(self.crawler.engine, "_slot", None)
         if slot is not None and slot.closing is None:
             slot.nextcall.schedule()

@@ -1,0 +1,154 @@
+"""Distributed crawls against a real redis-server and a real SeaweedFS: two `newsarchive crawl`
+processes share one scrapy-redis frontier over the small ../shared/newsweb, mirror to one
+bucket, and `newsarchive ingest` builds the database from the bucket."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures import CRAWL_SETTINGS, ROOT, NewswebServer, run_cli
+from tests.newsweb_eval import article_paths, read_access_log
+from tests.s3server import Bucket
+
+HEARTBEAT = "1"  # s: a SIGKILLed worker is declared dead after 3 s
+
+
+@pytest.fixture(scope="module")
+def single(newsweb_server: NewswebServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A single-process crawl of the same web, the reference."""
+    work = tmp_path_factory.mktemp("single")
+    sites = newsweb_server.sites_toml(work / "sites.toml")
+    run_cli("crawl", "--sites", str(sites), "--data", str(work / "data"), *CRAWL_SETTINGS)
+    return work / "data" / "news.db"
+
+
+def worker(sites: Path, data: Path, bucket: Bucket, redis_url: str) -> subprocess.Popen[str]:
+    cmd = [sys.executable, "-m", "archive", "crawl", "--sites", str(sites), "--data", str(data),
+           "--blobs", bucket.uri, *CRAWL_SETTINGS, "-s", f"NEWSARCHIVE_REDIS_HEARTBEAT={HEARTBEAT}",
+           "-s", "MAX_IDLE_TIME_BEFORE_CLOSE=1"]  # fmt: skip
+    env = {**os.environ, "REDIS_URL": redis_url}  # AWS_* come from the s3_bucket fixture
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+
+
+def finish(proc: subprocess.Popen[str], timeout: float = 240) -> str:
+    _, stderr = proc.communicate(timeout=timeout)
+    assert proc.returncode == 0, f"worker exited {proc.returncode}:\n{stderr[-3000:]}"
+    return stderr
+
+
+def articles(db_path: Path, aliases: dict[str, str] | None = None) -> set[tuple[str, str]]:
+    """(URL, content hash) of every article; URLs in `aliases` replaced by their group's."""
+    aliases = aliases or {}
+    with sqlite3.connect(db_path) as db:
+        rows = db.execute("SELECT url, content_hash FROM articles")
+        return {(aliases.get(url, url), digest) for url, digest in rows}
+
+
+def same_article_urls(db_path: Path) -> dict[str, str]:
+    """URL -> the first of the URLs whose captures the reference stored as one article (exact
+    duplicates at two URLs, e.g. one body in two declared charsets). The article is named by
+    whichever was fetched first, and with two workers that order is not fixed."""
+    with sqlite3.connect(db_path) as db:
+        rows = db.execute(
+            "SELECT group_concat(DISTINCT url) FROM captures WHERE article_id IS NOT NULL "
+            "GROUP BY article_id HAVING count(DISTINCT url) > 1"
+        )
+        groups = [sorted(urls.split(",")) for (urls,) in rows]
+    return {url: group[0] for group in groups for url in group}
+
+
+def ingest(bucket: Bucket, data: Path) -> Path:
+    run_cli("ingest", "--from", bucket.uri, "--data", str(data), "--workers", "1")
+    return data / "news.db"
+
+
+def article_fetches(server: NewswebServer, start: int) -> Counter[str]:
+    hits, _ = read_access_log(server.access_log, start)
+    paths = article_paths(server.manifest)
+    return Counter(p.split("?")[0] for p, _ in hits if p.split("?")[0] in paths)
+
+
+def redis_keys(redis_url: str) -> list[str]:
+    import redis
+
+    return sorted(k.decode() for k in redis.Redis.from_url(redis_url).keys("*"))
+
+
+def test_two_workers_fetch_each_article_once_and_ingest_equals_single_crawl(
+    newsweb_server: NewswebServer,
+    single: Path,
+    s3_bucket: Bucket,
+    redis_url: str,
+    tmp_path: Path,
+) -> None:
+    sites = newsweb_server.sites_toml(tmp_path / "sites.toml")
+    _, start = read_access_log(newsweb_server.access_log)
+    workers = [worker(sites, tmp_path / f"node{i}", s3_bucket, redis_url) for i in range(2)]
+    logs = [finish(w) for w in workers]
+
+    fetches = article_fetches(newsweb_server, start)
+    twice = sorted(p for p, n in fetches.items() if n > 1)
+    assert not twice, f"{len(twice)} articles fetched more than once across workers: {twice[:5]}"
+    for log in logs:  # both took part: each fetched some pages
+        fetched = int(log.split(" pages fetched")[0].rsplit(" ", 1)[1])
+        assert fetched > 10, f"a worker fetched only {fetched} pages:\n{log[-2000:]}"
+
+    aliases = same_article_urls(single)
+    assert len(aliases) <= 12, "only a few duplicate pages of the newsweb are aliased"
+    reference = articles(single, aliases)
+    ingested = articles(ingest(s3_bucket, tmp_path / "indexer"), aliases)
+    assert len(reference) > 100
+    assert ingested == reference, (
+        f"{len(reference - ingested)} articles of the single crawl missing after ingest, "
+        f"{len(ingested - reference)} extra: {sorted(reference ^ ingested)[:4]}"
+    )
+    assert "newsarchive:news:seen" not in redis_keys(redis_url), "finished: fingerprints cleared"
+    # ingest is idempotent: a second pass indexes nothing
+    again = run_cli(
+        "ingest", "--from", s3_bucket.uri, "--data", str(tmp_path / "indexer"), "--json"
+    )
+    assert '"indexed": 0' in again.stdout
+
+
+def test_sigkilled_worker_loses_nothing(
+    newsweb_server: NewswebServer,
+    single: Path,
+    s3_bucket: Bucket,
+    redis_url: str,
+    tmp_path: Path,
+) -> None:
+    # concurrency 2: the crawl lasts long enough to kill a worker midway
+    sites = newsweb_server.sites_toml(tmp_path / "sites.toml")
+    sites.write_text(sites.read_text().replace("concurrency = 8", "concurrency = 2"))
+    victim = worker(sites, tmp_path / "victim", s3_bucket, redis_url)
+    survivor = worker(sites, tmp_path / "survivor", s3_bucket, redis_url)
+    deadline = time.monotonic() + 120
+    while len(s3_bucket.object_keys()) < 40:
+        assert victim.poll() is None, "the victim finished before it could be killed"
+        assert time.monotonic() < deadline, "the crawl did not get going"
+        time.sleep(0.2)
+    in_flight = [k for k in redis_keys(redis_url) if ":inflight:" in k]
+    victim.send_signal(signal.SIGKILL)
+    victim.communicate()
+    stderr = finish(survivor)
+    log = (tmp_path / "survivor" / "logs" / "crawl.log").read_text()
+    assert in_flight, "the victim held requests when it was killed"
+    assert "requests it held are queued again" in log, stderr[-2000:]
+
+    aliases = same_article_urls(single)
+    reference = {url for url, _ in articles(single, aliases)}
+    ingested = {url for url, _ in articles(ingest(s3_bucket, tmp_path / "indexer"), aliases)}
+    missing = sorted(reference - ingested)
+    assert not missing, f"{len(missing)} articles lost with the killed worker: {missing[:5]}"
+    leftovers = [k for k in redis_keys(redis_url) if ":inflight:" in k or k.endswith(":requests")]
+    assert not leftovers, f"redis keys left behind: {leftovers}"
