@@ -192,6 +192,11 @@ def plot(db: Database, path: str | Path, *, max_sites: int = 8) -> Path:
                     marker="o",
                     label=site,
                 )
+        flagged = [w for w in regressions(runs) if w.field == name]
+        if flagged:
+            ax.scatter([w.crawl_id or 0 for w in flagged], [100 * w.rate for w in flagged],
+                       s=160, facecolors="none", edgecolors="red", linewidths=2,
+                       label="regression", zorder=3)  # fmt: skip
         ax.set_title(f"{name.replace('_', ' ')} fill %")
         ax.set_ylim(-5, 105)
         ax.set_xlabel("crawl id")
