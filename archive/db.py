@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database, Migrations
@@ -253,3 +255,25 @@ def m003_dedupe_minhash(db: Database) -> None:
     from archive.dedupe import backfill
 
     backfill(db)
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """A transaction that takes the write lock at its start (`BEGIN IMMEDIATE`).
+
+    A deferred transaction (sqlite-utils' `atomic()`) that reads before it writes cannot wait
+    for the write lock: while another connection holds it (a researcher's script, another
+    writer of the crawl) SQLite answers "database is locked" at once, whatever busy_timeout
+    says. Taken at BEGIN, the lock is waited for (up to busy_timeout). Nested: a savepoint.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.commit()

@@ -22,7 +22,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
 
 from archive.blobs import BlobStore, BlobStoreError, Put, blob_key, open_blob_store
-from archive.db import data_dir, open_db
+from archive.db import data_dir, open_db, write_transaction
 from archive.model import Capture
 from archive.process import extract_capture
 from archive.store import Archive
@@ -202,7 +202,7 @@ class StorePipeline:
     def _write(self, captures: list[Capture]) -> list[str]:
         assert self.archive is not None
         outcomes = []
-        with self.archive.db.atomic():
+        with write_transaction(self.archive.db):  # waits for a lock another connection holds
             for capture in captures:
                 is_article = bool(capture.hints.pop("is_article", False))
                 result = self.archive.ingest(capture, capture.article, is_article=is_article)

@@ -24,7 +24,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from archive import classify
-from archive.db import data_dir, open_db
+from archive.db import data_dir, open_db, write_transaction
 from archive.discover import (
     TooLarge,
     looks_like_feed,
@@ -466,11 +466,12 @@ class NewsSpider(scrapy.Spider):
             crawl_id = (
                 self.crawler.stats.get_value("newsarchive/crawl_id") if self.crawler.stats else None
             )
-            if self.late_hints and crawl_id:
-                merge_hints(db, int(crawl_id), self.late_hints)
-            # a crawl cut short must not make the next one skip sitemaps it did not finish
-            if reason == "finished" and self.new_validators:
-                save_validators(db, self.new_validators)
+            with write_transaction(db):  # read-then-write: take the lock first
+                if self.late_hints and crawl_id:
+                    merge_hints(db, int(crawl_id), self.late_hints)
+                # a crawl cut short must not make the next one skip sitemaps it did not finish
+                if reason == "finished" and self.new_validators:
+                    save_validators(db, self.new_validators)
         finally:
             db.close()
 
