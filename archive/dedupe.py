@@ -44,8 +44,6 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from datasketch import MinHash
-from datasketch.lsh import _optimal_param
 from sqlite_utils import Database
 
 from archive.urls import host_of, safe_canonical_url
@@ -111,11 +109,15 @@ def shingles(text: str, k: int = SHINGLE_WORDS) -> set[str]:
 
 @lru_cache(maxsize=4)
 def _permutations(num_perm: int, seed: int) -> Any:
+    from datasketch import MinHash  # imported on first use: it pulls in scipy (~1 s)
+
     return MinHash(num_perm, seed=seed).permutations
 
 
 def signature(items: Iterable[str], num_perm: int = NUM_PERM, seed: int = SEED) -> np.ndarray:
     """datasketch MinHash hash values (uint32) of a set of strings."""
+    from datasketch import MinHash
+
     minhash = MinHash(
         num_perm, seed=seed, permutations=_permutations(num_perm, seed), scheme="affine32"
     )
@@ -142,6 +144,8 @@ class LshParams:
 
     @classmethod
     def default(cls) -> LshParams:
+        from datasketch.lsh import _optimal_param
+
         bands, rows = _optimal_param(CANDIDATE_JACCARD, NUM_PERM, 0.3, 0.7)
         title_bands, title_rows = _optimal_param(TITLE_CANDIDATE_JACCARD, TITLE_PERM, 0.3, 0.7)
         return cls(bands, rows, title_bands, title_rows)
