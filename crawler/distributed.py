@@ -214,6 +214,7 @@ class Workers:
         self.pending: dict[str, int] = {}  # lease -> parts not done (output, items)
         self.idle_since: float | None = None
         self.loop: task.LoopingCall | None = None
+        self.first_response = self.last_item = 0.0  # for throughput figures (bench/)
 
     def alive_key(self, worker: str) -> str:
         return f"{prefix(self.crawler.settings)}:alive:{worker}"
@@ -298,6 +299,9 @@ class Workers:
     def spider_closed(self, reason: str) -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
+        if self.first_response and self.crawler.stats is not None:
+            self.crawler.stats.set_value("newsarchive/redis/first_response_at", self.first_response)
+            self.crawler.stats.set_value("newsarchive/redis/last_item_at", self.last_item)
         # a worker stopped early (Ctrl-C, SIGTERM) hands its in-flight requests back
         requeued = int(self.server.eval(RECLAIM_LUA, 2, self.inflight_key(self.id), self.queue_key))
         if requeued:
@@ -322,6 +326,7 @@ class Workers:
             self.server.hdel(self.inflight_key(self.id), lease)
 
     def _start(self, response: Response) -> str | None:
+        self.first_response = self.first_response or time.time()
         lease = response.meta.get(LEASE)
         if lease:
             self.pending[lease] = self.pending.get(lease, 0) + 1
@@ -340,5 +345,6 @@ class Workers:
             self._part_done(lease)
 
     def item_done(self, response: Response | None = None, **_: Any) -> None:
+        self.last_item = time.time()
         if response is not None:
             self._part_done(response.meta.get(LEASE))

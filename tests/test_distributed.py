@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import redis
 
 from tests.fixtures import CRAWL_SETTINGS, ROOT, NewswebServer, run_cli
 from tests.newsweb_eval import article_paths, read_access_log
@@ -79,8 +80,6 @@ def article_fetches(server: NewswebServer, start: int) -> Counter[str]:
 
 
 def redis_keys(redis_url: str) -> list[str]:
-    import redis
-
     return sorted(k.decode() for k in redis.Redis.from_url(redis_url).keys("*"))
 
 
@@ -138,6 +137,8 @@ def test_sigkilled_worker_loses_nothing(
         assert time.monotonic() < deadline, "the crawl did not get going"
         time.sleep(0.2)
     in_flight = [k for k in redis_keys(redis_url) if ":inflight:" in k]
+    seen_ttl = redis.Redis.from_url(redis_url).ttl("newsarchive:news:seen")
+    assert 0 < seen_ttl <= 7 * 86400, "the fingerprint set expires if the crawl is abandoned"
     victim.send_signal(signal.SIGKILL)
     victim.communicate()
     stderr = finish(survivor)
