@@ -6,6 +6,7 @@ not the source of truth. Add migrations at the end; never edit one that has run.
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -159,6 +160,24 @@ def m001_initial(db: Database) -> None:
     db["articles"].enable_fts(  # type: ignore[union-attr]
         ["title", "subtitle", "authors", "body"], create_triggers=True, tokenize="unicode61"
     )
+
+
+DISK_FULL = "disk_full"  # the finish reason of a crawl stopped by a full disk
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether an error, or one that caused it, is a full disk (or quota)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if isinstance(seen, sqlite3.Error) and (
+            getattr(seen, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+            or "disk is full" in str(seen)
+        ):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 class DataDirError(Exception):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from archive.db import ensure_writable
+from archive.db import DISK_FULL, DataDirError, ensure_writable
 from archive.sites import Site
 
 
@@ -65,4 +65,11 @@ def run_crawl(opts: CrawlOptions, sites: list[Site]) -> dict[str, Any]:
     process.crawl(crawler)
     process.start()
     assert crawler.stats is not None
-    return dict(crawler.stats.get_stats())
+    stats = dict(crawler.stats.get_stats())
+    if stats.get("finish_reason") == DISK_FULL:
+        raise DataDirError(
+            f"The disk holding {stats.get('newsarchive/disk_full') or opts.data} is full: the "
+            "crawl stopped. What was stored is complete. Free space (or choose another --data) and run the crawl "
+            "again: it goes on where it stopped."
+        )
+    return stats

@@ -20,9 +20,10 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
+from scrapy.utils.defer import deferred_from_coro
 
 from archive.blobs import BlobStore, BlobStoreError, Put, blob_key, open_blob_store
-from archive.db import data_dir, open_db, write_transaction
+from archive.db import DB_NAME, DISK_FULL, data_dir, is_disk_full, open_db, write_transaction
 from archive.model import Capture
 from archive.process import extract_capture
 from archive.store import Archive
@@ -36,6 +37,18 @@ def blob_uri(crawler: Crawler) -> str:
     return crawler.settings.get("NEWSARCHIVE_BLOBS") or str(data / "raw")
 
 
+def stop_for_disk_full(crawler: Crawler, where: object, exc: BaseException) -> None:
+    """Close the spider (reason `disk_full`) once: nothing more can be stored. What was
+    written is complete (blobs by rename, rows by transaction); `crawl` says where and exits."""
+    assert crawler.stats is not None
+    if crawler.stats.get_value("newsarchive/disk_full"):
+        return
+    crawler.stats.set_value("newsarchive/disk_full", str(where))
+    log.error("The disk holding %s is full (%s): stopping the crawl", where, exc)
+    if crawler.engine is not None:
+        deferred_from_coro(crawler.engine.close_spider_async(reason=DISK_FULL))
+
+
 def _capture(item: Any) -> Capture:
     capture = ItemAdapter(item).item
     if not isinstance(capture, Capture):
@@ -46,8 +59,10 @@ def _capture(item: Any) -> Capture:
 class MirrorPipeline:
     """Raw first: the body goes to the blob store before anything else runs."""
 
-    def __init__(self, store: BlobStore, stats: StatsCollector, data: Path) -> None:
-        self.store, self.stats, self.data = store, stats, data
+    def __init__(
+        self, store: BlobStore, stats: StatsCollector, data: Path, crawler: Crawler | None = None
+    ) -> None:
+        self.store, self.stats, self.data, self.crawler = store, stats, data, crawler
         self.retry: asyncio.Future[Any] | None = None
 
     @classmethod
@@ -56,7 +71,7 @@ class MirrorPipeline:
         store = open_blob_store(blob_uri(crawler), spool=spool_dir(data))
         store.check()  # raises with the fix in its message, before any request is sent
         assert crawler.stats is not None
-        return cls(store, crawler.stats, data)
+        return cls(store, crawler.stats, data, crawler)
 
     def open_spider(self) -> None:
         # what an earlier outage spooled goes up now, off the reactor thread
@@ -76,9 +91,15 @@ class MirrorPipeline:
     async def process_item(self, item: Any) -> Any:
         capture = _capture(item)
         capture.blob_key = blob_key(capture.sha256)
-        result = await asyncio.to_thread(
-            self.store.put, capture.sha256, capture.body, capture.meta()
-        )
+        try:
+            result = await asyncio.to_thread(
+                self.store.put, capture.sha256, capture.body, capture.meta()
+            )
+        except BlobStoreError as exc:
+            if self.crawler is None or not is_disk_full(exc):
+                raise
+            stop_for_disk_full(self.crawler, getattr(self.store, "root", self.data), exc)
+            raise DropItem(f"Not stored, the disk is full: {capture.url}") from None
         capture.mirrored = result.mirrored  # False: spooled (S3 outage), `sync` uploads it
         self.stats.inc_value("newsarchive/mirrored" if capture.mirrored else "newsarchive/spooled")
         if result is Put.WRITTEN:
@@ -192,7 +213,11 @@ class StorePipeline:
                 for _, fut in batch:
                     if not fut.done():
                         fut.set_exception(DropItem(f"Archive write failed: {exc}"))
-                raise
+                if not is_disk_full(exc):
+                    raise
+                data = data_dir(self.crawler.settings.get("NEWSARCHIVE_DATA"))
+                stop_for_disk_full(self.crawler, data / DB_NAME, exc)
+                return
             for outcome in outcomes:
                 self.stats.inc_value(f"newsarchive/articles/{outcome}")
             for _, fut in batch:
@@ -218,6 +243,10 @@ class StorePipeline:
             return
         stats = {k: v for k, v in self.stats.get_stats().items() if isinstance(v, (int, float))}
         stats = {k: v for k, v in stats.items() if not k.startswith("newsarchive/crawl_id")}
-        self.archive.finish_crawl(self.crawl_id, reason, stats)
-        self.archive.db.close()
-        self.archive = None
+        try:
+            self.archive.finish_crawl(self.crawl_id, reason, stats)
+        except sqlite3.Error as exc:  # a full disk: the crawl stays unfinished, as it is
+            log.warning("Could not record the end of crawl %s: %s", self.crawl_id, exc)
+        finally:
+            self.archive.db.close()
+            self.archive = None
