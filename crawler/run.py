@@ -69,7 +69,7 @@ def run_crawl(opts: CrawlOptions, sites: list[Site]) -> dict[str, Any]:
     if stats.get("finish_reason") == DISK_FULL:
         raise DataDirError(
             f"The disk holding {stats.get('newsarchive/disk_full') or opts.data} is full: the "
-            "crawl stopped. What was stored is complete. Free space (or choose another --data) and run the crawl "
-            "again: it goes on where it stopped."
+            "crawl stopped. What was stored is complete. Free space (or choose another "
+            "--data) and run the crawl again: it goes on where it stopped."
         )
     return stats
