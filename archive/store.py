@@ -147,10 +147,77 @@ class Archive:
             )
         return result
 
+    def record_reextraction(
+        self,
+        capture: Capture,
+        capture_id: int,
+        article_id: int | None,
+        article: Article | None,
+        *,
+        is_article: bool,
+        error: str = "",
+        version: str,
+    ) -> str:
+        """Record a re-extraction of a stored capture (`reextract`); the outcome:
+        done (this version was recorded already), error, not_article, new or linked (the
+        capture now yields an article it did not before: a new one, or one already stored
+        under its canonical URL), updated (the article's current capture: its fields are
+        refreshed) or history (an older capture of the article: its version row is refreshed).
+
+        Not a new edit of the page: no version is added, `articles.version` stays; the old
+        fields stay in the old extraction rows.
+        """
+        with self.db.atomic():
+            if self.db.execute(
+                "SELECT 1 FROM extractions WHERE capture_id = ? AND extractor_version = ?",
+                [capture_id, article.extractor_version if article else version],
+            ).fetchone():
+                return "done"
+            extraction_id = self._record_extraction(capture_id, article, is_article, error, version)
+            if article is None or not is_article:
+                return "error" if error else "not_article"
+            if article_id is None:
+                result = IngestResult(capture_id)
+                self._store_article(capture, capture_id, article, extraction_id, result)
+                self.db.execute(
+                    "UPDATE captures SET outcome = ?, article_id = ?, canonical_url = ? "
+                    "WHERE id = ?",
+                    [result.outcome, result.article_id, article_identity(capture, article),
+                     capture_id],
+                )  # fmt: skip
+                return "new" if result.outcome == "new" else "linked"
+            digest = content_hash(article)
+            self.db.execute(
+                """UPDATE article_versions SET extraction_id = ?, content_hash = ?, title = ?,
+                    subtitle = ?, authors = ?, published = ?, modified = ?, body = ?
+                   WHERE article_id = ? AND capture_id = ?""",
+                [extraction_id, digest, article.title, article.subtitle,
+                 "; ".join(article.authors), article.published, article.modified,
+                 article.body, article_id, capture_id],
+            )  # fmt: skip
+            current = self.db.execute(
+                "SELECT 1 FROM articles WHERE id = ? AND capture_id = ?", [article_id, capture_id]
+            ).fetchone()
+            if not current:
+                return "history"
+            fields = self._article_fields(article)
+            sets = ", ".join(f"{k} = ?" for k in fields)
+            self.db.execute(
+                f"UPDATE articles SET {sets}, content_hash = ?, extraction_id = ? WHERE id = ?",  # noqa: S608
+                [*fields.values(), digest, extraction_id, article_id],
+            )
+            self._replace_people_and_images(article_id, article)
+            return "updated"
+
     def _record_extraction(
-        self, capture_id: int, article: Article | None, is_article: bool, error: str
+        self,
+        capture_id: int,
+        article: Article | None,
+        is_article: bool,
+        error: str,
+        version: str = "",  # of a failed extraction (a successful one carries its own)
     ) -> int:
-        version = article.extractor_version if article else ""
+        version = article.extractor_version if article else version
         row = self.db.execute(
             "SELECT id FROM extractions WHERE capture_id = ? AND extractor_version = ?",
             [capture_id, version],

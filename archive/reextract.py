@@ -1,0 +1,408 @@
+"""Re-running the current extractor on the raw captures of an archive (`newsarchive reextract`).
+
+Which captures: every status-200 capture without an extraction row for the current
+`EXTRACTOR_VERSION` (optionally only some sites, fetch days, or captures whose newest
+extraction is older than a given version). The extraction rows are the checkpoint: a run
+killed midway leaves committed batches behind, and the next run selects only the rest; a
+second run with the same extractor version selects nothing.
+
+How fast: bodies are read from the blob store by a thread pool ahead of the workers
+(`extract_stream`), extracted in spawned worker processes, and written by this thread in
+batched transactions. At most `window` captures are in flight, so memory stays flat whatever
+the archive's size. A body stored under several captures (an unchanged re-fetch of one URL)
+is extracted once.
+
+What a re-extraction changes (see `Archive.record_reextraction`): a new `extractions` row per
+capture, never an overwritten one. It is not a new edit of the page, so no article version is
+added and `articles.version` stays: the article's current fields, content hash and
+authors/images are refreshed from its current capture, and each `article_versions` row is
+refreshed from its own capture. The old text stays in the old extraction rows.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import os
+import re
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from sqlite_utils import Database
+
+import archive.extract as extractor
+from archive.blobs import BlobStore, BlobStoreError
+from archive.db import write_transaction
+from archive.model import Capture
+from archive.process import Extracted, extract_capture
+from archive.store import Archive
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+THREADS = 8  # concurrent blob reads
+WINDOW_PER_WORKER = 8  # captures in flight per worker: enough queued that no worker waits
+POOL_MIN = 64  # fewer captures than this are extracted in-process (workers take ~1 s to start)
+BATCH = 64  # captures per transaction
+BATCH_SECONDS = 1.0  # ... or this long, whichever comes first
+PAGE = 512  # capture rows read per query
+EXAMPLES = 3  # examples per changed field in the summary
+DIFF_FIELDS = ("is_article", "title", "subtitle", "section", "authors", "published",
+               "modified", "language", "site_name", "canonical_url", "body", "tags",
+               "images")  # fmt: skip
+
+
+# -- the engine shared with `rebuild`: prefetch, extract in processes, yield in order ----------
+class Inline(Executor):
+    """An executor that runs work at once, for small jobs."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
+def open_pool(workers: int, todo: int) -> Executor:
+    """Worker processes (spawned: never fork a process that holds threads), or in-process work
+    when there is too little to pay for starting them."""
+    if todo < POOL_MIN:
+        return Inline()
+    return process_pool(workers)
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """Spawned extraction workers that exit when this process dies (even by SIGKILL, when
+    the pool cannot tell them: they would otherwise wait for work forever)."""
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
+    )
+
+
+def _exit_with_parent(parent: int) -> None:
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+@dataclass
+class Job(Generic[T]):
+    """One body to read and (unless `extract` is False) extract; `tag` is the caller's."""
+
+    tag: T
+    sha256: str
+    url: str
+    content_type: str = ""
+    overrides: dict[str, str] | None = None
+    extract: bool = True
+
+
+@dataclass
+class Done(Generic[T]):
+    job: Job[T]
+    body: bytes  # empty if `error`
+    result: Extracted | None  # None if not extracted
+    error: str = ""  # the body could not be read
+
+
+def extract_stream(
+    store: BlobStore, jobs: Iterable[Job[T]], pool: Executor, *, window: int
+) -> Iterator[Done[T]]:
+    """Read bodies ahead in threads, extract them in `pool`, yield them in the order given.
+
+    At most `window` jobs are in flight (read, queued or extracting), which bounds memory; the
+    I/O threads hand each body to the pool as soon as it is read, so the workers never wait on
+    the store as long as `window` is a few times the number of workers.
+    """
+
+    def start(job: Job[T]) -> tuple[bytes, Future[Extracted] | None, str]:
+        try:
+            body = store.get(job.sha256)
+        except BlobStoreError as exc:
+            return b"", None, str(exc)
+        if not job.extract:
+            return body, None, ""
+        future = pool.submit(extract_capture, body, job.url, job.content_type, job.overrides)
+        return body, future, ""
+
+    def finish(job: Job[T], read: Future[tuple[bytes, Future[Extracted] | None, str]]) -> Done[T]:
+        body, future, error = read.result()
+        return Done(job, body, future.result() if future is not None else None, error)
+
+    pending: deque[tuple[Job[T], Future[tuple[bytes, Future[Extracted] | None, str]]]] = deque()
+    with ThreadPoolExecutor(THREADS, thread_name_prefix="blob-read") as io:
+        for job in jobs:
+            pending.append((job, io.submit(start, job)))
+            if len(pending) >= window:
+                yield finish(*pending.popleft())
+        while pending:
+            yield finish(*pending.popleft())
+
+
+# -- selecting captures ------------------------------------------------------------------------
+def version_key(version: str) -> tuple[int, ...]:
+    """'0.10.2' -> (0, 10, 2); anything unparsable (an error row's '') sorts first."""
+    return tuple(int(n) for n in re.findall(r"\d+", version or ""))
+
+
+@dataclass
+class Selection:
+    """Which captures to re-extract. Dates are YYYY-MM-DD (or ISO times) of the fetch;
+    `until` includes its day."""
+
+    sites: list[str] = field(default_factory=list)
+    since: str = ""
+    until: str = ""
+    older_than: str = ""  # only captures with no extraction at this version or newer
+
+    def where(self, db: Database, version: str) -> tuple[str, list[Any]]:
+        current = "NOT EXISTS (SELECT 1 FROM extractions e WHERE e.capture_id = c.id AND "
+        current += "e.extractor_version = ?)"
+        clauses = ["c.status = 200", current]
+        args: list[Any] = [version]
+        if self.sites:
+            clauses.append(f"c.site IN ({', '.join('?' * len(self.sites))})")
+            args += self.sites
+        if self.since:
+            clauses.append("c.fetched_at >= ?")
+            args.append(self.since)
+        if self.until:
+            clauses.append("c.fetched_at <= ?")
+            args.append(self.until + ("T99" if len(self.until) == 10 else ""))
+        if self.older_than:
+            versions = [row[0] for row in db.execute("SELECT DISTINCT extractor_version "
+                                                     "FROM extractions")]  # fmt: skip
+            newer = [v for v in versions if version_key(v) >= version_key(self.older_than)]
+            if newer:
+                marks = ", ".join("?" * len(newer))
+                newer_sql = "NOT EXISTS (SELECT 1 FROM extractions e2 WHERE e2.capture_id = c.id "
+                clauses.append(newer_sql + f"AND e2.extractor_version IN ({marks}))")
+                args += newer
+        return " AND ".join(clauses), args
+
+
+_COLUMNS = (
+    "c.id, c.url, c.final_url, c.status, c.content_type, c.fetched_at, c.site, c.sha256, "
+    "c.article_id"
+)
+
+
+def count_selected(db: Database, selection: Selection, version: str = "") -> int:
+    where, args = selection.where(db, version or extractor.EXTRACTOR_VERSION)
+    (count,) = db.execute(f"SELECT count(*) FROM captures c WHERE {where}", args).fetchone()  # noqa: S608
+    return int(count)
+
+
+def _capture_pages(
+    db: Database, selection: Selection, version: str
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The selected capture rows in id (= fetch) order, a page at a time (keyset on id, so rows
+    written meanwhile never shift the pages)."""
+    where, args = selection.where(db, version)
+    last = 0
+    while True:
+        rows = db.execute(
+            f"SELECT {_COLUMNS} FROM captures c WHERE {where} AND c.id > ? "  # noqa: S608
+            "ORDER BY c.id LIMIT ?",
+            [*args, last, PAGE],
+        ).fetchall()
+        if not rows:
+            return
+        yield rows
+        last = rows[-1][0]
+
+
+@dataclass
+class Row:
+    """A selected capture: its row id, the article it belongs to, and the capture itself."""
+
+    capture_id: int
+    article_id: int | None
+    capture: Capture
+
+
+def _jobs(
+    db: Database, selection: Selection, version: str, overrides: dict[str, dict[str, str]]
+) -> Iterator[Job[list[Row]]]:
+    for page in _capture_pages(db, selection, version):
+        groups: dict[tuple[str, str, str, str], list[Row]] = {}
+        for cid, url, final, status, ctype, fetched, site, sha, article_id in page:
+            capture = Capture(url=url, final_url=final, status=status, body=b"",
+                              content_type=ctype or "", fetched_at=fetched, site=site or "",
+                              sha256=sha)  # fmt: skip
+            key = (sha, final, ctype or "", site or "")
+            groups.setdefault(key, []).append(Row(cid, article_id, capture))
+        for (sha, final, ctype, site), rows in groups.items():
+            yield Job(rows, sha, final, ctype, overrides.get(site))
+
+
+def site_overrides(db: Database) -> dict[str, dict[str, str]]:
+    """Per-site extractor selectors, as the crawl registered them in the sites table."""
+    out: dict[str, dict[str, str]] = {}
+    for name, config in db.execute("SELECT name, config FROM sites"):
+        try:
+            found = json.loads(config or "{}").get("overrides") or {}
+        except (ValueError, AttributeError):
+            continue
+        if found:
+            out[name] = dict(found)
+    return out
+
+
+# -- the report --------------------------------------------------------------------------------
+@dataclass
+class ReextractReport:
+    version: str = field(default_factory=lambda: extractor.EXTRACTOR_VERSION)
+    selected: int = 0  # captures selected at the start
+    extracted: int = 0  # bodies extracted (a body shared by captures counts once)
+    captures: int = 0  # captures given an extraction row now
+    outcomes: Counter[str] = field(default_factory=Counter)
+    changed: int = 0  # captures whose fields differ from their previous extraction
+    first: int = 0  # captures with no earlier usable extraction to compare with
+    fields: Counter[str] = field(default_factory=Counter)  # field -> captures changed
+    examples: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)  # sha256 -> why it was not read
+    seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.extracted / self.seconds if self.seconds else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "extractor_version": self.version, "selected": self.selected,
+            "extracted": self.extracted, "captures": self.captures,
+            "outcomes": dict(self.outcomes), "changed": self.changed, "first": self.first,
+            "fields": dict(self.fields.most_common()), "examples": self.examples,
+            "errors": self.errors, "seconds": round(self.seconds, 2),
+            "pages_per_second": round(self.rate, 2),
+        }  # fmt: skip
+
+    def note_diff(self, url: str, old: dict[str, Any] | None, new: dict[str, Any]) -> None:
+        if old is None:
+            self.first += 1
+            return
+        changed = [f for f in DIFF_FIELDS if _norm(old.get(f)) != _norm(new.get(f))]
+        if changed:
+            self.changed += 1
+        for name in changed:
+            self.fields[name] += 1
+            examples = self.examples.setdefault(name, [])
+            if len(examples) < EXAMPLES:
+                examples.append(
+                    {
+                        "url": url,
+                        "old": _short(name, old.get(name)),
+                        "new": _short(name, new.get(name)),
+                    }
+                )
+
+
+def _norm(value: Any) -> Any:
+    return value if value not in (None, "", [], {}) else None
+
+
+def _short(name: str, value: Any) -> str:
+    if value in (None, "", []):
+        return "(empty)"
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = re.sub(r"\s+", " ", text)
+    if name == "body":
+        return f"{len(value)} chars: {text[:60]}…" if len(text) > 60 else text
+    return text if len(text) <= 100 else text[:99] + "…"
+
+
+def _previous(db: Database, capture_id: int, version: str) -> dict[str, Any] | None:
+    """The newest earlier extraction of a capture that produced fields, as a diff baseline."""
+    row = db.execute(
+        "SELECT is_article, fields FROM extractions WHERE capture_id = ? AND "
+        "extractor_version != ? AND fields IS NOT NULL ORDER BY id DESC LIMIT 1",
+        [capture_id, version],
+    ).fetchone()
+    if row is None:
+        return None
+    return {**json.loads(row[1]), "is_article": bool(row[0])}
+
+
+# -- the command -------------------------------------------------------------------------------
+def reextract(
+    store: BlobStore,
+    db: Database,
+    selection: Selection | None = None,
+    *,
+    workers: int = 0,
+    progress: Callable[[int], None] | None = None,
+    report: ReextractReport | None = None,
+) -> ReextractReport:
+    """Re-extract the selected captures of `db` from `store` with the current extractor.
+
+    `progress(n)` is called as captures are recorded. Safe to interrupt at any point: what
+    was committed stays, and the next run continues with the rest.
+    """
+    version = extractor.EXTRACTOR_VERSION  # read now: tests patch it
+    selection = selection or Selection()
+    report = report or ReextractReport(version)
+    report.version = version
+    report.selected = count_selected(db, selection, version)
+    workers = workers or os.cpu_count() or 1
+    started = time.perf_counter()
+    archive = Archive(db)
+    batch: list[Done[list[Row]]] = []
+    flushed = time.monotonic()
+    jobs = _jobs(db, selection, version, site_overrides(db))
+    with open_pool(workers, report.selected) as pool:
+        for done in extract_stream(store, jobs, pool, window=max(workers, 2) * WINDOW_PER_WORKER):
+            batch.append(done)
+            if len(batch) >= BATCH or time.monotonic() - flushed > BATCH_SECONDS:
+                _write(archive, batch, version, report, progress)
+                batch, flushed = [], time.monotonic()
+        _write(archive, batch, version, report, progress)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _write(
+    archive: Archive,
+    batch: list[Done[list[Row]]],
+    version: str,
+    report: ReextractReport,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Record a batch in one transaction (the checkpoint of a resumed run)."""
+    recorded = 0
+    with write_transaction(archive.db):  # waits for a lock a reader or the crawl holds
+        for done in batch:
+            recorded += len(done.job.tag)
+            if done.error:
+                report.errors[done.job.sha256] = done.error
+                continue
+            result = done.result or Extracted(None, False, "not extracted")
+            report.extracted += 1
+            new = result.article.to_dict() if result.article else None
+            if new is not None:
+                new["is_article"] = result.is_article
+            for row in done.job.tag:
+                old = _previous(archive.db, row.capture_id, version) if new else None
+                outcome = archive.record_reextraction(
+                    row.capture, row.capture_id, row.article_id, result.article,
+                    is_article=result.is_article, error=result.error, version=version,
+                )  # fmt: skip
+                report.outcomes[outcome] += 1
+                if outcome == "done":
+                    continue  # already recorded (another run got there first)
+                report.captures += 1
+                if new is not None:
+                    report.note_diff(row.capture.final_url, old, new)
+    if progress and recorded:
+        progress(recorded)
