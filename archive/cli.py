@@ -214,5 +214,6 @@ def demo(ctx: click.Context, data: str | None, port: int) -> None:
 
 from archive import cli_blobs  # noqa: F401,I001  - registers sync, verify, rebuild
 from archive import cli_read  # noqa: F401  - registers search, show, extract
+from archive import cli_reextract  # noqa: F401  - registers reextract
 from archive import cli_research  # noqa: F401  - registers export, serve, stats
 from archive import cli_ops  # noqa: F401  - registers schedule, run-due, ingest
