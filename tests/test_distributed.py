@@ -4,6 +4,7 @@ bucket, and `newsarchive ingest` builds the database from the bucket."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -131,6 +132,13 @@ def test_sigkilled_worker_loses_nothing(
     sites.write_text(sites.read_text().replace("concurrency = 8", "concurrency = 2"))
     victim = worker(sites, tmp_path / "victim", s3_bucket, redis_url)
     survivor = worker(sites, tmp_path / "survivor", s3_bucket, redis_url)
+    # the indexer follows the bucket while the crawl runs, and stops once it is quiet
+    indexer = subprocess.Popen(
+        [sys.executable, "-m", "archive", "ingest", "--from", s3_bucket.uri, "--data",
+         str(tmp_path / "indexer"), "--follow", "--interval", "1", "--idle-exit", "20",
+         "--workers", "1", "--json"],
+        cwd=ROOT, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
     deadline = time.monotonic() + 120
     while len(s3_bucket.object_keys()) < 40:
         assert victim.poll() is None, "the victim finished before it could be killed"
@@ -148,7 +156,10 @@ def test_sigkilled_worker_loses_nothing(
 
     aliases = same_article_urls(single)
     reference = {url for url, _ in articles(single, aliases)}
-    ingested = {url for url, _ in articles(ingest(s3_bucket, tmp_path / "indexer"), aliases)}
+    out, err = indexer.communicate(timeout=180)
+    assert indexer.returncode == 0, err[-3000:]
+    assert json.loads(out)["passes"] > 2, "ingest --follow indexed as the objects came"
+    ingested = {url for url, _ in articles(tmp_path / "indexer" / "news.db", aliases)}
     missing = sorted(reference - ingested)
     assert not missing, f"{len(missing)} articles lost with the killed worker: {missing[:5]}"
     leftovers = [k for k in redis_keys(redis_url) if ":inflight:" in k or k.endswith(":requests")]
