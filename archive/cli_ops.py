@@ -79,7 +79,9 @@ def schedule(sites_file: str, data: str | None, systemd_dir: str | None, crontab
         click.echo(f"No site in {sites_file} has an `every` schedule.", err=True)
 
 
-def _crawl_args(sites_file: str, site: str, folder: Path, blobs: str, extra: tuple[str, ...]) -> list[str]:
+def _crawl_args(
+    sites_file: str, site: str, folder: Path, blobs: str, extra: tuple[str, ...]
+) -> list[str]:
     args = [sys.executable, "-m", "archive", "crawl", "--sites", sites_file, "--site", site,
             "--data", str(folder)]  # fmt: skip
     if blobs:
@@ -97,7 +99,11 @@ def _run_site(
         with site_lock(folder, site.name):
             now = now_utc()
             state = load_state(folder)  # read under the lock: another run may just have ended
-            if not force and sched is not None and not sched.is_due(last_run(state, site.name), now):
+            if (
+                not force
+                and sched is not None
+                and not sched.is_due(last_run(state, site.name), now)
+            ):
                 return {"site": site.name, "outcome": "not_due"}
             record_run(folder, site.name, started_at=now.isoformat(), status="running")
             click.echo(f"{site.name}: crawling ...", err=True)

@@ -128,6 +128,7 @@ class LeaseScheduler(Scheduler):  # type: ignore[misc]
     """scrapy-redis' scheduler with leased pops (`inflight:ID`) and Scrapy-2.14-style stats."""
 
     worker_id = ""
+    df: Any  # set by scrapy-redis
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:

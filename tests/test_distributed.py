@@ -81,7 +81,7 @@ def article_fetches(server: NewswebServer, start: int) -> Counter[str]:
 
 
 def redis_keys(redis_url: str) -> list[str]:
-    return sorted(k.decode() for k in redis.Redis.from_url(redis_url).keys("*"))
+    return sorted(k.decode() for k in redis.Redis.from_url(redis_url).keys("*"))  # type: ignore[union-attr]
 
 
 def test_two_workers_fetch_each_article_once_and_ingest_equals_single_crawl(
