@@ -8,27 +8,28 @@ only the object list and changes nothing.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlite_utils import Database
 
 from archive.blobs import BlobStore, BlobStoreError, blob_key
+from archive.db import write_transaction
 from archive.model import Capture
-from archive.process import Extracted, extract_capture
+from archive.process import Extracted
+from archive.reextract import WINDOW_PER_WORKER, Done, Job, extract_stream, open_pool
 from archive.store import Archive
 from archive.sync import THREADS
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+Meta = tuple[str, dict[str, str]]  # an object: sha256, metadata
 
-CHUNK = 32  # bodies in memory at once, and captures per transaction
-POOL_MIN = 64  # fewer captures than this are extracted in-process (workers take ~1 s to start)
+CHUNK = 32  # captures per transaction (bodies in flight: see `extract_stream`)
 
 
 @dataclass
@@ -61,15 +62,6 @@ def capture_from_meta(sha256: str, meta: dict[str, str], body: bytes) -> Capture
         blob_key=blob_key(sha256),
         mirrored=True,
     )
-
-
-class _Inline(Executor):
-    """An executor that runs work at once, for small rebuilds."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        future: Future[Any] = Future()
-        future.set_result(fn(*args, **kwargs))
-        return future
 
 
 def plan_rebuild(store: BlobStore, db: Database) -> RebuildReport:
@@ -106,51 +98,41 @@ def rebuild(
     `overrides` are per-site extractor selectors (a sites.toml's `[site.overrides]`).
     """
     report = plan or plan_rebuild(store, db)
-    todo = report.todo
-    workers = workers or (min(os.cpu_count() or 1, 4) if len(todo) >= POOL_MIN else 1)
-    pool: Executor = (
-        ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-        if workers > 1
-        else _Inline()
-    )
-    with pool, ThreadPoolExecutor(THREADS) as threads:
-        archive = Archive(db)
-        for chunk in _chunks(todo, CHUNK):
-            bodies = list(threads.map(_safe_get(store), [sha for sha, _ in chunk]))
-            _index_chunk(archive, pool, chunk, bodies, overrides or {}, report)
+    overrides = overrides or {}
+    workers = workers or min(os.cpu_count() or 1, 4)
+    jobs = (_job(sha, meta, overrides) for sha, meta in report.todo)
+    archive = Archive(db)
+    with open_pool(workers, len(report.todo)) as pool:
+        stream = extract_stream(store, jobs, pool, window=workers * WINDOW_PER_WORKER)
+        for chunk in _chunks(stream, CHUNK):
+            _index_chunk(archive, chunk, report)
             if progress:
                 progress(len(chunk))
     return report
 
 
-def _index_chunk(
-    archive: Archive,
-    pool: Executor,
-    chunk: list[tuple[str, dict[str, str]]],
-    bodies: list[bytes | str],
-    overrides: dict[str, dict[str, str]],
-    report: RebuildReport,
-) -> None:
-    captures: list[tuple[Capture, Future[Extracted] | None]] = []
-    for (sha, meta), body in zip(chunk, bodies, strict=True):
-        if isinstance(body, str):
-            report.errors[sha] = body
+def _job(sha: str, meta: dict[str, str], overrides: dict[str, dict[str, str]]) -> Job[Meta]:
+    url = meta.get("final_url") or meta.get("url", "")
+    site_overrides = overrides.get(meta.get("site", ""))
+    extract = meta.get("status", "200") in ("", "200")  # gone pages are recorded, not extracted
+    return Job((sha, meta), sha, url, meta.get("content_type", ""), site_overrides, extract)
+
+
+def _index_chunk(archive: Archive, chunk: list[Done[Meta]], report: RebuildReport) -> None:
+    captures: list[tuple[Capture, Extracted]] = []
+    for done in chunk:
+        sha, meta = done.job.tag
+        if done.error:
+            report.errors[sha] = done.error
             continue
         try:
-            capture = capture_from_meta(sha, meta, body)
+            capture = capture_from_meta(sha, meta, done.body)
         except (BlobStoreError, ValueError) as exc:
             report.errors[sha] = str(exc)
             continue
-        future = None
-        if capture.status == 200:  # as in the crawl: gone pages are recorded, not extracted
-            future = pool.submit(
-                extract_capture, capture.body, capture.final_url, capture.content_type,
-                overrides.get(capture.site),
-            )  # fmt: skip
-        captures.append((capture, future))
-    with archive.db.atomic():
-        for capture, future in captures:
-            result = future.result() if future is not None else Extracted(None, False)
+        captures.append((capture, done.result or Extracted(None, False)))
+    with write_transaction(archive.db):
+        for capture, result in captures:
             capture.extract_error = result.error
             outcome = archive.ingest(capture, result.article, is_article=result.is_article)
             report.outcomes[outcome.outcome] += 1
@@ -166,16 +148,12 @@ def _safe_meta(store: BlobStore) -> Callable[[str], dict[str, str] | str]:
     return meta
 
 
-def _safe_get(store: BlobStore) -> Callable[[str], bytes | str]:
-    def get(sha: str) -> bytes | str:
-        try:
-            return store.get(sha)
-        except BlobStoreError as exc:
-            return str(exc)
-
-    return get
-
-
-def _chunks(items: list[T], size: int) -> Iterator[list[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
