@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 log = logging.getLogger(__name__)
 
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_SHA256 = re.compile(r"[0-9a-f]{64}")  # fullmatch: "$" would accept a trailing newline
 GZIP_LEVEL = 6  # zlib's default: ~4-6x on HTML at a fraction of level 9's CPU
 
 
@@ -41,7 +41,7 @@ class BlobCorrupt(BlobStoreError):
 def blob_key(sha256: str) -> str:
     """The relative key of a body: `ab/cd/abcd….gz`. Refuses anything but a sha256 hex digest,
     so no key derived from a URL or metadata can point outside the store."""
-    if not _SHA256.match(sha256):
+    if not _SHA256.fullmatch(sha256):
         raise ValueError(f"Not a sha256 hex digest: {sha256!r}")
     return f"{sha256[:2]}/{sha256[2:4]}/{sha256}.gz"
 
@@ -152,7 +152,7 @@ class LocalBlobStore:
     def keys(self) -> Iterator[str]:
         for path in sorted(self.root.glob("*/*/*.gz")):
             name = path.name[: -len(".gz")]
-            if _SHA256.match(name):
+            if _SHA256.fullmatch(name):
                 yield name
 
     def delete(self, sha256: str) -> None:

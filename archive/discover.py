@@ -65,14 +65,22 @@ class Entry:
     hints: dict[str, Any] = field(default_factory=dict)
 
 
+def _join(base_url: str, link: str) -> str:
+    """The absolute URL of a link, or '' if it cannot be one (`http://[` raises in urljoin)."""
+    try:
+        return urljoin(base_url, link)
+    except ValueError:
+        return ""
+
+
 def sitemaps_from_robots(robots: bytes, base_url: str) -> list[str]:
     urls = []
     for raw in robots.splitlines():
         line = raw.strip()
         if line[:8].lower() == b"sitemap:":
             value = line[8:].strip().decode("utf-8", "replace")
-            if value:
-                urls.append(urljoin(base_url, value))
+            if value and (url := _join(base_url, value)):
+                urls.append(url)
     return urls
 
 
@@ -108,8 +116,8 @@ def parse_sitemap(body: bytes, base_url: str) -> tuple[str, list[Entry]]:
                 hints["lastmod"] = _text(child)
             elif name == "news":
                 hints.update(_news_fields(child))
-        if loc:
-            entries.append(Entry(urljoin(base_url, loc), hints))
+        if loc and (url := _join(base_url, loc)):
+            entries.append(Entry(url, hints))
     return ("index" if kind == "sitemapindex" else "urlset"), entries
 
 
@@ -167,8 +175,8 @@ def parse_feed(body: bytes, base_url: str) -> list[Entry]:
                     authors.append(value)
         if authors:
             hints["feed_authors"] = authors
-        if link:
-            entries.append(Entry(urljoin(base_url, link), hints))
+        if link and (url := _join(base_url, link)):
+            entries.append(Entry(url, hints))
     return entries
 
 

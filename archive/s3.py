@@ -321,7 +321,7 @@ class S3BlobStore:
                     parts = name.split("/")
                     if len(parts) == 3 and name.endswith(".gz"):
                         sha = parts[2][: -len(".gz")]
-                        if _SHA256.match(sha) and parts[0] == sha[:2] and parts[1] == sha[2:4]:
+                        if _SHA256.fullmatch(sha) and parts[0] == sha[:2] and parts[1] == sha[2:4]:
                             yield sha
         except (BotoCoreError, ClientError) as exc:
             raise self._read_error("the object list", exc) from None

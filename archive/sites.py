@@ -23,6 +23,7 @@ authors = ".byline a"
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -89,12 +90,42 @@ class Site:
 _KNOWN = {f.name for f in fields(Site)}
 
 
+_LISTS = ("sitemaps", "feeds", "sections", "allow", "deny", "revisit")
+_TYPES: dict[str, tuple[str, Any]] = {
+    **dict.fromkeys(_LISTS, ("a list of strings", list)),
+    **dict.fromkeys(("name", "url", "article_pattern", "every"), ("a string", str)),
+    **dict.fromkeys(("allow_private", "follow_article_links"), ("true or false", bool)),
+    **dict.fromkeys(("concurrency", "max_pages"), ("a whole number", int)),
+    "delay": ("a number of seconds", (int, float)),
+    "overrides": ("a table of CSS selectors", dict),
+}
+
+
+def _check_types(raw: dict[str, Any], where: str) -> None:
+    for key, value in raw.items():
+        what, kind = _TYPES[key]
+        ok = isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
+        if key in ("allow", "deny") and isinstance(value, str):
+            ok = True  # one pattern
+        elif ok and isinstance(value, list):
+            ok = all(isinstance(v, str) for v in value)
+        elif ok and isinstance(value, dict):
+            ok = all(isinstance(v, str) for v in value.values())
+        elif ok and key == "delay":
+            ok = math.isfinite(value)
+        if not ok:
+            raise SiteConfigError(f"{where}: {key!r} must be {what}, not {value!r:.60}")
+
+
 def _check_site(raw: dict[str, Any], where: str) -> Site:
+    if not isinstance(raw, dict):
+        raise SiteConfigError(f"{where}: not a table; write each site as a [[site]] table")
     unknown = sorted(set(raw) - _KNOWN)
     if unknown:
         raise SiteConfigError(
             f"{where}: unknown key {unknown[0]!r}. Known keys: {', '.join(sorted(_KNOWN))}"
         )
+    _check_types(raw, where)
     for key in ("name", "url"):
         if not raw.get(key):
             raise SiteConfigError(f"{where}: missing required key {key!r}")
