@@ -258,7 +258,15 @@ def assemble(tree: HtmlElement, article: Article, overrides: dict[str, str]) -> 
     skip.update(fold(name) for name in article.authors)  # a bare byline line is not text
     if article.authors:
         skip.add(fold(" ".join(article.authors)))
-    _set(article, "body", body_text(tree, url, skip_lines=skip), "trafilatura")
+    title_keys = [fold(t) for t in (title, h1_text, *(t for t, _ in structured_titles)) if t]
+    body = body_text(
+        tree,
+        url,
+        skip_lines=skip,
+        title_keys=list(dict.fromkeys(title_keys)),
+        author_keys=[fold(name) for name in article.authors],
+    )
+    _set(article, "body", body, "trafilatura")
     if not article.published:
         _set(article, "published", visible_date(tree, url), "dom")
     if overrides:

@@ -10,7 +10,8 @@ from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.settings import Document
 
-from archive.extract.text import class_words, fold, text_of
+from archive.extract.cleanup import trim
+from archive.extract.text import class_words, fold, text_of, words
 
 # Class/id words of blocks that are never article text: share bars, newsletter boxes, teasers.
 BOILERPLATE_CLASS = re.compile(
@@ -39,6 +40,12 @@ NEXT_MARKER = re.compile(
     re.IGNORECASE,
 )
 _MAX_BLOCK_TEXT = 600  # longer blocks are kept even if their class says "teaser"
+# Blocks that are (nearly) all link text: teasers of other stories, "Read more: <a>…</a>".
+_LINK_BLOCKS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "td", "dd", "div")
+_BLOCK_CHILDREN = frozenset(("p", "div", "ul", "ol", "li", "table", "section", "article"))
+_MAX_LINKY_TEXT = 400
+_MIN_LINKY_WORDS = 4
+LINK_DENSITY = 0.75  # prose with a linked phrase stays below
 
 
 def article_scope(tree: HtmlElement, h1: HtmlElement | None) -> HtmlElement:
@@ -126,7 +133,35 @@ def clean_copy(tree: HtmlElement) -> HtmlElement:
     return copy
 
 
-def body_text(tree: HtmlElement, url: str, *, skip_lines: set[str]) -> str:
+def linked_blocks(tree: HtmlElement) -> set[str]:
+    """Folded texts of short blocks made mostly of link text (teasers, "Read more: <a>")."""
+    found: set[str] = set()
+    for el in tree.iter(*_LINK_BLOCKS):
+        if el.tag == "div" and any(c.tag in _BLOCK_CHILDREN for c in el):
+            continue  # only leaf-like divs: a container's text is judged by its blocks
+        # in-page anchors ("#how-we-tested") are a table of contents, not teasers
+        links = [a for a in el.iter("a") if not (a.get("href") or "").startswith("#")]
+        if not links:
+            continue
+        text = text_of(el)
+        if not text or len(text) > _MAX_LINKY_TEXT or len(words(text)) < _MIN_LINKY_WORDS:
+            continue  # a linked place name or handle ("Madrid", "@name") is text
+        linked = sum(len(text_of(a)) for a in links)
+        if linked >= LINK_DENSITY * len(text):
+            key = fold(text)
+            if key:
+                found.add(key)
+    return found
+
+
+def body_text(
+    tree: HtmlElement,
+    url: str,
+    *,
+    skip_lines: set[str],
+    title_keys: list[str] = (),  # type: ignore[assignment]
+    author_keys: list[str] = (),  # type: ignore[assignment]
+) -> str:
     """The article text, one paragraph per line pair, without boilerplate lines."""
     try:
         doc = bare_extraction(
@@ -140,12 +175,14 @@ def body_text(tree: HtmlElement, url: str, *, skip_lines: set[str]) -> str:
         return ""
     if not isinstance(doc, Document) or not doc.text:
         return ""
+    linky = linked_blocks(tree)
     keep: list[str] = []
     lines = [line.strip() for line in doc.text.split("\n") if line.strip()]
     for i, line in enumerate(lines):
         if NEXT_MARKER.match(line) and len(lines) - i <= 4:
             break  # "SCROLL FOR NEXT" and the teaser of the next story end the article
-        if BOILERPLATE_LINE.match(line) or fold(line) in skip_lines:
+        key = fold(line)
+        if BOILERPLATE_LINE.match(line) or key in skip_lines or key in linky:
             continue
         keep.append(line)
-    return "\n\n".join(keep)
+    return "\n\n".join(trim(keep, list(title_keys), list(author_keys)))

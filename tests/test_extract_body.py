@@ -1,0 +1,118 @@
+"""Body precision and recall rules, each on invented markup."""
+
+from __future__ import annotations
+
+from archive.extract import extract
+from archive.extract.cleanup import head_junk, tail_junk, trim
+from archive.extract.text import fold
+
+STORY = [
+    (
+        "The harbour board voted on Tuesday to close the old ferry pier for repairs that are "
+        "expected to take most of the coming winter, officials said after the meeting."
+    ),
+    (
+        "Engineers found that several of the wooden piles had rotted through at the waterline, "
+        "and the board decided that patching them again would only delay a larger bill."
+    ),
+    (
+        "Ferry passengers will use a temporary landing at the fish market from next month, with "
+        "an extra bus to the town centre every half hour during the morning rush."
+    ),
+    (
+        "Local traders said they worried about the loss of visitors, but most agreed that the "
+        "pier had become unsafe after the storms of the last two years had battered it."
+    ),
+]
+
+
+def page(body: str, head: str = "") -> str:
+    return f"""<html lang="en"><head><title>Pier to close | The Bay Times</title>{head}</head>
+<body><nav><a href="/">Home</a></nav><article>
+<h1>Old ferry pier to close for winter repairs</h1>{body}</article>
+<footer><p>The Bay Times, 1 Quay Street</p></footer></body></html>"""
+
+
+def paragraphs(extra: str = "") -> str:
+    return (
+        "".join(f"<p>{p}</p>" for p in STORY[:2])
+        + extra
+        + "".join(f"<p>{p}</p>" for p in STORY[2:])
+    )
+
+
+def test_teaser_paragraphs_made_of_links_are_dropped() -> None:
+    teaser = (
+        '<p>Read more: <a href="/news/other-story">Council approves new budget for the '
+        "coastal road</a></p>"
+        '<p><strong><a href="/news/third">FISHING FLEET RETURNS EARLY AFTER STORM '
+        "WARNING</a></strong></p>"
+    )
+    body = extract(page(paragraphs(teaser)), "https://bay.example/pier").body
+    assert "Council approves" not in body
+    assert "FISHING FLEET" not in body
+    assert STORY[3][:40] in body
+
+
+def test_prose_with_a_linked_phrase_and_anchor_lists_stay() -> None:
+    prose = (
+        '<p>The board published <a href="/docs/report">its full engineering report</a> on '
+        "the town website, including photographs of the damaged piles and cost estimates.</p>"
+        '<ul><li><a href="#costs">What the repairs will cost the town</a></li>'
+        '<li><a href="#dates">When the ferry pier reopens again</a></li></ul>'
+    )
+    body = extract(page(paragraphs(prose)), "https://bay.example/pier").body
+    assert "full engineering report" in body
+
+
+def test_head_furniture_lines() -> None:
+    titles = [fold("Old ferry pier to close for winter repairs")]
+    authors = [fold("Jane Doe")]
+    assert head_junk("30. Januar 2024", titles, authors)
+    assert head_junk("Stand: 22.04.2024, 06:00 Uhr", titles, authors)
+    assert head_junk("17:41 JST, October 13, 2024", titles, authors)
+    assert head_junk("Lesedauer: 4 Minuten", titles, authors)
+    assert head_junk("Von Jane Doe", titles, authors)
+    assert head_junk("Harbour: Old ferry pier to close for winter repairs", titles, authors)
+    assert not head_junk("When will the pier open in 2025?", titles, authors)
+    assert not head_junk(STORY[0], titles, authors)
+
+
+def test_tail_furniture_lines() -> None:
+    for line in [
+        "Reporting by Jane Doe; Editing by John Roe",
+        "—Associated Press writer Ann Poe contributed to this report.",
+        "Have a tip? Jane Doe may be reached at jdoe@bay.example.",
+        "Follow us on Twitter @baytimes",
+        "© Bay Times 2024",
+        "Copyright 2024 Bay Media. All rights reserved.",
+        "Sign up for our morning newsletter",
+        "You may also like",
+        "More on this topic:",
+        "Tags",
+        "Quelle: dpa",
+        "First published in The Harbour Review.",
+    ]:
+        assert tail_junk(line), line
+    for line in [*STORY, "It was over.", "%6 votes", "___"]:
+        assert not tail_junk(line), line
+
+
+def test_trim_stops_at_the_story() -> None:
+    lines = ["30. Januar 2024", *STORY, "Sign up for our newsletter", "Tags"]
+    assert trim(lines, [], []) == STORY
+    # furniture-looking lines inside the story are not touched
+    middle = [STORY[0], "Tags", STORY[1]]
+    assert trim(middle, [], []) == middle
+
+
+def test_body_without_head_and_tail_furniture() -> None:
+    body = (
+        "<p>Updated 14:05, 3 March 2024</p>"
+        + paragraphs()
+        + "<p>Reporting by Jane Doe; Editing by John Roe</p>"
+        + "<p>Subscribe to our daily newsletter for more stories like this.</p>"
+    )
+    text = extract(page(body), "https://bay.example/pier").body
+    assert text.startswith(STORY[0][:30])
+    assert text.endswith(STORY[3][-30:])
