@@ -116,3 +116,30 @@ def test_body_without_head_and_tail_furniture() -> None:
     text = extract(page(body), "https://bay.example/pier").body
     assert text.startswith(STORY[0][:30])
     assert text.endswith(STORY[3][-30:])
+
+
+def test_teaser_card_lists_are_dropped() -> None:
+    cards = "".join(
+        f'<li><a href="/s/{i}"><img src="/i/{i}.jpg"></a><div><h3><a href="/s/{i}">{head}</a>'
+        f"</h3><p>{blurb}</p></div></li>"
+        for i, (head, blurb) in enumerate(
+            [
+                ("Lighthouse keeper retires after forty years", "A farewell on the rocks."),
+                ("Storm season ends early this year", "Forecasters explain the calm."),
+            ]
+        )
+    )
+    body = extract(page(paragraphs(f"<ul>{cards}</ul>")), "https://bay.example/pier").body
+    assert "Lighthouse keeper" not in body
+    assert "Forecasters" not in body
+    assert STORY[2][:40] in body
+
+
+def test_ordinary_lists_stay() -> None:
+    items = (
+        "<ul><li>The landing opens at six in the morning on weekdays.</li>"
+        "<li>Tickets bought for the old pier stay valid all winter.</li>"
+        "<li>Cyclists must use the ramp at the north end.</li></ul>"
+    )
+    body = extract(page(paragraphs(items)), "https://bay.example/pier").body
+    assert "Tickets bought for the old pier" in body

@@ -85,15 +85,30 @@ def article_scope(tree: HtmlElement, h1: HtmlElement | None) -> HtmlElement:
 def _link_list(el: HtmlElement) -> bool:
     """A list whose items are nearly all links: related stories, not article text."""
     items = [li for li in el if li.tag == "li"]
-    if len(items) < 3:
+    if len(items) < 2:
         return False
-    linked = 0
+    linked = cards = 0
     for li in items:
-        text = len(text_of(li))
+        text = text_of(li)
         link_text = sum(len(text_of(a)) for a in li.iter("a"))
-        if text and link_text >= 0.8 * text:
+        if text and link_text >= 0.8 * len(text):
             linked += 1
-    return linked >= 0.8 * len(items)
+        elif text and _teaser_card(li, text):
+            cards += 1
+    if cards == len(items):
+        return True  # even two teaser cards in a row are a related-stories box
+    return len(items) >= 3 and linked + cards >= 0.8 * len(items)
+
+
+def _teaser_card(li: HtmlElement, text: str) -> bool:
+    """A list item that opens with a linked headline and adds a short blurb: a story teaser."""
+    if len(text) > 300:
+        return False
+    for a in li.iter("a"):
+        head = text_of(a)
+        if head:
+            return len(words(head)) >= 3 and text.startswith(head) and len(head) >= 0.2 * len(text)
+    return False
 
 
 def _is_boilerplate_block(el: HtmlElement) -> bool:
