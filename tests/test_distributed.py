@@ -56,6 +56,11 @@ def articles(db_path: Path, aliases: dict[str, str] | None = None) -> set[tuple[
         return {(aliases.get(url, url), digest) for url, digest in rows}
 
 
+def extractor_versions(db_path: Path) -> set[str]:
+    with sqlite3.connect(db_path) as db:
+        return {v for (v,) in db.execute("SELECT DISTINCT extractor_version FROM extractions")}
+
+
 def same_article_urls(db_path: Path) -> dict[str, str]:
     """URL -> the first of the URLs whose captures the reference stored as one article (exact
     duplicates at two URLs, e.g. one body in two declared charsets). The article is named by
@@ -108,6 +113,8 @@ def test_two_workers_fetch_each_article_once_and_ingest_equals_single_crawl(
     reference = articles(single, aliases)
     ingested = articles(ingest(s3_bucket, tmp_path / "indexer"), aliases)
     assert len(reference) > 100
+    versions = [extractor_versions(db) for db in (single, tmp_path / "indexer" / "news.db")]
+    assert versions[0] == versions[1], f"the extractor changed during the test run: {versions}"
     assert ingested == reference, (
         f"{len(reference - ingested)} articles of the single crawl missing after ingest, "
         f"{len(ingested - reference)} extra: {sorted(reference ^ ingested)[:4]}"
