@@ -143,3 +143,39 @@ def test_ordinary_lists_stay() -> None:
     )
     body = extract(page(paragraphs(items)), "https://bay.example/pier").body
     assert "Tickets bought for the old pier" in body
+
+
+SECOND_HALF = [
+    (
+        "The board will meet again in the spring to choose a contractor, and it has asked three "
+        "yards along the coast to send in their tenders before the end of February."
+    ),
+    (
+        "Until then the fish market landing will stay open from six in the morning, and the old "
+        "ticket office will move into a cabin beside the market hall for the season."
+    ),
+]
+
+
+def split_page(second_wrapper: str) -> str:
+    first = "".join(f"<p>{p}</p>" for p in STORY)
+    second = "".join(f"<p>{p}</p>" for p in SECOND_HALF)
+    return page(
+        f'<div class="article__body">{first}</div>'
+        '<div class="ad-row"><div class="ad-slot"></div></div>'
+        + second_wrapper.format(f'<div class="article__body">{second}</div>')
+    )
+
+
+def test_story_split_over_containers_is_joined() -> None:
+    body = extract(split_page("{}"), "https://bay.example/pier").body
+    assert STORY[0][:40] in body
+    assert SECOND_HALF[1][:40] in body
+    assert body.index(STORY[3][:40]) < body.index(SECOND_HALF[0][:40])
+
+
+def test_next_story_in_its_own_article_is_not_joined() -> None:
+    html = split_page("</article><article><h1>Another story</h1>{}")
+    body = extract(html, "https://bay.example/pier").body
+    assert STORY[0][:40] in body
+    assert SECOND_HALF[0][:40] not in body

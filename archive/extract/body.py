@@ -169,6 +169,69 @@ def linked_blocks(tree: HtmlElement) -> set[str]:
     return found
 
 
+# Class words of the containers a story's text is split across (between ad rows, paywall parts)
+_PART_CLASS = re.compile(r"body|content|text|article|story|entry|paywall", re.IGNORECASE)
+_NOT_PART_CLASS = re.compile(r"comment|related|teaser|recirc|widget|sidebar|promo", re.IGNORECASE)
+_PART_TEXT = ("p", "h2", "h3", "h4", "blockquote")
+_MIN_PART_CHARS = 150
+
+
+def body_parts(tree: HtmlElement) -> list[list[str]]:
+    """The paragraphs of each part of a story split over sibling containers of one class.
+
+    Some templates close the body container before every ad row and open an identical one
+    after it; trafilatura then keeps only the first part. Returned only when there are at
+    least two such parts, in document order, each a list of paragraph texts.
+    """
+    body = tree.find(".//body")
+    root = body if body is not None else tree
+    groups: dict[tuple[str, str], list[HtmlElement]] = {}
+    for el in root.iter("div", "section"):
+        cls = el.get("class")
+        if not cls or not _PART_CLASS.search(cls) or _NOT_PART_CLASS.search(cls):
+            continue
+        paras = [c for c in el if c.tag == "p"]
+        if len(paras) >= 2 and sum(len(text_of(c)) for c in paras) >= _MIN_PART_CHARS:
+            groups.setdefault((el.tag, cls), []).append(el)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        if any(m in set(other.iterancestors()) for m in members for other in members):
+            continue  # nested: one container inside another, not parts of one story
+        if len({next(m.iterancestors("article"), None) for m in members}) > 1:
+            continue  # in different <article>s: the next story of an endless page
+        parts = []
+        for member in members:
+            texts = [text_of(el) for el in member.iter(*_PART_TEXT)]
+            parts.append([t for t in texts if t])
+        return parts
+    return []
+
+
+def _add_missing_parts(lines: list[str], parts: list[list[str]]) -> list[str]:
+    """`lines` with the parts trafilatura left out, before or after the part it kept."""
+    text = fold(" ".join(lines))
+    present = []
+    for part in parts:
+        keys = [k for k in (fold(t) for t in part) if len(k) >= 20][:3]
+        # a part counts as kept when most of its opening paragraphs are (a pull quote repeats one)
+        present.append(2 * sum(k in text for k in keys) > len(keys))
+    if not any(present) or all(present):
+        return lines
+    first = present.index(True)
+    last = len(present) - 1 - present[::-1].index(True)
+    before = [
+        t for part, ok in zip(parts[:first], present[:first], strict=True) if not ok for t in part
+    ]
+    after = [
+        t
+        for part, ok in zip(parts[last + 1 :], present[last + 1 :], strict=True)
+        if not ok
+        for t in part
+    ]
+    return before + lines + after
+
+
 def body_text(
     tree: HtmlElement,
     url: str,
@@ -193,6 +256,9 @@ def body_text(
     linky = linked_blocks(tree)
     keep: list[str] = []
     lines = [line.strip() for line in doc.text.split("\n") if line.strip()]
+    parts = body_parts(tree)
+    if parts:
+        lines = _add_missing_parts(lines, parts)
     for i, line in enumerate(lines):
         if NEXT_MARKER.match(line) and len(lines) - i <= 4:
             break  # "SCROLL FOR NEXT" and the teaser of the next story end the article
