@@ -63,3 +63,19 @@ def test_kicker_with_a_visible_separator_stays_in_the_headline() -> None:
         "approves the harbour plans</span></h1></article>"
     )
     assert _title("", body) == "Bridge vote: Council approves the harbour plans"
+
+
+def test_tied_title_vote_goes_to_the_visible_headline() -> None:
+    from archive.extract.headline import choose_title
+
+    title, layer = choose_title(
+        [
+            ("Harbour news: Old pier to close for the winter", "jsonld"),
+            ("Old pier to close for the winter", "meta"),
+            ("Harbour news: Old pier to close for the winter", "meta"),
+            ("Old pier to close for the winter", "dom"),
+        ],
+        "Harbour news: Old pier to close for the winter - Bay Times",
+        ["Bay Times"],
+    )
+    assert (title, layer) == ("Old pier to close for the winter", "meta")

@@ -167,7 +167,11 @@ def choose_title(
             ):
                 voters.extend(other_voters)
     if votes:
-        best = max(votes.values(), key=lambda v: (len(set(v)), -min(v)))
+        # a tie goes to the side of the visible headline, then to the best source
+        best = max(
+            votes.values(),
+            key=lambda v: (len(set(v)), any(cleaned[i][1] == "dom" for i in v), -min(v)),
+        )
         return cleaned[min(best)]
     return strip_site(title_tag, sites), "meta"
 
