@@ -179,3 +179,25 @@ def test_next_story_in_its_own_article_is_not_joined() -> None:
     body = extract(html, "https://bay.example/pier").body
     assert STORY[0][:40] in body
     assert SECOND_HALF[0][:40] not in body
+
+
+def test_lines_of_a_multi_link_teaser_box_are_dropped() -> None:
+    box = (
+        "<p>DON'T MISS<br>"
+        '<a href="/s/1">Lighthouse keeper retires after forty years on the rock</a> [VIDEO]<br>'
+        '<a href="/s/2">Storm season ends early as forecasters explain the calm</a> [INSIGHT]</p>'
+    )
+    body = extract(page(paragraphs(box)), "https://bay.example/pier").body
+    assert "Lighthouse keeper" not in body
+    assert "Storm season" not in body
+    assert STORY[2][:40] in body
+
+
+def test_live_blog_heading_also_linked_from_a_key_events_box_stays() -> None:
+    entries = (
+        '<div class="key-events"><a href="#e1">Ferry timetable changes from Monday</a>'
+        "<time>10:15</time></div>"
+        "<h2>Ferry timetable changes from Monday</h2>"
+    )
+    body = extract(page(paragraphs(entries)), "https://bay.example/pier").body
+    assert "Ferry timetable changes from Monday" in body

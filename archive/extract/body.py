@@ -148,9 +148,14 @@ def clean_copy(tree: HtmlElement) -> HtmlElement:
     return copy
 
 
-def linked_blocks(tree: HtmlElement) -> set[str]:
-    """Folded texts of short blocks made mostly of link text (teasers, "Read more: <a>")."""
+def linked_blocks(tree: HtmlElement) -> tuple[set[str], str]:
+    """Folded texts of short blocks made mostly of link text (teasers, "Read more: <a>").
+
+    Also, joined, the texts of such blocks with several links: a "Don't miss" box set as one
+    paragraph with a line per teaser comes out of trafilatura one line at a time.
+    """
     found: set[str] = set()
+    several: list[str] = []
     for el in tree.iter(*_LINK_BLOCKS):
         if el.tag == "div" and any(c.tag in _BLOCK_CHILDREN for c in el):
             continue  # only leaf-like divs: a container's text is judged by its blocks
@@ -166,7 +171,9 @@ def linked_blocks(tree: HtmlElement) -> set[str]:
             key = fold(text)
             if key:
                 found.add(key)
-    return found
+                if len(links) >= 2:
+                    several.append(key)
+    return found, "\n".join(several)
 
 
 # Class words of the containers a story's text is split across (between ad rows, paywall parts)
@@ -253,7 +260,7 @@ def body_text(
         return ""
     if not isinstance(doc, Document) or not doc.text:
         return ""
-    linky = linked_blocks(tree)
+    linky, linky_text = linked_blocks(tree)
     keep: list[str] = []
     lines = [line.strip() for line in doc.text.split("\n") if line.strip()]
     parts = body_parts(tree)
@@ -263,7 +270,13 @@ def body_text(
         if NEXT_MARKER.match(line) and len(lines) - i <= 4:
             break  # "SCROLL FOR NEXT" and the teaser of the next story end the article
         key = fold(line)
-        if BOILERPLATE_LINE.match(line) or key in skip_lines or key in linky:
+        if (
+            BOILERPLATE_LINE.match(line)
+            or key in skip_lines
+            or key in linky
+            # one line of a multi-line teaser block ("DON'T MISS<br><a>…</a><br><a>…</a>")
+            or (len(key) >= 25 and len(line) <= 200 and key in linky_text)
+        ):
             continue
         keep.append(line)
     return "\n\n".join(trim(keep, list(title_keys), list(author_keys)))
