@@ -9,7 +9,10 @@ deliberate stalls (slow, hanging and rate-limited pages) are denied in sites.tom
 also extracts (NEWSARCHIVE_NODE_EXTRACT on) with --extract-workers processes, so extraction,
 not fetching, limits a node. Pages/s: responses of all nodes over the time from the first
 response to the last finished item (interpreter start-up and the idle tail do not count).
-Prints each run, the medians and the ratio two / one (target: >= 1.6).
+Prints each run, the medians and the ratio two / one (target: >= 1.6), and the CPU time per
+page of the nodes in each mode: on a machine whose cores are busy with other work the wall-clock
+ratio is capped by the CPU the machine can give, while equal CPU per page shows the two
+processes split the crawl rather than repeat it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -43,8 +47,10 @@ def stat(log: str, name: str) -> float:
 
 
 def run(nodes: int, sites: Path, work: Path, env: dict[str, str], opts: argparse.Namespace,
-        blobs: str, job: str) -> tuple[float, int, float]:  # fmt: skip
-    """One distributed crawl with `nodes` processes; (pages/s, pages, seconds)."""
+        blobs: str, job: str) -> tuple[float, int, float, float, list[int]]:  # fmt: skip
+    """One distributed crawl with `nodes` processes; (pages/s, pages, seconds, CPU seconds of
+    the nodes and their extraction processes, pages per node)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     procs = []
     for i in range(nodes):
         cmd = [sys.executable, "-m", "archive", "crawl", "--sites", str(sites),
@@ -58,16 +64,19 @@ def run(nodes: int, sites: Path, work: Path, env: dict[str, str], opts: argparse
         _, stderr = proc.communicate(timeout=1800)
         if proc.returncode != 0:
             raise SystemExit(f"a node failed ({proc.returncode}):\n{stderr[-3000:]}")
-    pages, starts, ends = 0, [], []
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    split, starts, ends = [], [], []
     for i in range(nodes):
         log = (work / f"node{i}" / "logs" / "crawl.log").read_text()
-        pages += int(stat(log, "response_received_count"))
+        split.append(int(stat(log, "response_received_count")))
         starts.append(stat(log, "newsarchive/redis/first_response_at"))
         ends.append(stat(log, "newsarchive/redis/last_item_at"))
         if "newsarchive/spooled" in log:
             raise SystemExit("a node spooled captures (S3 trouble): not a fair run")
     seconds = max(ends) - min(starts)
-    return pages / seconds, pages, seconds
+    pages = sum(split)
+    return pages / seconds, pages, seconds, cpu, split
 
 
 def main() -> None:
@@ -91,20 +100,29 @@ def main() -> None:
         sites = web.sites_toml(work / "sites.toml", deny=STALLS)
         sites.write_text(sites.read_text().replace("concurrency = 8", "concurrency = 16"))
         results: dict[int, list[float]] = {1: [], 2: []}
+        cpu_per_page: dict[int, list[float]] = {1: [], 2: []}
         for n in range(opts.rounds):
             for nodes in (1, 2) if n % 2 == 0 else (2, 1):
                 run_dir = work / f"run-{n}-{nodes}"
                 job = f"bench-{n}-{nodes}"
-                rate, pages, seconds = run(nodes, sites, run_dir, env, opts,
-                                           f"s3://{bucket}/{job}", job)  # fmt: skip
+                rate, pages, seconds, cpu, split = run(nodes, sites, run_dir, env, opts,
+                                                       f"s3://{bucket}/{job}", job)  # fmt: skip
                 results[nodes].append(rate)
+                cpu_per_page[nodes].append(cpu / pages)
                 print(f"round {n + 1}, {nodes} process{'es' if nodes > 1 else ''}: {pages} pages "
-                      f"in {seconds:.1f} s = {rate:.1f} pages/s", flush=True)  # fmt: skip
+                      f"in {seconds:.1f} s = {rate:.1f} pages/s; pages per node {split}; "
+                      f"{1000 * cpu / pages:.1f} ms CPU/page; load {os.getloadavg()[0]:.1f}",
+                      flush=True)  # fmt: skip
                 shutil.rmtree(run_dir, ignore_errors=True)
                 time.sleep(0.5)
         one, two = statistics.median(results[1]), statistics.median(results[2])
         print(f"\nmedian pages/s: one process {one:.1f}, two processes {two:.1f}")
         print(f"ratio two / one: {two / one:.2f} (target >= 1.6); cores: {os.cpu_count()}")
+        cpu1, cpu2 = (statistics.median(cpu_per_page[k]) for k in (1, 2))
+        print(
+            f"CPU per page: one process {1000 * cpu1:.1f} ms, two {1000 * cpu2:.1f} ms: with a free "
+            f"core per process, two would reach {2 * cpu1 / cpu2:.2f}x (work split, not repeated)"
+        )
     finally:
         if web is not None:
             web.stop()
