@@ -21,7 +21,7 @@ from tests.fixtures import CRAWL_SETTINGS, ROOT, NewswebServer, run_cli
 from tests.newsweb_eval import article_paths, read_access_log
 from tests.s3server import Bucket
 
-HEARTBEAT = "1"  # s: a SIGKILLed worker is declared dead after 3 s
+KILL_HEARTBEAT = 1.0  # s: a SIGKILLed worker is declared dead after 3 s
 
 
 @pytest.fixture(scope="module")
@@ -33,9 +33,11 @@ def single(newsweb_server: NewswebServer, tmp_path_factory: pytest.TempPathFacto
     return work / "data" / "news.db"
 
 
-def worker(sites: Path, data: Path, bucket: Bucket, redis_url: str) -> subprocess.Popen[str]:
+def worker(
+    sites: Path, data: Path, bucket: Bucket, redis_url: str, heartbeat: float = 5.0
+) -> subprocess.Popen[str]:
     cmd = [sys.executable, "-m", "archive", "crawl", "--sites", str(sites), "--data", str(data),
-           "--blobs", bucket.uri, *CRAWL_SETTINGS, "-s", f"NEWSARCHIVE_REDIS_HEARTBEAT={HEARTBEAT}",
+           "--blobs", bucket.uri, *CRAWL_SETTINGS, "-s", f"NEWSARCHIVE_REDIS_HEARTBEAT={heartbeat}",
            "-s", "MAX_IDLE_TIME_BEFORE_CLOSE=1"]  # fmt: skip
     env = {**os.environ, "REDIS_URL": redis_url}  # AWS_* come from the s3_bucket fixture
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
@@ -137,8 +139,8 @@ def test_sigkilled_worker_loses_nothing(
     # concurrency 2: the crawl lasts long enough to kill a worker midway
     sites = newsweb_server.sites_toml(tmp_path / "sites.toml")
     sites.write_text(sites.read_text().replace("concurrency = 8", "concurrency = 2"))
-    victim = worker(sites, tmp_path / "victim", s3_bucket, redis_url)
-    survivor = worker(sites, tmp_path / "survivor", s3_bucket, redis_url)
+    victim = worker(sites, tmp_path / "victim", s3_bucket, redis_url, KILL_HEARTBEAT)
+    survivor = worker(sites, tmp_path / "survivor", s3_bucket, redis_url, KILL_HEARTBEAT)
     # the indexer follows the bucket while the crawl runs, and stops once it is quiet
     indexer = subprocess.Popen(
         [sys.executable, "-m", "archive", "ingest", "--from", s3_bucket.uri, "--data",
