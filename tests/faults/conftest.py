@@ -81,6 +81,7 @@ class State:
     articles: set[tuple[str, str, str]]  # (url, title, content_hash)
     crawls: int
     unfinished: int  # crawl rows never finished (a killed crawl)
+    extractors: set[str]  # extractor versions of the articles
 
     @property
     def stories(self) -> set[tuple[str, str]]:
@@ -96,6 +97,7 @@ def archive_state(data: Path) -> State:
     try:
         caps = db.execute("SELECT url, status, sha256 FROM captures").fetchall()
         arts = db.execute("SELECT url, title, content_hash FROM articles").fetchall()
+        versions = db.execute("SELECT DISTINCT extractor_version FROM articles").fetchall()
         crawls, unfinished = db.execute(
             "SELECT count(*), sum(finished_at IS NULL) FROM crawls"
         ).fetchone()
@@ -110,6 +112,7 @@ def archive_state(data: Path) -> State:
         articles={(u, t or "", h or "") for u, t, h in arts},
         crawls=int(crawls),
         unfinished=int(unfinished or 0),
+        extractors={v or "" for (v,) in versions},
     )
 
 
@@ -138,6 +141,20 @@ def captures_count(data: Path) -> int:
 def temp_leftovers(data: Path) -> list[Path]:
     """Temporary files a killed write left behind (never taken for blobs: not *.gz)."""
     return sorted(p for p in data.rglob(".tmp-*") if p.is_file())
+
+
+def story_difference(reference: State, got: State) -> str:
+    """'' if both archives hold the same stories (title + content hash), else what differs.
+    Only comparable when the same extractor wrote both (others may commit a new one while a
+    long run is going on; the raw captures are compared regardless)."""
+    if reference.extractors != got.extractors:
+        return ""
+    if got.stories == reference.stories:
+        return ""
+    return (
+        f"missing {sorted(reference.stories - got.stories)[:3]}, "
+        f"extra {sorted(got.stories - reference.stories)[:3]}"
+    )
 
 
 def lost(reference: State, got: State) -> set[str]:

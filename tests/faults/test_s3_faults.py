@@ -126,9 +126,10 @@ def test_credentials_never_written(s3_bucket: Bucket, fault_sites: Path, tmp_pat
     # the error paths: the store down (sync, verify), then a wrong bucket
     s3_bucket.server.stop(kill=True)
     try:
-        for args in (("sync", "--blobs"), ("verify", "--blobs"), ("rebuild", "--from")):
-            where = str(data) if args[0] != "rebuild" else str(tmp_path / "rebuilt")
-            proc = _cli(*args, s3_bucket.uri, "--data", where, timeout=120)
+        runs = [("sync", "--blobs", data), ("verify", "--blobs", data),
+                ("rebuild", "--from", tmp_path / "rebuilt")]  # fmt: skip
+        for command, option, where in runs:
+            proc = _cli(command, option, s3_bucket.uri, "--data", str(where), timeout=120)
             outputs += [proc.stdout, proc.stderr]
     finally:
         s3_bucket.server.start()
