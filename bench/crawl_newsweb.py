@@ -69,8 +69,13 @@ def revision_two(db_path: Path, m1: dict[str, Any], m2: dict[str, Any]) -> dict[
 
 
 def state(db_path: Path) -> set[tuple[str, str]]:
+    """(article path, sha256 of the raw capture it was extracted from): the raw record, which
+    does not depend on the extractor version that happened to run."""
     db = sqlite3.connect(db_path)
-    return {(urlsplit(u).path, h) for u, h in db.execute("SELECT url, content_hash FROM articles")}
+    rows = db.execute(
+        "SELECT a.url, c.sha256 FROM articles a JOIN captures c ON c.id = a.capture_id"
+    )
+    return {(urlsplit(u).path, sha) for u, sha in rows}
 
 
 def main() -> None:
