@@ -149,8 +149,9 @@ def parse_feed(body: bytes, base_url: str) -> list[Entry]:
         name = _local(item.tag)
         if name not in ("item", "entry"):
             continue
-        link, hints = "", {}
-        authors = []
+        link = ""
+        hints: dict[str, Any] = {}
+        authors: list[str] = []
         for child in item:
             cname = _local(child.tag)
             if cname == "link":

@@ -45,7 +45,7 @@ def article_paths(manifest: dict[str, Any]) -> set[str]:
 
 
 def archived_urls(db: sqlite3.Connection) -> set[str]:
-    urls = set()
+    urls: set[str] = set()
     rows = db.execute(
         "SELECT c.url, c.final_url, a.url FROM captures c JOIN articles a ON a.id = c.article_id"
     )
@@ -60,7 +60,7 @@ def news_sitemap_urls(site_urls: dict[str, str]) -> set[str]:
 
     from archive.discover import parse_sitemap
 
-    urls = set()
+    urls: set[str] = set()
     for base in site_urls.values():
         url = base.rstrip("/") + "/sitemaps/news.xml"
         with urlopen(url, timeout=10) as resp:

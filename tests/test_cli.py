@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from archive.cli import cli
 
-COMMANDS = sorted(cli.commands)  # type: ignore[attr-defined]
+COMMANDS = sorted(cli.commands)
 
 
 @pytest.mark.parametrize("name", COMMANDS)

@@ -25,7 +25,7 @@ def crawled(
 
 
 def _archived_urls(db: sqlite3.Connection) -> set[str]:
-    urls = set()
+    urls: set[str] = set()
     for row in db.execute(
         "SELECT c.url, c.final_url, a.url FROM captures c JOIN articles a ON a.id = c.article_id"
     ):

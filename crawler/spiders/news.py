@@ -10,52 +10,49 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import AsyncIterator, Iterator
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import scrapy
-from protego import Protego
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from archive import classify
-from archive.db import data_dir, open_db, write_transaction
+from archive.db import data_dir, open_db
 from archive.discover import (
-    TooLarge,
     looks_like_feed,
     looks_like_sitemap,
-    parse_feed,
-    parse_sitemap,
-    sitemaps_from_robots,
 )
 from archive.model import Capture
 from archive.query import known_articles, load_validators, sitemap_sources
 from archive.revisit import due_for_revisit
 from archive.sites import Site, load_sites
-from archive.store import merge_hints, save_validators
 from archive.urls import canonical_url, host_of
 from crawler.config import sites_from_settings, slot_settings
 from crawler.distributed import apply_distributed
+from crawler.spiders.discovery import (
+    PRIO_ARTICLE,
+    PRIO_DISCOVERY,
+    PRIO_HUB,
+    REDIRECTS,
+    DiscoveryMixin,
+)
 
 log = logging.getLogger(__name__)
 
-PRIO_DISCOVERY, PRIO_ARTICLE, PRIO_HUB = 30, 20, 0
 DEAD_PREFIX_MIN, DEAD_PREFIX_SHARE = 8, 0.9
 MAX_REDIRECTS = 5
-REDIRECTS = [301, 302, 303, 307, 308]
 HANDLED = [304, 404, 410]
 HTML_TYPES = (b"text/html", b"application/xhtml")
 FEED_LINK = re.compile(r"(?:rss|atom)\+xml|application/(?:rss|atom|rdf)", re.IGNORECASE)
 
 
-class NewsSpider(scrapy.Spider):
+class NewsSpider(DiscoveryMixin):
     name = "news"
-    custom_settings: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, site: str = "", urls: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -91,7 +88,7 @@ class NewsSpider(scrapy.Spider):
         for s in spider.sites:
             for host in s.hosts():
                 spider.site_by_host[host] = s
-        spider.allowed_domains = sorted(spider.site_by_host)
+        spider.allowed_domains = sorted(spider.site_by_host)  # type: ignore[attr-defined]
         db = open_db(data_dir(crawler.settings.get("NEWSARCHIVE_DATA")))
         try:
             names = [s.name for s in spider.sites]
@@ -156,29 +153,6 @@ class NewsSpider(scrapy.Spider):
         if request is not None:
             request.meta["hops"] = hops
             yield request
-
-    def _discovery(self, url: str, callback: Any, site: Site) -> Request:
-        """A sitemap or feed request, conditional on what the last finished crawl saw."""
-        request = self._request(url, callback, site, PRIO_DISCOVERY)
-        etag, modified = self.validators.get(url, ("", ""))
-        if etag:
-            request.headers[b"If-None-Match"] = etag
-        if modified:
-            request.headers[b"If-Modified-Since"] = modified
-        return request
-
-    def _discovered(self, response: Response) -> bool:
-        """Book-keeping for a sitemap/feed response; False if there is nothing to parse."""
-        if response.status == 304:
-            self._stat("discovery/not_modified")
-            return False
-        if response.status != 200:
-            return False
-        etag = response.headers.get(b"ETag", b"").decode("latin-1")
-        modified = response.headers.get(b"Last-Modified", b"").decode("latin-1")
-        if etag or modified:
-            self.new_validators[response.url] = (etag, modified)
-        return True
 
     def _wanted(self, url: str, site: Site) -> bool:
         if classify.skip_by_extension(url) or classify.is_trap_url(url):
@@ -250,84 +224,8 @@ class NewsSpider(scrapy.Spider):
             for url in [site.url, *site.sections]:
                 yield self._request(canonical_url(url), self.parse_page, site, PRIO_HUB)
 
-    def parse_robots(self, response: Response) -> Iterator[Request]:
-        if response.status in REDIRECTS:
-            yield from self._redirect(response)
-            return
-        site = self.sites_by_name()[response.meta["site"]]
-        sitemaps = list(site.sitemaps)
-        if response.status == 200:
-            sitemaps += sitemaps_from_robots(response.body, response.url)
-            self._apply_crawl_delay(site, response.body)
-        if not sitemaps:
-            sitemaps = [urljoin(site.url, "/sitemap.xml")]
-        for url in dict.fromkeys(sitemaps):
-            yield self._discovery(url, self.parse_sitemap, site)
-
     def sites_by_name(self) -> dict[str, Site]:
         return {s.name: s for s in self.sites}
-
-    def _apply_crawl_delay(self, site: Site, robots: bytes) -> None:
-        """Honour robots.txt Crawl-delay unless the operator set the site's delay explicitly."""
-        if site.delay is not None:
-            return
-        ua = self.settings.get("USER_AGENT", "*")
-        delay = Protego.parse(robots.decode("utf-8", "replace")).crawl_delay(ua)
-        if not delay:
-            return
-        assert self.crawler.engine is not None
-        slot = self.crawler.engine.downloader.slots.get(self._slot(site))
-        if slot is not None:
-            slot.delay = max(slot.delay, float(delay))
-        log.info("Site %s: robots.txt Crawl-delay %ss honoured", site.name, delay)
-
-    def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        if response.status in REDIRECTS:
-            yield from self._redirect(response)
-            return
-        site = self.sites_by_name()[response.meta["site"]]
-        if not self._discovered(response):
-            return
-        try:
-            kind, entries = parse_sitemap(response.body, response.url)
-        except TooLarge:
-            log.warning("Sitemap %s inflates past the size limit; skipped", response.url)
-            self._stat("errors/sitemap_too_large")
-            return
-        if not kind:
-            self._stat("errors/not_a_sitemap")
-            log.info("Not a sitemap: %s", response.url)
-            return
-        self._stat(f"discovered/sitemap_{kind}", len(entries))
-        if kind == "urlset":
-            self.fetched_sitemaps.add(response.url)
-        listed = self.listed.setdefault(site.name, set())
-        for entry in entries:
-            if kind == "index":
-                if self._site(entry.url) is site:
-                    yield self._discovery(entry.url, self.parse_sitemap, site)
-                continue
-            entry.hints["source"] = response.url
-            try:
-                listed.add(canonical_url(entry.url))
-            except ValueError:
-                continue
-            if request := self.article_request(entry.url, site, entry.hints):
-                request.meta["from_sitemap"] = True
-                yield request
-
-    def parse_feed(self, response: Response) -> Iterator[Request]:
-        if response.status in REDIRECTS:
-            yield from self._redirect(response)
-            return
-        site = self.sites_by_name()[response.meta["site"]]
-        if not self._discovered(response):
-            return
-        entries = parse_feed(response.body, response.url)
-        self._stat("discovered/feed", len(entries))
-        for entry in entries:
-            if request := self.article_request(entry.url, site, entry.hints):
-                yield request
 
     # -- pages --------------------------------------------------------------------------------
     def parse_page(self, response: Response) -> Iterator[Request | Capture]:
@@ -341,10 +239,11 @@ class NewsSpider(scrapy.Spider):
         if response.status in (404, 410):
             self._stat(f"dropped/status_{response.status}")
             log.debug("HTTP %s for %s", response.status, response.url)
-            if url in self.known or canonical_url(response.request.url) in self.known:
+            requested = response.request.url if response.request else response.url
+            if url in self.known or canonical_url(requested) in self.known:
                 yield self._capture(response, site)  # a known article is gone
             return
-        ctype = response.headers.get(b"Content-Type", b"").lower()
+        ctype = (response.headers.get(b"Content-Type") or b"").lower()
         if looks_like_sitemap(response.body) and b"html" not in ctype:
             yield from self.parse_sitemap(response)
             return
@@ -391,13 +290,13 @@ class NewsSpider(scrapy.Spider):
             return ""
 
     def _follow_links(self, response: TextResponse, site: Site) -> Iterator[Request]:
-        for href in response.xpath("//link[@rel='alternate']"):
-            if FEED_LINK.search(href.attrib.get("type", "")) and href.attrib.get("href"):
-                feed = response.urljoin(href.attrib["href"])
+        for alt in response.xpath("//link[@rel='alternate']"):
+            if FEED_LINK.search(alt.attrib.get("type", "")) and alt.attrib.get("href"):
+                feed = response.urljoin(alt.attrib["href"])
                 if self._site(feed) is site:
                     yield self._discovery(feed, self.parse_feed, site)
-        for href in response.xpath("//a/@href").getall():
-            href = href.strip()
+        for raw in response.xpath("//a/@href").getall():
+            href = str(raw).strip()
             if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
                 continue
             try:
@@ -432,58 +331,15 @@ class NewsSpider(scrapy.Spider):
             hints=dict(response.meta.get("hints") or {}),
         )
 
-    def on_idle(self) -> None:
-        """Once discovery is done: articles that vanished from a sitemap fetched in this crawl
-        are fetched once more, so a removed story is recorded as gone (never deleted)."""
-        if self.absence_checked:
-            return
-        self.absence_checked = True
-        assert self.crawler.engine is not None
-        scheduled = 0
-        by_name = self.sites_by_name()
-        for source, urls in self.sources.items():
-            site = self._site(source)
-            if source not in self.fetched_sitemaps or site is None or site.name not in by_name:
-                continue
-            present = self.listed.get(site.name, set())
-            for url in urls:
-                if url in present or url in self.captured:
-                    continue
-                self.captured.add(url)
-                request = self._request(
-                    url, self.parse_page, site, PRIO_ARTICLE, hints={"absence_check": 1}
-                )
-                self.crawler.engine.crawl(request)
-                scheduled += 1
-        if scheduled:
-            self._stat("absence_checks", scheduled)
-            log.info("Re-fetching %d archived articles that left their sitemap", scheduled)
-            raise DontCloseSpider
-
-    def closed(self, reason: str) -> None:
-        db = open_db(data_dir(self.settings.get("NEWSARCHIVE_DATA")))
-        try:
-            crawl_id = (
-                self.crawler.stats.get_value("newsarchive/crawl_id") if self.crawler.stats else None
-            )
-            with write_transaction(db):  # read-then-write: take the lock first
-                if self.late_hints and crawl_id:
-                    merge_hints(db, int(crawl_id), self.late_hints)
-                # a crawl cut short must not make the next one skip sitemaps it did not finish
-                if reason == "finished" and self.new_validators:
-                    save_validators(db, self.new_validators)
-        finally:
-            db.close()
-
     def on_error(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
-        if failure.check(IgnoreRequest):
+        if failure.check(IgnoreRequest):  # type: ignore[no-untyped-call]
             if "robots.txt" in failure.getErrorMessage():
                 self._stat("skipped/robots")
                 log.debug("Forbidden by robots.txt: %s", url)
             return  # the SSRF guard counts and logs its own refusals
-        if failure.check(HttpError):
+        if isinstance(failure.value, HttpError):
             status = failure.value.response.status
             self._stat(f"dropped/status_{status}")
             log.info("HTTP %s for %s", status, url)
