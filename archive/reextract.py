@@ -39,7 +39,7 @@ from sqlite_utils import Database
 import archive.extract as extractor
 from archive.blobs import BlobStore, BlobStoreError
 from archive.db import write_transaction
-from archive.model import Capture
+from archive.model import Article, Capture
 from archive.process import Extracted, extract_capture
 from archive.store import Archive
 
@@ -323,6 +323,13 @@ def _short(name: str, value: Any) -> str:
     return text if len(text) <= 100 else text[:99] + "…"
 
 
+def _fields(article: Article, is_article: bool) -> dict[str, Any]:
+    """The compared fields, as stored in an extraction row (without `asdict`'s deep copy)."""
+    fields = {name: getattr(article, name) for name in DIFF_FIELDS[1:]}
+    fields["images"] = [vars(image) for image in article.images]
+    return {**fields, "is_article": is_article}
+
+
 def _previous(db: Database, capture_id: int, version: str) -> dict[str, Any] | None:
     """The newest earlier extraction of a capture that produced fields, as a diff baseline."""
     row = db.execute(
@@ -389,9 +396,7 @@ def _write(
                 continue
             result = done.result or Extracted(None, False, "not extracted")
             report.extracted += 1
-            new = result.article.to_dict() if result.article else None
-            if new is not None:
-                new["is_article"] = result.is_article
+            new = _fields(result.article, result.is_article) if result.article else None
             for row in done.job.tag:
                 old = _previous(archive.db, row.capture_id, version) if new else None
                 outcome = archive.record_reextraction(
