@@ -21,6 +21,7 @@ NEWSARCHIVE_BLOBS = ""  # default: DATA/raw; or s3://bucket/prefix
 NEWSARCHIVE_SITES = ""  # path to sites.toml
 NEWSARCHIVE_WORKERS = 0  # extraction processes; 0 = one per core
 NEWSARCHIVE_BATCH_SIZE = 50  # captures per SQLite transaction
+NEWSARCHIVE_UPLOAD_THREADS = 8  # concurrent blob store writes (S3 uploads)
 NEWSARCHIVE_RETRY_AFTER_MAX = 60  # longest Retry-After (s) we wait for; longer gives up
 NEWSARCHIVE_PROGRESS = False  # a live status line on stderr
 
@@ -44,6 +45,13 @@ AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+
+# Memory: what bounds it when fetching outruns extraction. A response stays in the scraper slot
+# until its item is stored; past this many bytes of such responses Scrapy sends no new request
+# (CONCURRENT_ITEMS only bounds items per response: one here). In memory at most: this, plus
+# CONCURRENT_REQUESTS responses downloading. Large enough that the extraction workers always
+# have pages queued while a batch waits for its commit.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 16 * 2**20
 
 # Limits and traps
 DOWNLOAD_TIMEOUT = 20

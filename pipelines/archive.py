@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
 import sqlite3
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Self
 
@@ -26,6 +25,7 @@ from archive.blobs import BlobStore, BlobStoreError, Put, blob_key, open_blob_st
 from archive.db import DB_NAME, DISK_FULL, data_dir, is_disk_full, open_db, write_transaction
 from archive.model import Capture
 from archive.process import extract_capture
+from archive.reextract import process_pool
 from archive.store import Archive
 from archive.sync import retry_spool, spool_dir
 
@@ -64,6 +64,9 @@ class MirrorPipeline:
     ) -> None:
         self.store, self.stats, self.data, self.crawler = store, stats, data, crawler
         self.retry: asyncio.Future[Any] | None = None
+        threads = crawler.settings.getint("NEWSARCHIVE_UPLOAD_THREADS", 8) if crawler else 8
+        # uploads get their own threads: a slow S3 never holds up the database writer
+        self.uploads = ThreadPoolExecutor(threads, thread_name_prefix="blob-put")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -79,6 +82,7 @@ class MirrorPipeline:
         self.retry = asyncio.get_running_loop().create_task(retry)
 
     async def close_spider(self) -> None:
+        self.uploads.shutdown(wait=False)
         if self.retry is not None:
             try:
                 report = await self.retry
@@ -92,8 +96,8 @@ class MirrorPipeline:
         capture = _capture(item)
         capture.blob_key = blob_key(capture.sha256)
         try:
-            result = await asyncio.to_thread(
-                self.store.put, capture.sha256, capture.body, capture.meta()
+            result = await asyncio.get_running_loop().run_in_executor(
+                self.uploads, self.store.put, capture.sha256, capture.body, capture.meta()
             )
         except BlobStoreError as exc:
             if self.crawler is None or not is_disk_full(exc):
@@ -113,6 +117,7 @@ class ExtractPipeline:
     def __init__(self, workers: int, stats: StatsCollector, crawler: Crawler) -> None:
         self.workers, self.stats, self.crawler = workers, stats, crawler
         self.pool: ProcessPoolExecutor | None = None
+        self.overrides: dict[str, dict[str, str]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -121,19 +126,17 @@ class ExtractPipeline:
         return cls(workers, crawler.stats, crawler)
 
     def open_spider(self) -> None:
-        # spawn: never fork a process that runs the Twisted reactor and its threads
-        self.pool = ProcessPoolExecutor(
-            self.workers, mp_context=multiprocessing.get_context("spawn")
-        )
+        # spawned (never fork a process that runs the Twisted reactor and its threads), and
+        # gone with this process even after a SIGKILL. Backpressure: an item holds its response
+        # in Scrapy's scraper slot until the store has committed it, and no new request goes
+        # out while those responses exceed SCRAPER_SLOT_MAX_ACTIVE_SIZE bytes (settings.py).
+        self.pool = process_pool(self.workers)
+        sites = getattr(self.crawler.spider, "sites", [])
+        self.overrides = {s.name: s.overrides for s in sites if s.overrides}
 
     def close_spider(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
-
-    def _overrides(self, site: str) -> dict[str, str] | None:
-        spider = self.crawler.spider
-        sites = {s.name: s for s in getattr(spider, "sites", [])}
-        return sites[site].overrides if site in sites else None
 
     async def process_item(self, item: Any) -> Any:
         capture = _capture(item)
@@ -142,7 +145,7 @@ class ExtractPipeline:
         assert self.pool is not None
         future = self.pool.submit(
             extract_capture, capture.body, capture.final_url, capture.content_type,
-            self._overrides(capture.site),
+            self.overrides.get(capture.site),
         )  # fmt: skip
         result = await asyncio.wrap_future(future)
         capture.article, capture.extract_error = result.article, result.error
@@ -164,6 +167,7 @@ class StorePipeline:
         self.crawl_id = 0
         self.pending: list[tuple[Capture, asyncio.Future[None]]] = []
         self.lock = asyncio.Lock()
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="sqlite-writer")  # the one writer
         self.timer: asyncio.TimerHandle | None = None
 
     @classmethod
@@ -208,7 +212,9 @@ class StorePipeline:
             if not batch:
                 return
             try:
-                outcomes = await asyncio.to_thread(self._write, [c for c, _ in batch])
+                outcomes = await asyncio.get_running_loop().run_in_executor(
+                    self.writer, self._write, [c for c, _ in batch]
+                )
             except Exception as exc:
                 for _, fut in batch:
                     if not fut.done():
@@ -237,6 +243,7 @@ class StorePipeline:
 
     async def close_spider(self) -> None:
         await self.flush()
+        self.writer.shutdown(wait=True)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.archive is None:
