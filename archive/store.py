@@ -196,7 +196,8 @@ class Archive:
                  article.body, article_id, capture_id],
             )  # fmt: skip
             current = self.db.execute(
-                "SELECT 1 FROM articles WHERE id = ? AND capture_id = ?", [article_id, capture_id]
+                "SELECT url, content_hash FROM articles WHERE id = ? AND capture_id = ?",
+                [article_id, capture_id],
             ).fetchone()
             if not current:
                 return "history"
@@ -207,6 +208,8 @@ class Archive:
                 [*fields.values(), digest, extraction_id, article_id],
             )
             self._replace_people_and_images(article_id, article)
+            if current[1] != digest:  # new text: its near-duplicate signature follows
+                self.dedupe.add(doc_of(article_id, current[0], capture.site, article))
             return "updated"
 
     def _record_extraction(

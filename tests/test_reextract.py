@@ -182,6 +182,7 @@ def test_changed_fields_refresh_the_article_not_its_version(
 
     monkeypatch.setattr(archive.extract, "EXTRACTOR_VERSION", NEW)
     monkeypatch.setattr(archive.process, "extract", new_extractor)
+    signatures = dict(rows(data, "SELECT article_id, body FROM minhash_signatures"))
     db = open_db(data, create=False)
     report = reextract(LocalBlobStore(data / "raw"), db, workers=1)  # in-process: few pages
     n = report.captures
@@ -196,6 +197,9 @@ def test_changed_fields_refresh_the_article_not_its_version(
     versions = rows(data, "SELECT body FROM article_versions")
     assert len(versions) == n
     assert all(b.endswith("extractor 99.") for (b,) in versions)
+    after = dict(rows(data, "SELECT article_id, body FROM minhash_signatures"))
+    assert signatures, "the demo articles have near-duplicate signatures"
+    assert all(after[a] != sig for a, sig in signatures.items()), "signatures follow the text"
     old = rows(data, "SELECT fields FROM extractions WHERE extractor_version != ?", NEW)
     assert not any("Correction appended" in f for (f,) in old), "old rows keep old text"
     db.close()
