@@ -30,25 +30,37 @@ from tests.fixtures import run_cli
 
 KILLS = int(os.environ.get("FAULT_KILLS", "20"))
 EARLY = 0.2  # share of the kills aimed at start-up and discovery
+# commits every few captures (default 50): more kills land between or inside write batches
+SMALL_BATCHES = ("-s", "NEWSARCHIVE_BATCH_SIZE=4")
 
 
 def _moments(rng: random.Random, total: int) -> list[tuple[str, float]]:
-    """(kind, value): ('time', seconds after start) or ('captures', rows committed)."""
+    """(kind, value): ('time', seconds after start) or ('captures', new rows to wait for)."""
     early = max(1, round(KILLS * EARLY))
-    shares = sorted(rng.uniform(0.02, 0.97) for _ in range(KILLS - early))
+    late = KILLS - early
     out = [("time", rng.uniform(0.05, 3.0)) for _ in range(early)]
-    return out + [("captures", share * total) for share in shares]
+    # new captures to wait for in each run: on average an equal part of the crawl
+    return out + [("captures", rng.uniform(0.1, 0.8) * total / (late + 2)) for _ in range(late)]
 
 
-def _kill_at(crawl: Crawl, data: Path, kind: str, value: float, rng: random.Random) -> bool:
+def _kill_at(
+    crawl: Crawl, data: Path, kind: str, value: float, rng: random.Random, total: int
+) -> bool:
     deadline = time.monotonic() + 120
     if kind == "time":
         time.sleep(value)
     else:
+        # `value` is the share of what is left: the kills walk through the whole crawl, and
+        # each lands after this run committed something of its own, amid writes
+        start = captures_count(data)
+        if start >= total:  # all archived: kill the re-crawl (discovery, revisits, closing)
+            time.sleep(rng.uniform(0.5, 7.5))
+            return crawl.kill()
+        value = start + max(1.0, value)
         while crawl.running() and captures_count(data) < value:
             assert time.monotonic() < deadline, "no progress towards the kill moment"
             time.sleep(0.05)
-        time.sleep(rng.uniform(0.0, 0.4))  # between batches, inside one, or in extraction
+        time.sleep(rng.uniform(0.0, 0.1))  # between batches, inside one, or in extraction
     return crawl.kill()
 
 
@@ -62,9 +74,9 @@ def test_sigkill_twenty_times_loses_nothing(
     started = time.monotonic()
     kills: list[dict[str, Any]] = []
     for kind, value in _moments(rng, ref.rows):
-        crawl = Crawl(crawl_cmd(fault_sites, data), log)
+        crawl = Crawl(crawl_cmd(fault_sites, data, *SMALL_BATCHES), log)
         t0 = time.monotonic()
-        alive = _kill_at(crawl, data, kind, value, rng)
+        alive = _kill_at(crawl, data, kind, value, rng, ref.rows)
         kills.append({"at": kind, "target": round(value, 2), "alive": alive,
                       "after_s": round(time.monotonic() - t0, 2),
                       "captures": captures_count(data)})  # fmt: skip
