@@ -154,7 +154,8 @@ def _bare_one(item: tuple[str, str]) -> int:
 
 
 def bare_main(blobs: str, pages_file: str, workers: int) -> None:
-    items = [tuple(line.split("\t")) for line in Path(pages_file).read_text().splitlines()]
+    lines = Path(pages_file).read_text().splitlines()
+    items = [(sha, url) for sha, url in (line.split("\t", 1) for line in lines)]
     started = time.perf_counter()
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(workers, initializer=_bare_init, initargs=(blobs,)) as pool:

@@ -173,7 +173,7 @@ def test_resumes_after_sigkill(data: Path) -> None:
 def test_changed_fields_refresh_the_article_not_its_version(
     data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = archive.process.extract
+    from archive.extract import extract as real
 
     def new_extractor(*args: Any, **kwargs: Any) -> Any:
         article = real(*args, **kwargs)
