@@ -22,10 +22,11 @@ import pytest
 
 import archive.extract
 import archive.process
-from archive.blobs import LocalBlobStore
+from archive.blobs import LocalBlobStore, open_blob_store
 from archive.db import open_db
 from archive.reextract import POOL_MIN, Selection, count_selected, reextract
 from tests.fixtures import ROOT, run_cli
+from tests.s3server import Bucket
 
 NEW = "99.0.0"
 SITECUSTOMIZE = """
@@ -252,3 +253,15 @@ def test_bad_day_is_a_usage_error(data: Path) -> None:
 
 def test_help_has_an_example() -> None:
     assert "Example" in run_cli("reextract", "--help").stdout
+
+
+def test_reads_an_s3_store(data: Path, s3_bucket: Bucket) -> None:
+    local = LocalBlobStore(data / "raw")
+    bucket = open_blob_store(s3_bucket.uri, spool=data / "spool")
+    for sha in list(local.keys()):
+        bucket.put(sha, local.get(sha), local.meta(sha))
+    shutil.rmtree(data / "raw")  # only the bucket has the bodies now
+    (captures,) = rows(data, "SELECT count(*) FROM captures WHERE status = 200")[0]
+    report = reextract_cli(data, "--blobs", s3_bucket.uri)
+    assert report["captures"] == captures > 0
+    assert not report["errors"]
