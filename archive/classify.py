@@ -5,6 +5,7 @@ Pure functions, so the crawler and tests share them without Scrapy.
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 from urllib.parse import urlsplit
@@ -137,6 +138,22 @@ def is_amp_page(url: str, body: bytes) -> bool:
         or path.endswith(("/amp", ".amp", ".amp.html"))
         or bool(AMP_HTML.search(body[:2000]))
     )
+
+
+LINK_TAG = re.compile(rb"<link\b[^>]*>", re.IGNORECASE)
+REL_CANONICAL = re.compile(rb"""\brel\s*=\s*["']?[^"'>]*\bcanonical\b""", re.IGNORECASE)
+HREF = re.compile(rb"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+HEAD_BYTES = 300_000
+
+
+def canonical_href(body: bytes) -> str:
+    """The href of the page's <link rel=canonical>, read with a regex over the head — building
+    the whole DOM of every article just for this one tag cost the crawl ~12% of its CPU."""
+    for tag in LINK_TAG.findall(body[:HEAD_BYTES]):
+        if REL_CANONICAL.search(tag) and (match := HREF.search(tag)):
+            raw = next(g for g in match.groups() if g is not None)
+            return html.unescape(raw.decode("utf-8", "replace")).strip()
+    return ""
 
 
 def choose_identity(fetched: str, canonical: str) -> str:

@@ -296,3 +296,18 @@ def write_transaction(db: Database) -> Iterator[Database]:
         db.conn.rollback()
         raise
     db.conn.commit()
+
+
+@migrations()
+def m004_fts_text_updates_only(db: Database) -> None:
+    """Re-index an article in FTS only when its text columns change, not on every last_seen."""
+    db.execute("DROP TRIGGER IF EXISTS articles_au")
+    db.execute(
+        """CREATE TRIGGER articles_au AFTER UPDATE OF title, subtitle, authors, body ON articles
+        BEGIN
+          INSERT INTO articles_fts (articles_fts, rowid, title, subtitle, authors, body)
+            VALUES ('delete', old.rowid, old.title, old.subtitle, old.authors, old.body);
+          INSERT INTO articles_fts (rowid, title, subtitle, authors, body)
+            VALUES (new.rowid, new.title, new.subtitle, new.authors, new.body);
+        END"""
+    )

@@ -58,6 +58,8 @@ def test_new_unchanged_changed(archive: Archive) -> None:
     assert article["version"] == 2
     assert article["authors"] == ["Ann Lee", "Bo Kim"]
     assert article["images"][0]["credit"] == "Jo Doe/AP"
+    # the FTS index follows text changes (and only those: m004)
+    assert [r["title"] for r in search(db, "Updated")] == ["Updated: T"]
 
 
 def test_same_capture_twice_is_one_row(archive: Archive) -> None:

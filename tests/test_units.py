@@ -164,3 +164,18 @@ def test_revisit_policy() -> None:
     assert due_for_revisit(
         published, "2024-05-02T11:00:00Z", revisit, lastmod="2024-05-02T11:30:00Z", now=now
     )
+
+
+@pytest.mark.parametrize(
+    ("html", "href"),
+    [
+        (b'<head><link rel="canonical" href="https://n.example/a?x=1&amp;y=2"></head>',
+         "https://n.example/a?x=1&y=2"),
+        (b"<link href='/b' rel='canonical' />", "/b"),
+        (b'<LINK REL=canonical HREF=/c>', "/c"),
+        (b'<link rel="alternate" href="/feed"><link rel="amphtml" href="/amp">', ""),
+        (b'<link rel="canonical alternate" href="/d">', "/d"),
+    ],
+)  # fmt: skip
+def test_canonical_href(html: bytes, href: str) -> None:
+    assert classify.canonical_href(html) == href

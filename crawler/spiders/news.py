@@ -281,7 +281,7 @@ class NewsSpider(DiscoveryMixin):
         yield self._capture(response, site)
 
     def _canonical_link(self, response: TextResponse) -> str:
-        href = response.xpath("//link[@rel='canonical']/@href").get()
+        href = classify.canonical_href(response.body)
         if not href:
             return ""
         try:
