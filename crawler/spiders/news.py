@@ -59,6 +59,7 @@ class NewsSpider(DiscoveryMixin):
         self.site_arg, self.urls_arg = site, urls
         self.sites: list[Site] = []
         self.site_by_host: dict[str, Site] = {}
+        self._by_name: dict[str, Site] = {}
         self.captured: set[str] = set()  # canonical URLs captured in this crawl
         self.requested: set[str] = set()  # canonical article URLs requested in this crawl
         # archived URL -> (published, last_seen, sitemap lastmod at that fetch)
@@ -85,6 +86,7 @@ class NewsSpider(DiscoveryMixin):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
         spider.sites = sites_from_settings(crawler.settings, spider.site_arg, spider.urls_arg)
+        spider._by_name = {s.name: s for s in spider.sites}
         for s in spider.sites:
             for host in s.hosts():
                 spider.site_by_host[host] = s
@@ -225,7 +227,7 @@ class NewsSpider(DiscoveryMixin):
                 yield self._request(canonical_url(url), self.parse_page, site, PRIO_HUB)
 
     def sites_by_name(self) -> dict[str, Site]:
-        return {s.name: s for s in self.sites}
+        return self._by_name  # built once in from_crawler, not on every response
 
     # -- pages --------------------------------------------------------------------------------
     def parse_page(self, response: Response) -> Iterator[Request | Capture]:
