@@ -6,6 +6,7 @@ import pytest
 
 from archive.extract import extract
 from archive.extract.credits import split_caption
+from archive.extract.imgsrc import srcset_urls
 from archive.model import Article
 
 BODY = "<p>" + "The council met on Monday to discuss the harbour plans in detail. " * 6 + "</p>"
@@ -220,3 +221,41 @@ def test_a_story_with_its_own_headline_is_another_story() -> None:
     )
     article = extract(html, "https://harbour.example/news/plans")
     assert _pairs(article) == []
+
+
+def test_srcset_urls_may_hold_commas() -> None:
+    value = "/img?t=crop:0:0,resize:400 1x,/img?t=crop:0:0,resize:800 2x"
+    assert srcset_urls(value) == ["/img?t=crop:0:0,resize:400", "/img?t=crop:0:0,resize:800"]
+    assert srcset_urls(" /a.jpg 300w , /b.jpg 800w") == ["/a.jpg", "/b.jpg"]
+    article = _page(
+        '<div class="pic"><img src="/small.jpg" srcset="/p?c=1,2 1x,/p?c=1,4 2x">'
+        "<p>Boats in the bay at dawn.</p></div>"
+    )
+    assert "https://harbour.example/p?c=1,4" in [i.url for i in article.images]
+
+
+def test_labelled_credit_line_is_not_the_caption() -> None:
+    # utility classes ("text-sm") read like caption classes; the label tells the credit apart
+    article = _page(
+        '<div class="wide"><span class="text-sm">Foto: Jane Doe</span><img src="/a.jpg">'
+        '<div class="text-base">Boats in the bay at dawn</div></div>'
+    )
+    assert _pairs(article) == [("Boats in the bay at dawn", "Jane Doe")]
+
+
+def test_teaser_card_linking_image_and_headline_to_one_story() -> None:
+    article = _page(
+        '<div class="box"><a href="/other-story"><img src="/t.jpg" width="300"></a>'
+        '<a href="/other-story">Another story</a><p class="summary">A long summary of '
+        "another story about the bridge and what the council said about it...</p></div>"
+    )
+    assert _pairs(article) == []
+
+
+def test_gallery_counters_and_player_labels_are_not_captions() -> None:
+    article = _page(
+        '<div class="slide"><img src="/a.jpg"><span>2</span></div>'
+        '<div class="player"><img src="/b.jpg"><span>Video Loading</span></div>'
+        '<figure><img src="/c.jpg"><figcaption>Boats in the bay.</figcaption></figure>'
+    )
+    assert [i.caption for i in article.images if i.caption] == ["Boats in the bay."]

@@ -97,6 +97,11 @@ def _strip_edges(value: str) -> str:
     return value.strip(" \t|:;,.-\u2013\u2014")
 
 
+def is_labelled_credit(text: str) -> bool:
+    """Whether a text is a credit with its label: "Foto: Jane Doe", "© Harbour Trust"."""
+    return len(text) <= 120 and bool(_LABELLED.match(text)) and bool(clean_credit(text))
+
+
 def looks_like_credit(text: str) -> bool:
     """Whether a short free-standing text is a credit rather than a caption sentence."""
     text = nfkc(text)

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import re
 from itertools import islice
-from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
-from archive.extract.credits import clean_credit, looks_like_credit, split_caption
+from archive.extract.credits import (
+    clean_credit,
+    is_labelled_credit,
+    looks_like_credit,
+    split_caption,
+)
+from archive.extract.imgsrc import image_url
 from archive.extract.leaves import SKIP_TAGS as _SKIP_TAGS
 from archive.extract.leaves import leaves as _leaves
 from archive.extract.leaves import visible_text as _visible_text
@@ -63,57 +68,7 @@ _DATA_CREDIT = (
     "data-source",
 )
 _DATA_CAPTION = ("data-caption", "data-image-caption", "data-description")
-_SRC_ATTRS = (
-    "data-src",
-    "data-lazy-src",
-    "data-original",
-    "data-url",
-    "data-hi-res-src",
-    "data-srcset",
-    "srcset",
-    "src",
-)
-_SKIP_IMG = re.compile(
-    r"^data:|\.svg(?:$|\?)|pixel|spacer|blank\.|1x1|logo|icon|avatar|loader|"
-    r"spinner|placeholder",
-    re.IGNORECASE,
-)
 MAX_FIGURES = 40
-
-
-def _best_src(img: HtmlElement) -> str:
-    for attr in _SRC_ATTRS:
-        value = (img.get(attr) or "").strip()
-        if not value or value.startswith("data:"):
-            continue
-        if "srcset" in attr or ("," in value and " " in value and attr != "src"):
-            # the last candidate of a srcset is conventionally the largest one
-            candidates = [c.strip().split(" ")[0] for c in value.split(",") if c.strip()]
-            candidates = [c for c in candidates if c and not c.startswith("data:")]
-            if candidates:
-                return candidates[-1]
-            continue
-        return value
-    return ""
-
-
-def image_url(container: HtmlElement, base: str) -> str:
-    """The URL of the (first real) image in a container, absolute."""
-    for el in islice(container.iter("img", "source", "amp-img", "noscript"), 12):
-        if el.tag == "noscript":
-            match = re.search(r"""src=["']([^"']+)""", el.text or "")
-            src = str(match.group(1)) if match else ""
-        else:
-            src = str(_best_src(el))
-        if src and not _SKIP_IMG.search(src):
-            try:
-                return str(urljoin(base, src))
-            except ValueError:
-                return src
-    for attr in ("data-src", "data-image", "data-img"):
-        if container.get(attr):
-            return str(urljoin(base, str(container.get(attr, ""))))
-    return ""
 
 
 _WRITER_CLASS = re.compile(r"by-?line|author", re.IGNORECASE)
@@ -182,8 +137,12 @@ def _caption_element(container: HtmlElement) -> HtmlElement | None:
     for el in container.iter():
         if isinstance(el.tag, str) and el is not container and el.tag not in _SKIP_TAGS:
             cls = class_words(el)
-            if CAPTION_CLASS.search(cls) and not CREDIT_CLASS.search(cls):
-                return el
+            if (
+                CAPTION_CLASS.search(cls)
+                and not CREDIT_CLASS.search(cls)
+                and not is_labelled_credit(text_of(el))
+            ):
+                return el  # (a "text-sm" line reading "Foto: Jane Doe" is the credit)
     return None
 
 
@@ -210,6 +169,21 @@ def _link_share(elements: list[HtmlElement]) -> float:
     return min(1.0, linked / total)
 
 
+def _linked_twice(container: HtmlElement) -> bool:
+    """Whether the image links to another page that a text link in the figure also leads to."""
+    img = next(container.iter("img", "amp-img"), None)
+    if img is None:
+        return False
+    link = next((a for a in img.iterancestors("a") if navigates(a)), None)
+    if link is None or container not in link.iterancestors():
+        return False
+    href = link.get("href")
+    return any(
+        a is not link and a.get("href") == href and text_of(a)
+        for a in islice(container.iter("a"), 20)
+    )
+
+
 _DATELINE = re.compile(
     r"\b(?:published|updated|publiziert|veröffentlicht|aktualisiert|"
     r"publicado|actualizado|publié|mis à jour|pubblicato|aggiornato)\b|"
@@ -220,7 +194,7 @@ _NOT_CAPTION = re.compile(
     r"^(?:vor\s+\d+\s+(?:sekunden|minuten|stunden|tagen)|\d+\s+(?:seconds?|minutes?|hours?|days?)"
     r"\s+ago|il y a \d+|hace \d+)\W*$|^\W*\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\W*$|"
     r"privacy (?:notice|policy)|datenschutz|newsletter|cookie|sign up|subscribe|abonnieren|"
-    r"click to play|video starten",
+    r"click to play|video starten|video loading|^\W*\d{1,3}\W*$",
     re.IGNORECASE,
 )
 _BYLINE_CAPTION = re.compile(r"^(?:von|by|par|por|av|af|door)\s+\S", re.IGNORECASE)
@@ -244,8 +218,14 @@ def figure(container: HtmlElement, base: str) -> dict[str, str] | None:
         for el, t in leaves
         if caption_el is None or el is caption_el or caption_el in el.iterancestors()
     ]
+    if not credit_texts and caption_el is not None:
+        # a "Foto: Jane Doe" line beside the caption element, marked by its label only
+        parts = {el for el, _t in caption_parts}
+        credit_texts = [t for el, t in leaves if el not in parts and is_labelled_credit(t)][:1]
     if caption_parts and _link_share([el for el, _t in caption_parts]) > 0.7:
         return None  # a teaser card: image plus a linked headline
+    if _linked_twice(container):
+        return None  # a teaser card: image and headline link to the same other page
     if not credit_texts and len(caption_parts) > 1:
         # "<p>caption</p><p>AFP</p>": a short trailing block that reads like a credit
         last = caption_parts[-1][1]
