@@ -259,3 +259,12 @@ def test_gallery_counters_and_player_labels_are_not_captions() -> None:
         '<figure><img src="/c.jpg"><figcaption>Boats in the bay.</figcaption></figure>'
     )
     assert [i.caption for i in article.images if i.caption] == ["Boats in the bay."]
+
+
+def test_caption_beside_a_wrapped_figure() -> None:
+    article = _page(
+        '<div class="embed"><div class="frame"><figure><img src="/a.jpg"></figure></div>'
+        '<figcaption><span class="title">Boats in the bay at dawn</span>'
+        '<span class="credit">Harbour Trust/Jane Doe</span></figcaption></div>'
+    )
+    assert _pairs(article) == [("Boats in the bay at dawn", "Harbour Trust/Jane Doe")]

@@ -328,12 +328,21 @@ def _image_container(img: HtmlElement, scope: HtmlElement) -> HtmlElement | None
 def _caption_wrapper(fig: HtmlElement, scope: HtmlElement) -> HtmlElement | None:
     """The parent of a caption-less `<figure>` when it also holds the figure's caption."""
     parent = fig.getparent()
+    for _ in range(2):  # "<div><div><figure/></div><figcaption/></div>": skip bare wrappers
+        if parent is None or parent is scope or len(parent) != 1 or (parent.text or "").strip():
+            break
+        parent = parent.getparent()
     if parent is None or parent is scope or parent.tag in ("body", "article", "main"):
         return None
     if sum(1 for _ in islice(parent.iter("figure"), 2)) > 1 or len(parent) > 6:
         return None
     others = [
-        c for c in parent if c is not fig and isinstance(c.tag, str) and c.tag not in _SKIP_TAGS
+        c
+        for c in parent
+        if c is not fig
+        and fig not in c.iterdescendants()
+        and isinstance(c.tag, str)
+        and c.tag not in _SKIP_TAGS
     ]
     if not any(
         c.tag == "figcaption"
