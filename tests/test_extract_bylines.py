@@ -51,3 +51,71 @@ def test_cms_account_is_not_the_author() -> None:
     head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
     assert _authors(head, "<p>JANE DOE</p>") == ["JANE DOE"]
     assert _authors(head, "") == ["Harbour D"]  # the only byline there is
+
+
+def _ld(article: dict[str, object]) -> str:
+    node = {"@context": "https://schema.org", "@type": "NewsArticle", **article}
+    return f'<script type="application/ld+json">{json.dumps(node)}</script>'
+
+
+def test_agency_listed_as_an_organization_next_to_a_person() -> None:
+    head = _ld(
+        {
+            "author": [
+                {"@type": "Person", "name": "Jane Doe"},
+                {"@type": "Organization", "name": "AFP"},
+            ],
+            "publisher": {"@type": "Organization", "name": "Harbour Times"},
+        }
+    )
+    assert _authors(head, "") == ["Jane Doe", "AFP"]
+
+
+def test_domain_named_publisher_is_the_only_byline() -> None:
+    head = _ld({"author": {"@type": "Organization", "name": "harbournews.com"}})
+    assert _authors(head, "") == ["harbournews.com"]
+    assert split_names("harbournews.com") == []  # a plain byline string is still no domain
+
+
+def test_cjk_name_before_its_role() -> None:
+    assert split_names("신현주 기자") == ["신현주"]
+    assert split_names("山田太郎 記者") == ["山田太郎"]
+
+
+def test_brand_badge_in_the_byline_box_is_no_author() -> None:
+    top = (
+        '<div class="authors"><span class="authors__brand-badge">harbourlife</span>'
+        "<p>Von Jane Doe</p></div>"
+    )
+    assert _authors("", top) == ["Jane Doe"]
+
+
+def test_bylines_of_teasers_belong_to_other_stories() -> None:
+    top = (
+        '<p class="byline"><a rel="author" href="/author/jane">Jane Doe</a></p>'
+        '<div class="teaser"><a href="/other">Another story</a>'
+        '<span class="byline"><a rel="author" href="/author/john">John Roe</a></span></div>'
+    )
+    assert _authors("", top) == ["Jane Doe"]
+
+
+def test_second_byline_only_in_markup() -> None:
+    head = _ld({"author": {"@type": "Person", "name": "Jane Doe"}})
+    top = (
+        '<div class="bylines"><div class="byline"><a rel="author" href="/a/john">John Roe</a>'
+        '</div><div class="byline"><a rel="author" href="/a/jane">Jane Doe</a></div></div>'
+    )
+    assert _authors(head, top) == ["John Roe", "Jane Doe"]
+    # a name in an author bio box further down is not a co-author
+    bio = (
+        '<p class="byline"><a rel="author" href="/a/jane">Jane Doe</a></p>'
+        '<div class="author-info"><p class="author-note">Jane Doe writes about ports</p>'
+        '<a rel="author" href="/a/john">John Roe</a></div>'
+    )
+    assert _authors(head, bio) == ["Jane Doe"]
+
+
+def test_by_line_followed_by_its_section_links() -> None:
+    sections = ", ".join(f'<a href="/s/{s}">{s}</a>' for s in ("Local", "Port", "Boats", "Tides"))
+    top = f'<p class="meta">By Jane Doe, in {sections} &middot; <span>4 Comments</span> {sections}</p>'
+    assert _authors("", top) == ["Jane Doe"]

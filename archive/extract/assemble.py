@@ -102,12 +102,26 @@ def _authors(
     people = ld.people(node.get("author")) if node else []
     # a CMS account ("admin") stands for the site: a byline only when nothing else is found
     publishers = publishers + (ld.accounts(node.get("author")) if node else [])
-    persons = [n for name, is_person in people if is_person for n in bylines.split_names(name)]
-    orgs = [n for name, is_person in people if not is_person for n in bylines.split_names(name)]
+    # an agency listed as an Organization next to the people is a byline too ("Jane Doe, SDA")
+    persons = [
+        n
+        for name, is_person in people
+        if is_person or (bylines.is_agency(name) and any(p for _, p in people))
+        for n in bylines.split_names(name)
+    ]
+    orgs = [
+        n
+        for name, is_person in people
+        if not is_person
+        for n in bylines.split_names(name, org=True)
+    ]
+    blocks = bylines.byline_blocks(tree, scope)
+    dom = bylines.dedupe([n for _el, found in blocks for n in found])
+    persons = bylines.co_bylines(blocks, persons) or persons
     candidates: list[tuple[list[str], str]] = [
         (persons, "jsonld"),
         ([n for v in micro.get("author", []) for n in bylines.split_names(v)], "microdata"),
-        (bylines.dom_bylines(tree, scope), "dom"),
+        (dom, "dom"),
         (bylines.by_lines(scope), "dom"),
     ]
     meta_names: list[str] = []

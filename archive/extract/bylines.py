@@ -7,7 +7,7 @@ from itertools import islice
 
 from lxml.html import HtmlElement
 
-from archive.extract.text import fold, nfkc, text_of
+from archive.extract.text import fold, nfkc, squash, text_of
 
 # Wire services and agencies (lower-case). A byline naming one keeps it: fundus-style ground
 # truth and readers both treat "Jane Doe, AP" as two bylines.
@@ -86,9 +86,13 @@ BYLINE_CLASS = re.compile(
 )
 _BAD_CLASS = re.compile(
     r"bio|description|avatar|image|img|photo|social|follow|more|comment|"
-    r"related|teaser|recommend|newsletter|box|list",
+    r"related|teaser|recommend|newsletter|box|list|brand|logo",
     re.IGNORECASE,
 )
+# Containers of other stories: a byline inside one belongs to that story, not this one.
+_OTHER_STORY_CLASS = re.compile(r"teaser|related|recommend|more-?stories|also-?read", re.IGNORECASE)
+# "신현주 기자", "山田太郎記者": a CJK name written without spaces before its role
+_CJK_NAME = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,5}$")
 
 
 def _clean_name(part: str) -> str:
@@ -99,10 +103,11 @@ def _clean_name(part: str) -> str:
     return part
 
 
-def split_names(raw: str, *, last_first: bool = False) -> list[str]:
+def split_names(raw: str, *, last_first: bool = False, org: bool = False) -> list[str]:
     """The people in a byline string: split on and/und/commas, roles and dates dropped.
 
     With `last_first`, a lone "Last, First" pair (as Dublin Core writes it) becomes "First Last".
+    With `org`, the string names an organisation, which may be a domain ("news.example").
     """
     raw = nfkc(raw)
     if not raw or len(raw) > 300:
@@ -122,7 +127,7 @@ def split_names(raw: str, *, last_first: bool = False) -> list[str]:
         name = _AGENCY_IN.sub(
             lambda m: m.group(1) if m.group(1).lower() in AGENCIES else m.group(0), name
         )
-        if not name or _NOT_NAME.search(name) or _DATEISH.search(name):
+        if not name or (_NOT_NAME.search(name) and not org) or _DATEISH.search(name):
             continue
         if name.lower() in AGENCIES:
             names.append(name)
@@ -130,7 +135,7 @@ def split_names(raw: str, *, last_first: bool = False) -> list[str]:
         if _ROLE.search(name):
             # "Jane Doe Staff Writer": keep the words before the role if they look like a name
             head = _ROLE.split(name)[0].strip(" ,-\u2013")
-            if len(head.split()) >= 2 and head[:1].isupper():
+            if (len(head.split()) >= 2 and head[:1].isupper()) or _CJK_NAME.match(head):
                 names.append(head)
             continue
         tokens = name.split()
@@ -172,6 +177,20 @@ def drop_publishers(names: list[str], publishers: list[str]) -> list[str]:
     return people or names
 
 
+def is_agency(name: str) -> bool:
+    return name.lower().strip() in AGENCIES
+
+
+def _in_other_story(el: HtmlElement, root: HtmlElement) -> bool:
+    """Whether `el` sits in a teaser or related-stories block below `root`."""
+    for anc in islice(el.iterancestors(), 12):
+        if anc is root:
+            return False
+        if _OTHER_STORY_CLASS.search(anc.get("class", "")):
+            return True
+    return False
+
+
 def _byline_elements(root: HtmlElement) -> list[HtmlElement]:
     found: list[HtmlElement] = []
     for el in root.xpath(
@@ -187,19 +206,25 @@ def _byline_elements(root: HtmlElement) -> list[HtmlElement]:
             continue
         if el.tag in ("meta", "link", "script", "style", "img", "body", "html", "article"):
             continue
+        if _in_other_story(el, root):
+            continue
         found.append(el)
         if len(found) >= 40:
             break
     return found
 
 
-def dom_bylines(tree: HtmlElement, scope: HtmlElement | None = None) -> list[str]:
-    """Names from visible byline markup: rel=author, itemprop=author, byline/author classes."""
+def byline_blocks(
+    tree: HtmlElement, scope: HtmlElement | None = None
+) -> list[tuple[HtmlElement, list[str]]]:
+    """Visible byline markup (rel=author, itemprop=author, byline/author classes), each element
+    with the names it gives."""
     root = scope if scope is not None else tree
     elements = _byline_elements(root)
     if not elements and scope is not None:
         elements = _byline_elements(tree)
-    names: list[str] = []
+    blocks: list[tuple[HtmlElement, list[str]]] = []
+    count = 0
     inside: set[HtmlElement] = set()
     for el in elements:
         if any(anc in inside for anc in islice(el.iterancestors(), 8)):
@@ -221,10 +246,52 @@ def dom_bylines(tree: HtmlElement, scope: HtmlElement | None = None) -> list[str
         found = split_names(text)
         if found:
             inside.add(el)
-            names.extend(found)
-        if len(names) >= 8:
+            blocks.append((el, found))
+            count += len(found)
+        if count >= 8:
             break
-    return dedupe(names)
+    return blocks
+
+
+def dom_bylines(tree: HtmlElement, scope: HtmlElement | None = None) -> list[str]:
+    """Names from visible byline markup, in page order."""
+    return dedupe([n for _el, names in byline_blocks(tree, scope) for n in names])
+
+
+MAX_BYLINE_BLOCK_CHARS = 400  # a byline box with two names and dates; a page section is longer
+
+
+def _same_kind(a: HtmlElement, b: HtmlElement) -> bool:
+    """Repeated markup: one byline element per author, with the same tag and class."""
+    return bool(a.tag == b.tag and a.get("class") == b.get("class"))
+
+
+def co_bylines(blocks: list[tuple[HtmlElement, list[str]]], known: list[str]) -> list[str]:
+    """The known authors plus the co-authors set next to them in the visible byline.
+
+    Structured data often names only the first of two bylines; a second one set in the same
+    byline box with the same markup (not in a teaser elsewhere on the page) belongs to this
+    article too. Returns [] when the markup adds no one.
+    """
+    keys = {fold(n) for n in known}
+    for el, names in blocks:
+        if not keys & {fold(n) for n in names}:
+            continue
+        for anc in [el, *islice(el.iterancestors(), 3)]:
+            if len(text_of(anc)) > MAX_BYLINE_BLOCK_CHARS:
+                break
+            group = dedupe(
+                [
+                    n
+                    for other, found in blocks
+                    if other is el or (_same_kind(other, el) and anc in set(other.iterancestors()))
+                    for n in found
+                ]
+            )
+            if keys <= {fold(n) for n in group} and len(group) > len(keys):
+                return group
+        break
+    return []
 
 
 _BARE_BY = re.compile(
@@ -234,16 +301,23 @@ _BARE_BY = re.compile(
 )
 
 
+_SECTION_AFTER = re.compile(r"\s*(?:,\s*|\s)(?:in|en|em|dans|im)\s*$", re.IGNORECASE)
+
+
 def by_lines(scope: HtmlElement) -> list[str]:
     """Names from a short block of text that starts with "By ..." near the top of the article."""
     for el in islice(scope.iter("p", "div", "span", "address", "li", "dd"), 400):
-        if len(el) > 6:
-            continue
-        text = text_of(el)
-        if 4 < len(text) < 120 and _BARE_BY.match(text):
-            names = split_names(text)
-            if names:
-                return names
+        text = text_of(el) if len(el) <= 6 else ""
+        if not (4 < len(text) < 120 and _BARE_BY.match(text)):
+            # "By Jane Doe, in <a>Politics</a>, <a>World</a> ...": the byline is the lead text
+            lead = squash(el.text or "")
+            cut = _SECTION_AFTER.search(lead)
+            text = lead[: cut.start()] if cut else ""
+            if not (4 < len(text) < 120 and _BARE_BY.match(text)):
+                continue
+        names = split_names(text)
+        if names:
+            return names
     return []
 
 
