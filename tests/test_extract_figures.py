@@ -268,3 +268,50 @@ def test_caption_beside_a_wrapped_figure() -> None:
         '<span class="credit">Harbour Trust/Jane Doe</span></figcaption></div>'
     )
     assert _pairs(article) == [("Boats in the bay at dawn", "Harbour Trust/Jane Doe")]
+
+
+def test_lead_picture_outside_the_article_found_by_its_meta_url() -> None:
+    html = (
+        '<html><head><meta property="og:image" content="https://cdn.example/lead.jpg?w=1200">'
+        '</head><body><div class="hero"><picture><source srcset="https://cdn.example/lead.jpg'
+        '?w=600 600w"><img src="data:image/gif;base64,R0"></picture><p class="lead-caption">'
+        'The harbour at dawn</p><p class="image-author">Foto: Jane Doe/AP</p></div>'
+        "<article><h1>Harbour plans move ahead</h1>" + BODY + "</article></body></html>"
+    )
+    article = extract(html, "https://harbour.example/news/plans")
+    assert _pairs(article)[:1] == [("The harbour at dawn", "Jane Doe/AP")]
+
+
+@pytest.mark.parametrize(
+    ("caption", "expected"),
+    [
+        # Zulu "Isithombe:" and Swahili "Picha:" label a credit like "Photo:"
+        ("Umhlangano wabantu. Isithombe: Jane Doe", ("Umhlangano wabantu.", "Jane Doe")),
+        ("Mkutano wa wakazi. Picha: Jane Doe", ("Mkutano wa wakazi.", "Jane Doe")),
+        # Indonesian "(Dok. X)": a handout from X's documentation
+        ("Wisuda angkatan ke-XV(Dok.Harbour Trust )", ("Wisuda angkatan ke-XV", "Harbour Trust")),
+        ("The clinic doctor (Doc Smith)", ("The clinic doctor (Doc Smith)", "")),
+    ],
+)
+def test_split_caption_more_labels(caption: str, expected: tuple[str, str]) -> None:
+    assert split_caption(caption) == expected
+
+
+def test_show_more_toggle_is_not_the_credit() -> None:
+    article = _page(
+        '<figure><img src="/a.jpg"><figcaption>BOATS: The bay at dawn. Foto: Harbour Trust'
+        '<span class="toggle" role="button">Vis mer</span></figcaption></figure>'
+        '<figure><img src="/b.jpg"><figcaption><p>The pier at noon.</p><p>Vis mer</p>'
+        "</figcaption></figure>"
+    )
+    assert _pairs(article) == [
+        ("BOATS: The bay at dawn.", "Harbour Trust"),
+        ("The pier at noon.", ""),
+    ]
+
+
+def test_stock_library_caption_is_a_credit() -> None:
+    article = _page(
+        '<figure><img src="/a.jpg"><figcaption>janedoe - stock.adobe.com</figcaption></figure>'
+    )
+    assert _pairs(article) == [("", "janedoe - stock.adobe.com")]

@@ -13,6 +13,7 @@ from archive.extract.credits import clean_credit
 from archive.extract.dates import normalize_date, visible_date
 from archive.extract.images import figures
 from archive.extract.jsonld import JsonLd, string_list, text_value
+from archive.extract.lead import lead_figure
 from archive.extract.meta import (
     AUTHOR_KEYS,
     IMAGE_KEYS,
@@ -195,6 +196,10 @@ def _images(
         add(item["url"], item["caption"], clean_credit(item["credit"]), "jsonld")
     for _el, fig in figures(scope, base, h1):
         add(fig["url"], fig["caption"], fig["credit"], "dom")
+    if lead and images and not (images[0].caption or images[0].credit):
+        found = lead_figure(scope.getroottree().getroot(), scope, lead, base, h1)
+        if found:
+            images[0].caption, images[0].credit = found["caption"], found["credit"]
     if images:
         article.images = images
         article.provenance["images"] = layer

@@ -10,7 +10,8 @@ from archive.extract.text import nfkc
 LABEL = (
     r"(?:photo(?:graph)?s?|pictures?|pics?|images?|credits?|foto(?:s|grafie|graf)?|"
     r"bild(?:er)?|quelle|source|crédits?|crédito|kuva|фото|写真|画像|사진|zdjęcie|fotó|"
-    r"illustration|grafik|video|copyright|коллаж|collage|montage|montaż|©)"
+    r"illustration|grafik|video|copyright|коллаж|collage|montage|montaż|isithombe|picha|ảnh|"
+    r"fotoğraf|©)"
     r"(?:\s+(?:by|von|de|di))?"
 )
 _LABELLED = re.compile(rf"^\s*{LABEL}\s*[:\uff1a|/]\s*|^\s*(?:©|\(c\)|copyright)\s*", re.IGNORECASE)
@@ -25,6 +26,10 @@ _TAIL_BY = re.compile(
     r"(?:^|[\s.,;\u2013\u2014-])\(?\s*(?P<label>(?:photo(?:graph)?s?|pictures?|images?|fotos?|bild)"
     r"\s+(?:by|von|de|di|par|por))\s+(?P<credit>[^()]{2,80}?)\)?\s*\.?$",
     re.IGNORECASE,
+)
+# Indonesian/Malay "(Dok. Jane Doe)", documentation: a handout from the named source
+_TAIL_DOC = re.compile(
+    r"\(\s*(?:dokumentasi\s*:?|dok\.|doc\.)\s*(?P<credit>[^()]{2,40}?)\s*\)\s*\.?$", re.IGNORECASE
 )
 _TAIL_COPYRIGHT = re.compile(
     r"(?:^|\s|\()(?:©|\(c\)|copyright)\s*(?P<credit>[^©]{2,100}?)\)?\s*$", re.IGNORECASE
@@ -48,7 +53,8 @@ _AGENCY_ONLY = re.compile(
 )
 _NOT_CREDIT = re.compile(
     r"\b(?:view|show|see)\s+\d+\s+(?:images|photos|pictures)\b|"
-    r"^\d+\s*(?:/|of|von)\s*\d+$|^(?:visa mer|mehr|more|zoom|vergrößern)$|privacy|newsletter|subscribe|"
+    r"^\d+\s*(?:/|of|von)\s*\d+$|^(?:vis[ae]? mer|les mer|mehr|more|zoom|vergrößern)$|"
+    r"privacy|newsletter|subscribe|"
     r"sign up|cookie|redakteur|redaktion",
     re.IGNORECASE,
 )
@@ -97,6 +103,14 @@ def _strip_edges(value: str) -> str:
     return value.strip(" \t|:;,.-\u2013\u2014")
 
 
+# agencies and stock libraries that name themselves in a credit ("Jane Doe - stock.adobe.com")
+_STOCK = re.compile(
+    r"\b(?:via|getty|reuters|afp|dpa|imago|shutterstock|istock(?:photo)?|alamy|dreamstime|"
+    r"depositphotos|123rf|unsplash|pexels|pixabay|adobe\s*stock)\b|\bstock\.adobe\.com\b",
+    re.IGNORECASE,
+)
+
+
 def is_labelled_credit(text: str) -> bool:
     """Whether a text is a credit with its label: "Foto: Jane Doe", "© Harbour Trust"."""
     return len(text) <= 120 and bool(_LABELLED.match(text)) and bool(clean_credit(text))
@@ -112,9 +126,7 @@ def looks_like_credit(text: str) -> bool:
     tokens = text.split()
     if len(tokens) > 8 or (_SENTENCE_END.search(text) and len(tokens) > 3):
         return False
-    return "/" in text or bool(
-        re.search(r"\b(?:via|getty|reuters|afp|dpa|imago)\b", text, re.IGNORECASE)
-    )
+    return "/" in text or bool(_STOCK.search(text))
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -194,9 +206,9 @@ def split_caption(caption: str, *, labelled_only: bool = False) -> tuple[str, st
         if credit and not _TAIL_LABEL.search(caption):
             return head, clean_credit(credit) or credit
     patterns = (
-        (_TAIL_LABEL, _TAIL_BY, _TAIL_COPYRIGHT)
+        (_TAIL_LABEL, _TAIL_BY, _TAIL_COPYRIGHT, _TAIL_DOC)
         if labelled_only
-        else (_TAIL_LABEL, _TAIL_BY, _TAIL_COPYRIGHT, _TAIL_SLASH)
+        else (_TAIL_LABEL, _TAIL_BY, _TAIL_COPYRIGHT, _TAIL_DOC, _TAIL_SLASH)
     )
     for pattern in patterns:
         match = pattern.search(caption)

@@ -279,7 +279,7 @@ def _other_story(article: HtmlElement, h1: HtmlElement | None) -> bool:
     return any(sib.tag == "article" for sib in islice(article.itersiblings(preceding=True), 20))
 
 
-def _excluded(el: HtmlElement, stop: HtmlElement, h1: HtmlElement | None = None) -> bool:
+def excluded(el: HtmlElement, stop: HtmlElement, h1: HtmlElement | None = None) -> bool:
     """Whether a figure sits in navigation, a sidebar, a teaser link or another story."""
     for anc in el.iterancestors():
         if anc is stop:
@@ -302,7 +302,7 @@ def _tiny(img: HtmlElement) -> bool:
     return False
 
 
-def _image_container(img: HtmlElement, scope: HtmlElement) -> HtmlElement | None:
+def image_container(img: HtmlElement, scope: HtmlElement) -> HtmlElement | None:
     """The nearest ancestor of an image that also holds a short text (its caption/credit)."""
     node = img
     level = 0
@@ -366,12 +366,12 @@ def figures(
         else:
             if any(a in taken or a.tag == "figure" for a in el.iterancestors()):
                 continue
-            container = _image_container(el, scope)
+            container = image_container(el, scope)
             if container is None:
                 continue
         if container in taken or any(a in taken for a in container.iterancestors()):
             continue
-        if _excluded(container, scope, h1) or _outside_own(class_words(container)):
+        if excluded(container, scope, h1) or _outside_own(class_words(container)):
             continue
         if _tiny(el):
             continue

@@ -74,7 +74,9 @@ def leaves(container: HtmlElement) -> list[tuple[HtmlElement, str]]:
                     )
                     out.insert(first_child, (el, head))
             return recorded
-        text = text_of(el)
+        # (a "Show more" toggle inside a caption is no part of its text)
+        inner = (c for c in el if isinstance(c.tag, str) and c.tag != "img")
+        text = visible_text(el) if any(hidden(c) for c in inner) else text_of(el)
         if text:
             out.append((el, text))
             return True
@@ -88,7 +90,12 @@ _HIDDEN_CLASS = re.compile(r"sr-only|visually-?hidden|screen-?reader|a11y|offscr
 
 
 def hidden(el: HtmlElement) -> bool:
-    return el.tag in SKIP_TAGS or bool(_HIDDEN_CLASS.search(class_words(el)))
+    """Buttons (also "<span role=button>Show more</span>") and screen-reader-only labels."""
+    return (
+        el.tag in SKIP_TAGS
+        or el.get("role") == "button"
+        or bool(_HIDDEN_CLASS.search(class_words(el)))
+    )
 
 
 def visible_text(el: HtmlElement) -> str:

@@ -1,0 +1,64 @@
+"""The lead picture when it sits outside the article scope (above the headline, in a hero
+band): found by the URL the page's metadata gives for it, then read like any figure."""
+
+from __future__ import annotations
+
+from itertools import islice
+from urllib.parse import urljoin
+
+from lxml.html import HtmlElement
+
+from archive.extract.images import excluded, figure, image_container
+from archive.extract.imgsrc import srcset_urls
+
+MAX_IMAGES = 300  # the lead picture comes early; a long page's tail holds only teasers
+
+
+def url_key(url: str, base: str) -> str:
+    """An image URL without query, fragment or trailing slash: renditions often differ there."""
+    try:
+        url = urljoin(base, url.strip())
+    except ValueError:
+        return ""
+    return url.split("#")[0].split("?")[0].rstrip("/")
+
+
+def _picture(img: HtmlElement) -> HtmlElement | None:
+    # libxml2 nests an <img> inside the unclosed <source>s before it
+    return next((a for a in islice(img.iterancestors(), 4) if a.tag == "picture"), None)
+
+
+def _keys(img: HtmlElement, base: str) -> set[str]:
+    values = [img.get(a) or "" for a in ("src", "data-src", "data-lazy-src", "data-original")]
+    for attr in ("srcset", "data-srcset"):
+        values.extend(srcset_urls(img.get(attr) or ""))
+    picture = _picture(img)
+    if picture is not None:
+        for source in islice(picture.iter("source"), 8):
+            values.extend(srcset_urls(source.get("srcset") or source.get("data-srcset") or ""))
+    return {url_key(v, base) for v in values if v and not v.startswith("data:")}
+
+
+def lead_figure(
+    tree: HtmlElement, scope: HtmlElement, lead_url: str, base: str, h1: HtmlElement | None
+) -> dict[str, str] | None:
+    """Caption and credit of the `<img>` outside `scope` that shows `lead_url`, if any."""
+    key = url_key(lead_url, base)
+    if not key:
+        return None
+    name = key.rsplit("/", 2)[-1] or key.rsplit("/", 2)[-2]  # a cheap test before parsing
+    for img in islice(tree.iter("img"), MAX_IMAGES):
+        raw = " ".join(str(v) for v in img.values())
+        picture = _picture(img)
+        if picture is not None:
+            raw += " ".join(str(s.get("srcset")) for s in islice(picture.iter("source"), 8))
+        if name not in raw or key not in _keys(img, base) or scope in img.iterancestors():
+            continue
+        container = image_container(img, tree)
+        if container is None or excluded(container, tree, h1):
+            return None
+        found = figure(container, base)
+        if found and (found["caption"] or found["credit"]):
+            return found
+        return None
+    return None
