@@ -315,3 +315,21 @@ def test_stock_library_caption_is_a_credit() -> None:
         '<figure><img src="/a.jpg"><figcaption>janedoe - stock.adobe.com</figcaption></figure>'
     )
     assert _pairs(article) == [("", "janedoe - stock.adobe.com")]
+
+
+def test_list_cards_with_linked_headings_are_not_figures() -> None:
+    article = _page(
+        '<ul class="offers"><li class="item"><div><h4><a href="/jobs/42">Harbour master '
+        "wanted</a></h4><p>Join the port team this spring and help plan the new quay.</p>"
+        '<p>Harbour Trust</p></div><div><img src="/logo-trust.jpg" alt=""></div></li></ul>'
+    )
+    assert _pairs(article) == []
+
+
+def test_caption_inside_the_picture_element() -> None:
+    article = _page(
+        '<figure><picture><source srcset="/a.webp"></source><img src="/a.jpg"><figcaption>'
+        "<p><span>Boats in the bay at dawn.</span><span>Credit: Harbour Trust</span></p>"
+        "</figcaption></picture></figure>"
+    )
+    assert _pairs(article) == [("Boats in the bay at dawn.", "Harbour Trust")]

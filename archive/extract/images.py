@@ -169,6 +169,15 @@ def _link_share(elements: list[HtmlElement]) -> float:
     return min(1.0, linked / total)
 
 
+def _linked_heading(container: HtmlElement) -> bool:
+    """Whether a figure holds a heading linking to another page: a card of a list."""
+    for heading in islice(container.iter("h2", "h3", "h4", "h5", "h6"), 3):
+        anchors = [*heading.iter("a"), *heading.iterancestors("a")]
+        if any(navigates(a) for a in anchors):
+            return True
+    return False
+
+
 def _linked_twice(container: HtmlElement) -> bool:
     """Whether the image links to another page that a text link in the figure also leads to."""
     img = next(container.iter("img", "amp-img"), None)
@@ -224,7 +233,7 @@ def figure(container: HtmlElement, base: str) -> dict[str, str] | None:
         credit_texts = [t for el, t in leaves if el not in parts and is_labelled_credit(t)][:1]
     if caption_parts and _link_share([el for el, _t in caption_parts]) > 0.7:
         return None  # a teaser card: image plus a linked headline
-    if _linked_twice(container):
+    if _linked_twice(container) or _linked_heading(container):
         return None  # a teaser card: image and headline link to the same other page
     if not credit_texts and len(caption_parts) > 1:
         # "<p>caption</p><p>AFP</p>": a short trailing block that reads like a credit

@@ -39,7 +39,6 @@ SKIP_TAGS = {
     "noscript",
     "template",
     "img",
-    "picture",
     "source",
     "iframe",
     "video",
