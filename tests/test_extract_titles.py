@@ -79,3 +79,49 @@ def test_tied_title_vote_goes_to_the_visible_headline() -> None:
         ["Bay Times"],
     )
     assert (title, layer) == ("Old pier to close for the winter", "meta")
+
+
+def test_lower_case_tail_is_not_a_guessed_site_name() -> None:
+    title = "Harbour plans approved after a long night - updates"
+    assert strip_site(title, ["Bay Times"]) == title
+    assert strip_site("Harbour plans approved after a long night | Bay Post", []) == (
+        "Harbour plans approved after a long night"
+    )
+
+
+def test_part_marked_as_the_headline_leaves_its_kicker_out() -> None:
+    body = (
+        '<article><h1><span class="red-label">"We start today"</span>'
+        '<span class="story__headline">Council approves the harbour plans</span></h1></article>'
+    )
+    assert _title("", body) == "Council approves the harbour plans"
+
+
+def test_subheading_in_the_text_is_not_the_headline() -> None:
+    ld = {"@type": "NewsArticle", "headline": "Harbour plans: the council says yes"}
+    head = (
+        f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+        '<meta property="og:title" content="Council says yes to the harbour">'
+        '<meta name="twitter:title" content="Council says yes to the harbour">'
+    )
+    body = (
+        '<ol class="breadcrumb"><li><h1>Harbour plans: the council says yes</h1></li></ol>'
+        "<article><p>The council voted on Monday night after a long debate about the plans "
+        "for the old harbour and its pier.</p><h2>What happens next for the old pier</h2></article>"
+    )
+    assert _title(head, body) == "Harbour plans: the council says yes"
+
+
+def test_microdata_headline_inside_the_heading_votes_once() -> None:
+    ld = {"@type": "NewsArticle", "headline": "Bridge vote - Council approves the harbour plans"}
+    head = (
+        f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+        '<meta property="og:title" content="Bridge vote: Council approves the harbour plans">'
+        "<title>Bridge vote: Council approves the harbour plans | Bay Times</title>"
+    )
+    body = (
+        '<article><h1><span class="kicker">Bridge vote</span>'
+        '<span itemprop="headline">Council approves the harbour plans</span></h1></article>'
+    )
+    # JSON-LD and og:title agree on the words; their shared wording is the <title>'s
+    assert _title(head, body) == "Bridge vote: Council approves the harbour plans"

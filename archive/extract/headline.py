@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from itertools import islice
 
 from lxml.html import HtmlElement
@@ -54,8 +55,15 @@ def strip_site(title: str, sites: list[str], *, guess: bool = True) -> str:
         parts.pop()
     while len(parts) > 1 and is_site(parts[0]):
         parts.pop(0)
-    if guess and len(parts) > 1 and len(parts[-1].split()) <= 3 and len(parts[0].split()) >= 4:
-        # "Long headline words here | Short Brand": the short tail is the site
+    if (
+        guess
+        and len(parts) > 1
+        and len(parts[-1].split()) <= 3
+        and len(parts[0].split()) >= 4
+        and not parts[-1][:1].islower()
+    ):
+        # "Long headline words here | Short Brand": the short tail is the site; a tail in
+        # lower case ("- updates", "- and then the twist") is the headline's own
         parts.pop()
     matches = list(_SEPARATORS.finditer(title))
     if len(parts) == len(matches) + 1:
@@ -78,6 +86,9 @@ _KICKER_CLASS = re.compile(
 )
 
 
+_HEADLINE_CLASS = re.compile(r"headline|(?:^|[\s_-])(?:title|hed)(?:$|[\s_-])", re.IGNORECASE)
+
+
 def _in_navigation(h1: HtmlElement) -> bool:
     """An h1 kept for search engines inside the breadcrumb trail, not the visible headline."""
     for el in [h1, *islice(h1.iterancestors(), 5)]:
@@ -86,16 +97,23 @@ def _in_navigation(h1: HtmlElement) -> bool:
     return False
 
 
+MIN_PARAGRAPH_CHARS = 80  # a heading after this much running text is a subheading
+
+
 def _visible_heading_after(h1: HtmlElement) -> HtmlElement | None:
-    """The first real h1/h2 after a breadcrumb h1, outside any navigation."""
+    """The first real h1/h2 after a breadcrumb h1, outside any navigation, before the text."""
     seen = 0
     root = h1.getroottree().getroot()
     after = False
-    for el in root.iter("h1", "h2"):
+    for el in root.iter("h1", "h2", "p"):
         if el is h1:
             after = True
             continue
         if not after:
+            continue
+        if el.tag == "p":
+            if len(text_of(el)) >= MIN_PARAGRAPH_CHARS:
+                break  # the article text has begun: later headings are its subheadings
             continue
         seen += 1
         if seen > 4:
@@ -112,7 +130,12 @@ def headline_text(el: HtmlElement) -> str:
     ]
     if (
         len(children) >= 2
-        and _KICKER_CLASS.search(class_words(children[0]))
+        and (
+            _KICKER_CLASS.search(class_words(children[0]))
+            # the part after it is marked as the headline: the first part is its kicker
+            or any(_HEADLINE_CLASS.search(class_words(c)) for c in children[1:])
+        )
+        and not _HEADLINE_CLASS.search(class_words(children[0]))
         and not ((el.text or "").strip())
     ):
         rest = [text_of(c) for c in children[1:]]
@@ -148,7 +171,8 @@ def choose_title(
 
     `candidates` are (text, layer) pairs, best first: JSON-LD headline, microdata, og:title,
     twitter:title, then the visible h1. A structured title found inside the h1 votes for
-    itself: the rest of the h1 is a kicker ("Topic: Headline").
+    itself: the rest of the h1 is a kicker ("Topic: Headline"). A text repeated by the same
+    layer (twitter:title copying og:title) is one vote. The `<title>` only breaks ties.
     """
     # only page titles get a short tail guessed as the site; a headline's tail is its own
     cleaned = [(strip_site(t, sites, guess=layer == "meta"), layer) for t, layer in candidates if t]
@@ -166,13 +190,27 @@ def choose_title(
                 and cleaned[other_voters[0]][1] == "dom"
             ):
                 voters.extend(other_voters)
+    page_title = fold(strip_site(title_tag, sites))
     if votes:
-        # a tie goes to the side of the visible headline, then to the best source
+        # a tie goes to the side of the visible headline, then to the <title>, then the best source
         best = max(
             votes.values(),
-            key=lambda v: (len(set(v)), any(cleaned[i][1] == "dom" for i in v), -min(v)),
+            key=lambda v: (
+                len(set(v)),
+                any(cleaned[i][1] == "dom" for i in v),
+                any(fold(cleaned[i][0]) == page_title for i in v),
+                -min(v),
+            ),
         )
-        return cleaned[min(best)]
+        # the wording most of its voters use ("Topic: Headline" over "Topic - Headline")
+        forms = Counter(
+            cleaned[i][0] for i in best if fold(cleaned[i][0]) == fold(cleaned[min(best)][0])
+        )
+        top = max(
+            forms,
+            key=lambda t: (forms[t], fold(t) == page_title and t == strip_site(title_tag, sites)),
+        )
+        return top, cleaned[min(i for i in best if cleaned[i][0] == top)][1]
     return strip_site(title_tag, sites), "meta"
 
 
