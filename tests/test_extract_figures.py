@@ -333,3 +333,16 @@ def test_caption_inside_the_picture_element() -> None:
         "</figcaption></picture></figure>"
     )
     assert _pairs(article) == [("Boats in the bay at dawn.", "Harbour Trust")]
+
+
+def test_labelled_alt_credit_keeps_a_credit_shaped_caption() -> None:
+    article = _page(
+        '<div class="main-pic"><img src="/a.jpg" alt="Traders at the new quay market on '
+        'Monday. (Photo: Harbour Images / Jane Doe)"><em class="image-caption">Quay/ Traders/ '
+        "Harbour City</em></div>"
+        '<div class="pic"><img src="/b.jpg" alt="The pier"><em>Jane Doe/AP</em></div>'
+    )
+    assert _pairs(article) == [
+        ("Quay/ Traders/ Harbour City", "Harbour Images / Jane Doe"),
+        ("", "Jane Doe/AP"),
+    ]

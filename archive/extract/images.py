@@ -206,6 +206,7 @@ _NOT_CAPTION = re.compile(
     r"click to play|video starten|video loading|^\W*\d{1,3}\W*$",
     re.IGNORECASE,
 )
+_LABELLED_START = re.compile(r"^\W*(?:\w+\s*:|©|\(c\))", re.IGNORECASE)
 _BYLINE_CAPTION = re.compile(r"^(?:von|by|par|por|av|af|door)\s+\S", re.IGNORECASE)
 
 
@@ -261,6 +262,7 @@ def figure(container: HtmlElement, base: str) -> dict[str, str] | None:
             if container.get(attr):
                 caption = nfkc(container.get(attr, ""))
                 break
+    shown = caption
     if caption:
         head, tail = split_caption(caption)
         if tail:
@@ -268,6 +270,12 @@ def figure(container: HtmlElement, base: str) -> dict[str, str] | None:
             credit = credit or tail
     if caption and not credit and looks_like_credit(caption) and len(caption.split()) <= 6:
         caption, credit = "", clean_credit(caption)
+    if shown and not caption and not _LABELLED_START.match(shown):
+        # the whole visible text was taken for a credit by its shape ("Jane Doe/Agency"); an
+        # alt text that names the credit with a label ("Photo: X") says it is the caption
+        labelled = _alt_credit(container)
+        if labelled:
+            caption, credit = shown, labelled
     caption = caption or _microdata(container, ("caption", "description"))
     credit = credit or clean_credit(
         _microdata(container, ("author", "copyrightHolder", "creditText", "creator"))
