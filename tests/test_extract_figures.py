@@ -346,3 +346,15 @@ def test_labelled_alt_credit_keeps_a_credit_shaped_caption() -> None:
         ("Quay/ Traders/ Harbour City", "Harbour Images / Jane Doe"),
         ("", "Jane Doe/AP"),
     ]
+
+
+def test_bare_hero_picture_outside_the_article_gives_its_alt_credit() -> None:
+    html = (
+        '<html><head><meta property="og:image" content="/img/pier_v-xl.jpg"></head><body>'
+        '<div class="hero"><picture><source srcset="/img/pier_v-s.jpg 300w,/img/pier_v-xl.jpg'
+        ' 1200w"><img src="/img/pier_v-s.jpg" alt="The old pier © Harbour TV Foto: Jane Doe">'
+        "</picture></div><article><h1>Harbour plans move ahead</h1>" + BODY + "</article>"
+        "</body></html>"
+    )
+    article = extract(html, "https://harbour.example/news/plans")
+    assert _pairs(article)[:1] == [("", "Jane Doe")]

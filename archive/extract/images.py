@@ -119,7 +119,7 @@ def _microdata(container: HtmlElement, props: tuple[str, ...]) -> str:
     return ""
 
 
-def _alt_credit(container: HtmlElement) -> str:
+def alt_credit(container: HtmlElement) -> str:
     """A credit written into the image's alt or title text ("… © Jane Doe", "…=AP")."""
     for img in islice(container.iter("img"), 2):
         for attr in ("alt", "title"):
@@ -273,14 +273,14 @@ def figure(container: HtmlElement, base: str) -> dict[str, str] | None:
     if shown and not caption and not _LABELLED_START.match(shown):
         # the whole visible text was taken for a credit by its shape ("Jane Doe/Agency"); an
         # alt text that names the credit with a label ("Photo: X") says it is the caption
-        labelled = _alt_credit(container)
+        labelled = alt_credit(container)
         if labelled:
             caption, credit = shown, labelled
     caption = caption or _microdata(container, ("caption", "description"))
     credit = credit or clean_credit(
         _microdata(container, ("author", "copyrightHolder", "creditText", "creator"))
     )
-    credit = credit or _alt_credit(container)
+    credit = credit or alt_credit(container)
     return {"url": url, "caption": caption.strip(" |\u2013\u2014-"), "credit": credit}
 
 

@@ -8,7 +8,7 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
-from archive.extract.images import excluded, figure, image_container
+from archive.extract.images import alt_credit, excluded, figure, image_container
 from archive.extract.imgsrc import srcset_urls
 
 MAX_IMAGES = 300  # the lead picture comes early; a long page's tail holds only teasers
@@ -55,10 +55,11 @@ def lead_figure(
         if name not in raw or key not in _keys(img, base) or scope in img.iterancestors():
             continue
         container = image_container(img, tree)
-        if container is None or excluded(container, tree, h1):
+        if container is not None and excluded(container, tree, h1):
             return None
-        found = figure(container, base)
+        found = figure(container, base) if container is not None else None
         if found and (found["caption"] or found["credit"]):
             return found
-        return None
+        credit = alt_credit(img)  # a bare hero picture: "A meteorite © NDR Foto: Jane Doe"
+        return {"url": lead_url, "caption": "", "credit": credit} if credit else None
     return None
