@@ -119,3 +119,22 @@ def test_by_line_followed_by_its_section_links() -> None:
     sections = ", ".join(f'<a href="/s/{s}">{s}</a>' for s in ("Local", "Port", "Boats", "Tides"))
     top = f'<p class="meta">By Jane Doe, in {sections} &middot; <span>4 Comments</span> {sections}</p>'
     assert _authors("", top) == ["Jane Doe"]
+
+
+def test_less_common_author_meta_keys() -> None:
+    for key in ("articleAuthor", "og:author", "article_author", "article:author_name"):
+        head = f'<meta name="{key}" content="Jane Doe">'
+        assert _authors(head, "") == ["Jane Doe"], key
+
+
+def test_agency_in_author_meta_over_the_site_as_author() -> None:
+    head = (
+        _ld(
+            {
+                "author": {"@type": "Organization", "name": "Harbour TV"},
+                "publisher": {"@type": "Organization", "name": "Harbour TV"},
+            }
+        )
+        + '<meta name="articleAuthor" content="Anadolu Ajans\u0131">'
+    )
+    assert _authors(head, "") == ["Anadolu Ajans\u0131"]

@@ -41,6 +41,8 @@ AGENCIES = {
     "upi",
     "bloomberg",
     "xinhua",
+    "anadolu ajans\u0131",
+    "anadolu agency",
     "tass",
     "ria novosti",
     "aap",

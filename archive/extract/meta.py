@@ -28,6 +28,11 @@ AUTHOR_KEYS = (
     "og:article:author",
     "article.author",
     "cxenseparse:author",
+    "og:author",
+    "articleauthor",
+    "article_author",
+    "article:author_name",
+    "dable:author",
 )
 PUBLISHED_KEYS = (
     "article:published_time",
