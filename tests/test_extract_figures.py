@@ -358,3 +358,15 @@ def test_bare_hero_picture_outside_the_article_gives_its_alt_credit() -> None:
     )
     article = extract(html, "https://harbour.example/news/plans")
     assert _pairs(article)[:1] == [("", "Jane Doe")]
+
+
+def test_web_component_image_with_data_src() -> None:
+    article = _page(
+        '<div class="image-wrap"><zoom-box><lazy-picture data-src="/pier.jpg" data-width="1600">'
+        '</lazy-picture></zoom-box><div class="caption-wrap"><span>PIER: The old pier at dawn.'
+        '</span><span class="image-photographer">Foto: Jane Doe (Harbour News)</span></div></div>'
+    )
+    assert ("https://harbour.example/pier.jpg", "PIER: The old pier at dawn.") in [
+        (i.url, i.caption) for i in article.images
+    ]
+    assert _pairs(article) == [("PIER: The old pier at dawn.", "Jane Doe (Harbour News)")]

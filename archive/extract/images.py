@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from itertools import islice
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from archive.extract.credits import (
@@ -371,13 +372,20 @@ def _caption_wrapper(fig: HtmlElement, scope: HtmlElement) -> HtmlElement | None
     return parent if len(_visible_text(parent)) <= 600 else None
 
 
+# <figure>s and images, also web components such as "<lazy-image data-src=…>", in document order
+_FIGURE_OR_IMAGE = etree.XPath(
+    "descendant::figure | descendant::img | descendant::amp-img | "
+    "descendant::*[contains(local-name(), '-') and @data-src]"
+)
+
+
 def figures(
     scope: HtmlElement, base: str, h1: HtmlElement | None = None
 ) -> list[tuple[HtmlElement, dict[str, str]]]:
     """Figures inside the article scope, in document order, teasers and sidebars left out."""
     out: list[tuple[HtmlElement, dict[str, str]]] = []
     taken: set[HtmlElement] = set()
-    for el in islice(scope.iter("figure", "img", "amp-img"), 600):
+    for el in islice(_FIGURE_OR_IMAGE(scope), 600):
         if el.tag == "figure":
             container = el
         else:

@@ -78,7 +78,11 @@ def image_url(container: HtmlElement, base: str) -> str:
                 return str(urljoin(base, src))
             except ValueError:
                 return src
-    for attr in ("data-src", "data-image", "data-img"):
-        if container.get(attr):
-            return str(urljoin(base, str(container.get(attr, ""))))
+    for el in islice(container.iter(), 60):
+        # the container itself, or a web component: "<lazy-image data-src=…>"
+        if el is not container and not (isinstance(el.tag, str) and "-" in el.tag):
+            continue
+        for attr in ("data-src", "data-image", "data-img"):
+            if el.get(attr):
+                return str(urljoin(base, str(el.get(attr, ""))))
     return ""
