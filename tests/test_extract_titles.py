@@ -112,16 +112,15 @@ def test_subheading_in_the_text_is_not_the_headline() -> None:
     assert _title(head, body) == "Harbour plans: the council says yes"
 
 
-def test_microdata_headline_inside_the_heading_votes_once() -> None:
-    ld = {"@type": "NewsArticle", "headline": "Bridge vote - Council approves the harbour plans"}
-    head = (
-        f'<script type="application/ld+json">{json.dumps(ld)}</script>'
-        '<meta property="og:title" content="Bridge vote: Council approves the harbour plans">'
-        "<title>Bridge vote: Council approves the harbour plans | Bay Times</title>"
+def test_page_title_breaks_a_tie_between_structured_titles() -> None:
+    from archive.extract.headline import choose_title
+
+    candidates = [
+        ("Council approves the harbour plans", "jsonld"),
+        ("Harbour plans get the green light", "meta"),
+    ]
+    tag = "Harbour plans get the green light | Bay Times"
+    assert choose_title(candidates, tag, ["Bay Times"])[0] == "Harbour plans get the green light"
+    assert choose_title(candidates, "Bay Times", ["Bay Times"])[0] == (
+        "Council approves the harbour plans"
     )
-    body = (
-        '<article><h1><span class="kicker">Bridge vote</span>'
-        '<span itemprop="headline">Council approves the harbour plans</span></h1></article>'
-    )
-    # JSON-LD and og:title agree on the words; their shared wording is the <title>'s
-    assert _title(head, body) == "Bridge vote: Council approves the harbour plans"

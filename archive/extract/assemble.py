@@ -241,11 +241,6 @@ def assemble(tree: HtmlElement, article: Article, overrides: dict[str, str]) -> 
     ]
     h1 = headline.find_h1(tree, [t for t, _ in structured_titles if t] + [meta.title])
     h1_text = nfkc(headline.headline_text(h1)) if h1 is not None else ""
-    if h1 is not None and (
-        h1.get("itemprop") == "headline" or h1.find(".//*[@itemprop='headline']") is not None
-    ):
-        # the microdata headline is the visible heading itself: one source, one vote
-        structured_titles = [(t, lay) for t, lay in structured_titles if lay != "microdata"]
     title, layer = headline.choose_title(
         [*((nfkc(t), lay) for t, lay in structured_titles if t), (h1_text, "dom")],
         nfkc(meta.title),

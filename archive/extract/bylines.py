@@ -92,7 +92,10 @@ _BAD_CLASS = re.compile(
     re.IGNORECASE,
 )
 # Containers of other stories: a byline inside one belongs to that story, not this one.
-_OTHER_STORY_CLASS = re.compile(r"teaser|related|recommend|more-?stories|also-?read", re.IGNORECASE)
+_OTHER_STORY_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:teasers?|related|recommend\w*|more-?stories|also-?read)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
 # "신현주 기자", "山田太郎記者": a CJK name written without spaces before its role
 _CJK_NAME = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,5}$")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from itertools import islice
 
 from lxml.html import HtmlElement
@@ -171,8 +170,8 @@ def choose_title(
 
     `candidates` are (text, layer) pairs, best first: JSON-LD headline, microdata, og:title,
     twitter:title, then the visible h1. A structured title found inside the h1 votes for
-    itself: the rest of the h1 is a kicker ("Topic: Headline"). A text repeated by the same
-    layer (twitter:title copying og:title) is one vote. The `<title>` only breaks ties.
+    itself: the rest of the h1 is a kicker ("Topic: Headline"). The `<title>` does not vote
+    (it mostly copies og:title) but breaks a tie the visible headline does not.
     """
     # only page titles get a short tail guessed as the site; a headline's tail is its own
     cleaned = [(strip_site(t, sites, guess=layer == "meta"), layer) for t, layer in candidates if t]
@@ -202,15 +201,7 @@ def choose_title(
                 -min(v),
             ),
         )
-        # the wording most of its voters use ("Topic: Headline" over "Topic - Headline")
-        forms = Counter(
-            cleaned[i][0] for i in best if fold(cleaned[i][0]) == fold(cleaned[min(best)][0])
-        )
-        top = max(
-            forms,
-            key=lambda t: (forms[t], fold(t) == page_title and t == strip_site(title_tag, sites)),
-        )
-        return top, cleaned[min(i for i in best if cleaned[i][0] == top)][1]
+        return cleaned[min(best)]
     return strip_site(title_tag, sites), "meta"
 
 
