@@ -370,3 +370,13 @@ def test_web_component_image_with_data_src() -> None:
         (i.url, i.caption) for i in article.images
     ]
     assert _pairs(article) == [("PIER: The old pier at dawn.", "Jane Doe (Harbour News)")]
+
+
+def test_image_object_json_ld_inside_the_figure() -> None:
+    article = _page(
+        '<div class="media"><script type="application/ld+json">{"@type": "ImageObject", '
+        '"contentUrl": "/a-full.jpg", "author": {"@type": "Person", "name": "Harbour TV / '
+        'Jane Doe"}, "description": "Boats in the bay"}</script><picture><img src="/a.jpg">'
+        "</picture><p>Boats in the bay at dawn</p></div>"
+    )
+    assert _pairs(article) == [("Boats in the bay at dawn", "Harbour TV / Jane Doe")]

@@ -14,6 +14,7 @@ from archive.extract.credits import (
     looks_like_credit,
     split_caption,
 )
+from archive.extract.imageobject import embedded_image_object
 from archive.extract.imgsrc import image_url
 from archive.extract.leaves import SKIP_TAGS as _SKIP_TAGS
 from archive.extract.leaves import leaves as _leaves
@@ -281,6 +282,9 @@ def figure(container: HtmlElement, base: str) -> dict[str, str] | None:
     credit = credit or clean_credit(
         _microdata(container, ("author", "copyrightHolder", "creditText", "creator"))
     )
+    if not credit:
+        ld_caption, credit = embedded_image_object(container)
+        caption = caption or ld_caption
     credit = credit or alt_credit(container)
     return {"url": url, "caption": caption.strip(" |\u2013\u2014-"), "credit": credit}
 
