@@ -380,3 +380,14 @@ def test_image_object_json_ld_inside_the_figure() -> None:
         "</picture><p>Boats in the bay at dawn</p></div>"
     )
     assert _pairs(article) == [("Boats in the bay at dawn", "Harbour TV / Jane Doe")]
+
+
+def test_small_declared_size_with_wide_renditions_is_not_an_icon() -> None:
+    article = _page(
+        '<div class="lead-element"><div class="image"><img src="/a-160.jpg" width="160" '
+        'height="90" srcset="/a-250.jpg 250w, /a-1000.jpg 1000w"></div><figcaption>Boats '
+        'in the bay <span class="credit">(Image: Harbour Trust)</span></figcaption></div>'
+        '<div class="meta"><img src="/face.jpg" width="40" height="40" srcset="/face2.jpg 2x">'
+        "<span>Jane Doe/AP</span></div>"
+    )
+    assert _pairs(article) == [("Boats in the bay", "Harbour Trust")]

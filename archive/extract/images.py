@@ -315,8 +315,13 @@ def excluded(el: HtmlElement, stop: HtmlElement, h1: HtmlElement | None = None) 
     return False
 
 
+_WIDE_RENDITION = re.compile(r"\s(?:[4-9]\d\d|\d{4,})w\b")
+
+
 def _tiny(img: HtmlElement) -> bool:
-    """Icons and avatars: images declared smaller than 100 px."""
+    """Icons and avatars: images declared smaller than 100 px, with no wide rendition."""
+    if _WIDE_RENDITION.search(img.get("srcset") or img.get("data-srcset") or ""):
+        return False  # a placeholder size on a picture offered 1000 px wide
     for attr in ("width", "height"):
         value = (img.get(attr) or "").strip().removesuffix("px")
         if value.isdigit() and 0 < int(value) < 100:
