@@ -138,3 +138,14 @@ def test_agency_in_author_meta_over_the_site_as_author() -> None:
         + '<meta name="articleAuthor" content="Anadolu Ajans\u0131">'
     )
     assert _authors(head, "") == ["Anadolu Ajans\u0131"]
+
+
+def test_agency_joined_to_a_name_is_a_byline_of_its_own() -> None:
+    assert split_names("Jane Doe (dpa)") == ["Jane Doe", "dpa"]
+    assert split_names("Jane Doe/AFP") == ["Jane Doe", "AFP"]
+    assert split_names("Jane Doe mit dpa") == ["Jane Doe", "dpa"]
+    assert split_names("APA/Reuters") == ["APA", "Reuters"]
+    assert split_names("dpa/jd") == ["dpa"]  # the editor's initials are no byline
+    assert split_names("Jane Doe (Harbourville)") == ["Jane Doe"]
+    assert split_names("Jane Doe/John Roe") == ["Jane Doe", "John Roe"]
+    assert split_names("(Photo: Harbour Images/Bay Stock)") == []

@@ -98,6 +98,7 @@ _OTHER_STORY_CLASS = re.compile(
 )
 # "신현주 기자", "山田太郎記者": a CJK name written without spaces before its role
 _CJK_NAME = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,5}$")
+_NAME_WORD = re.compile(r"^[^\W\d_][\w'\u2019.-]*$")
 
 
 def _clean_name(part: str) -> str:
@@ -127,8 +128,8 @@ def split_names(raw: str, *, last_first: bool = False, org: bool = False) -> lis
     ):
         raw = f"{pieces[1]} {pieces[0]}"
     names: list[str] = []
-    for part in _SPLIT.split(raw):
-        name = _clean_name(part or "")
+    for part in (p for whole in _SPLIT.split(raw) for p in _agency_split(whole or "")):
+        name = _clean_name(part)
         name = _AGENCY_IN.sub(
             lambda m: m.group(1) if m.group(1).lower() in AGENCIES else m.group(0), name
         )
@@ -148,6 +149,37 @@ def split_names(raw: str, *, last_first: bool = False, org: bool = False) -> lis
             continue
         names.append(name)
     return dedupe(names)
+
+
+_PAREN_TAIL = re.compile(r"^(.+?)\s*\(([^()]+)\)\s*$")
+_WITH_AGENCY = re.compile(r"^(.+?)\s+(?:mit|with|avec|con|med)\s+(.+)$", re.IGNORECASE)
+
+
+def _is_full_name(text: str) -> bool:
+    """ "Jane Doe", "Jean-Luc O'Neil": two to four capitalized name words."""
+    tokens = text.split()
+    return 2 <= len(tokens) <= 4 and all(_NAME_WORD.match(t) and t[0].isupper() for t in tokens)
+
+
+def _agency_split(part: str) -> list[str]:
+    """A person and an agency in one piece: "Jane Doe (dpa)", "Jane Doe/AFP", "Jane Doe mit dpa".
+
+    Any other bracketed tail ("(Berlin)", "(Text)") is dropped; slashes split names too.
+    """
+    paren = _PAREN_TAIL.match(part)
+    if paren:
+        head, tail = paren.groups()
+        return [head, tail] if is_agency(tail) else [head]
+    joined = _WITH_AGENCY.match(part)
+    if joined and is_agency(joined.group(2)):
+        return [joined.group(1), joined.group(2)]
+    if "/" in part:
+        sides = [s for s in re.split(r"\s*/\s*", part) if s.strip()]
+        if all(is_agency(s) or _is_full_name(s) for s in sides):
+            return sides
+        if any(is_agency(s) for s in sides):
+            return [s for s in sides if is_agency(s) or _is_full_name(s)]  # "dpa/jd": no initials
+    return [part]
 
 
 _AGENCY_IN = re.compile(r"^(.+?)\s+(?:in|aus|en|à|i)\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?$")
@@ -324,9 +356,6 @@ def by_lines(scope: HtmlElement) -> list[str]:
         if names:
             return names
     return []
-
-
-_NAME_WORD = re.compile(r"^[^\W\d_][\w'\u2019.-]*$")
 
 
 def _bare_names(text: str) -> list[str]:
