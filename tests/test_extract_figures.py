@@ -391,3 +391,15 @@ def test_small_declared_size_with_wide_renditions_is_not_an_icon() -> None:
         "<span>Jane Doe/AP</span></div>"
     )
     assert _pairs(article) == [("Boats in the bay", "Harbour Trust")]
+
+
+def test_one_picture_in_two_figures_keeps_both_captions() -> None:
+    article = _page(
+        '<figure><img src="/pier.jpg"><figcaption>How the pier was built, in pictures</figcaption>'
+        '</figure><figure><img src="/pier.jpg"><figcaption>The pier at dawn.</figcaption>'
+        "</figure>"
+    )
+    assert [i.caption for i in article.images] == [
+        "How the pier was built, in pictures",
+        "The pier at dawn.",
+    ]

@@ -158,6 +158,7 @@ def _images(
     """Fill images; returns the folded captions and credits, to keep them out of the body."""
     images: list[Image] = []
     by_url: dict[str, Image] = {}
+    from_dom: list[Image] = []
     layer = ""
 
     def add(url: str, caption: str, credit: str, source: str) -> None:
@@ -170,6 +171,8 @@ def _images(
             return
         key = url.split("?")[0].rstrip("/")
         known = by_url.get(key)
+        if known and source == "dom" and known in from_dom and caption and known.caption:
+            known = None  # one picture in two figures of the page, each with its own caption
         if known:
             known.caption = known.caption or caption
             if credit and (
@@ -180,6 +183,8 @@ def _images(
         image = Image(url=url, caption=caption, credit=credit)
         by_url[key] = image
         images.append(image)
+        if source == "dom":
+            from_dom.append(image)
         layer = layer or source
 
     structured = ld.images(node.get("image")) if node else []
