@@ -403,3 +403,12 @@ def test_one_picture_in_two_figures_keeps_both_captions() -> None:
         "How the pier was built, in pictures",
         "The pier at dawn.",
     ]
+
+
+def test_video_player_stills_are_not_photos() -> None:
+    article = _page(
+        '<span class="c-video__placeholder"><img src="/clip.jpg"><span>Mayor opens the new '
+        "quay</span></span>"
+        '<figure><img src="/a.jpg"><figcaption>Boats in the bay.</figcaption></figure>'
+    )
+    assert [i.caption for i in article.images if i.caption] == ["Boats in the bay."]

@@ -54,9 +54,13 @@ _TEASER_PICTURE = re.compile(
 )
 
 
+# the still of a video player, titled with the video's name rather than a photo caption
+_VIDEO_STILL = re.compile(r"video[\w-]*(?:placeholder|poster|thumb)", re.IGNORECASE)
+
+
 def _outside_own(cls: str) -> bool:
     """Whether a figure's own class marks it as page furniture rather than the story's."""
-    if _OUTSIDE_OWN.search(cls):
+    if _OUTSIDE_OWN.search(cls) or _VIDEO_STILL.search(cls):
         return True
     return "teaser" in cls and not _TEASER_PICTURE.search(cls)
 
