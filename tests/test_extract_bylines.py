@@ -25,7 +25,7 @@ def test_labelled_bylines() -> None:
 
 def test_agency_with_its_dateline() -> None:
     assert split_names("Associated Press in Valencia") == ["Associated Press"]
-    assert split_names("Jane Doe in Berlin") == ["Jane Doe in Berlin"]  # not an agency: kept
+    assert split_names("Jane Doe in Harbourville") == ["Jane Doe"]  # a person's dateline goes
 
 
 def test_bare_byline_of_several_names() -> None:
@@ -149,3 +149,31 @@ def test_agency_joined_to_a_name_is_a_byline_of_its_own() -> None:
     assert split_names("Jane Doe (Harbourville)") == ["Jane Doe"]
     assert split_names("Jane Doe/John Roe") == ["Jane Doe", "John Roe"]
     assert split_names("(Photo: Harbour Images/Bay Stock)") == []
+
+
+def test_what_follows_a_name_in_a_sentence_is_cut_off() -> None:
+    assert split_names("Jane Doe and John Roe Monday, March 3, 2025") == ["Jane Doe", "John Roe"]
+    assert split_names("By Jane Doe on Tuesday, March 4th") == ["Jane Doe"]
+    assert split_names("Jane Doe is a freelance writer") == ["Jane Doe"]
+    assert split_names("Jane van der Doe") == ["Jane van der Doe"]
+    assert split_names("Harbour online") == ["Harbour online"]  # two words: not cut
+    assert split_names("Joe Friday") == ["Joe Friday"]
+
+
+def test_credentials_are_not_bylines() -> None:
+    assert split_names("Jane Doe, MS, RD") == ["Jane Doe"]
+    assert split_names("Jane Doe, PhD") == ["Jane Doe"]
+
+
+def test_agency_desk_and_agency_glued_to_names() -> None:
+    assert split_names("By JANE DOE, AP Sports Writer") == ["JANE DOE", "AP"]
+    assert split_names("JANE DOE and JOHN ROE Associated Press") == [
+        "JANE DOE",
+        "JOHN ROE",
+        "Associated Press",
+    ]
+    assert split_names("Ansa Doe") == ["Ansa Doe"]  # a given name that is also an agency's
+
+
+def test_affiliation_with_a_domain_is_no_byline() -> None:
+    assert split_names("Jane Doe | Harbour Media for harbournews.com") == ["Jane Doe"]

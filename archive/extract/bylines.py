@@ -1,4 +1,4 @@
-"""Bylines: turning author strings into a clean list of names, and finding them in the DOM."""
+"""Bylines: finding them in the DOM; `names` turns their strings into a list of names."""
 
 from __future__ import annotations
 
@@ -7,80 +7,23 @@ from itertools import islice
 
 from lxml.html import HtmlElement
 
-from archive.extract.text import fold, nfkc, squash, text_of
+from archive.extract.names import AGENCIES, NAME_WORD, dedupe, is_agency, split_names
+from archive.extract.text import fold, squash, text_of
 
-# Wire services and agencies (lower-case). A byline naming one keeps it: fundus-style ground
-# truth and readers both treat "Jane Doe, AP" as two bylines.
-AGENCIES = {
-    "ap",
-    "associated press",
-    "the associated press",
-    "reuters",
-    "afp",
-    "agence france-presse",
-    "dpa",
-    "deutsche presse-agentur",
-    "apa",
-    "sda",
-    "keystone-sda",
-    "ansa",
-    "efe",
-    "epa",
-    "kyodo",
-    "yonhap",
-    "pa",
-    "pa media",
-    "belga",
-    "anp",
-    "ritzau",
-    "ntb",
-    "tt",
-    "epd",
-    "kna",
-    "dts",
-    "upi",
-    "bloomberg",
-    "xinhua",
-    "anadolu ajans\u0131",
-    "anadolu agency",
-    "tass",
-    "ria novosti",
-    "aap",
-    "cp",
-    "the canadian press",
-    "canadian press",
-    "europa press",
-    "press association",
-    "reuters staff",
-}
-_PREFIX = re.compile(
-    r"^(?:(?:written|reported|posted|text|story|words|interview|analysis|commentary|"
-    r"photos?|fotos?)\s+)?(?:by|von|par|por|door|av|af|di|de|da|от|przez|fra|texto|text|"
-    r"autor(?:in)?(?:\s*/\s*autor(?:in)?)?|author|written by|reporting by|von unserem\w*|"
-    r"redakteur(?:in)?)\s*[:\-]?\s+",
-    re.IGNORECASE,
-)
-_LABEL = re.compile(
-    r"^(?:text|autor(?:in)?|author|byline|writer|redaktion|quelle|source)\s*:\s*", re.IGNORECASE
-)
-_SPLIT = re.compile(
-    r"\s*(?:,|;|\||\s&\s|\s+(?:and|und|y|e|et|og|och|en|i|и|ve|dan|oraz|und von|sowie)\s+|"
-    r"\s+/\s+|\n|·|•)\s*",
-    re.IGNORECASE,
-)
-_ROLE = re.compile(
-    r"\b(?:staff|senior|chief|deputy|contributing|special|freelance|political|foreign|"
-    r"correspondent|reporter|writer|editor|editors|columnist|journalist|redakteur(?:in)?|"
-    r"redaktion|korrespondent(?:in)?|mitarbeiter(?:in)?|autor(?:in)?|author|contributor|"
-    r"photographer|fotograf(?:in)?|producer|analyst|newsroom|desk|team|bureau|"
-    r"updated|published|aktualisiert|veröffentlicht|min read|read)\b|기자|記者|특파원",
-    re.IGNORECASE,
-)
-_NOT_NAME = re.compile(
-    r"@|:|\b\d+\s*min\b|https?:|www\.|\d{3,}|\.(?:com|de|org|net)\b|\bfollow\b|\bemail\b",
-    re.IGNORECASE,
-)
-_DATEISH = re.compile(r"\d{1,2}[:.]\d{2}|\b\d{4}\b|\d{1,2}\.\s*\d{1,2}\.")
+__all__ = [
+    "AGENCIES",
+    "bare_byline",
+    "by_lines",
+    "byline_blocks",
+    "co_bylines",
+    "dedupe",
+    "dom_bylines",
+    "drop_publishers",
+    "is_agency",
+    "is_publisher",
+    "split_names",
+]
+
 BYLINE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:by-?line|byline\w*|author\w*|autor\w*|writer|verfasser|reporter|"
     r"article-?author|contributor\w*|credits?-?author)(?:$|[\s_-])",
@@ -96,104 +39,6 @@ _OTHER_STORY_CLASS = re.compile(
     r"(?:^|[\s_-])(?:teasers?|related|recommend\w*|more-?stories|also-?read)(?:$|[\s_-])",
     re.IGNORECASE,
 )
-# "신현주 기자", "山田太郎記者": a CJK name written without spaces before its role
-_CJK_NAME = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,5}$")
-_NAME_WORD = re.compile(r"^[^\W\d_][\w'\u2019.-]*$")
-
-
-def _clean_name(part: str) -> str:
-    part = nfkc(part).strip(" \t.,;:|-\u2013\u2014•·()[]\"'«»")
-    for _ in range(2):
-        part = _LABEL.sub("", part)
-        part = _PREFIX.sub("", part).strip(" .,;:|-\u2013\u2014")
-    return part
-
-
-def split_names(raw: str, *, last_first: bool = False, org: bool = False) -> list[str]:
-    """The people in a byline string: split on and/und/commas, roles and dates dropped.
-
-    With `last_first`, a lone "Last, First" pair (as Dublin Core writes it) becomes "First Last".
-    With `org`, the string names an organisation, which may be a domain ("news.example").
-    """
-    raw = nfkc(raw)
-    if not raw or len(raw) > 300:
-        return []
-    raw = _PREFIX.sub("", _LABEL.sub("", raw.strip()))
-    pieces = [p for p in re.split(r"\s*,\s*", raw) if p]
-    if (
-        last_first
-        and len(pieces) == 2
-        and all(len(p.split()) <= 2 for p in pieces)
-        and not any(_ROLE.search(p) for p in pieces)
-    ):
-        raw = f"{pieces[1]} {pieces[0]}"
-    names: list[str] = []
-    for part in (p for whole in _SPLIT.split(raw) for p in _agency_split(whole or "")):
-        name = _clean_name(part)
-        name = _AGENCY_IN.sub(
-            lambda m: m.group(1) if m.group(1).lower() in AGENCIES else m.group(0), name
-        )
-        if not name or (_NOT_NAME.search(name) and not org) or _DATEISH.search(name):
-            continue
-        if name.lower() in AGENCIES:
-            names.append(name)
-            continue
-        if _ROLE.search(name):
-            # "Jane Doe Staff Writer": keep the words before the role if they look like a name
-            head = _ROLE.split(name)[0].strip(" ,-\u2013")
-            if (len(head.split()) >= 2 and head[:1].isupper()) or _CJK_NAME.match(head):
-                names.append(head)
-            continue
-        tokens = name.split()
-        if len(tokens) > 5 or len(name) > 60 or not any(ch.isalpha() for ch in name):
-            continue
-        names.append(name)
-    return dedupe(names)
-
-
-_PAREN_TAIL = re.compile(r"^(.+?)\s*\(([^()]+)\)\s*$")
-_WITH_AGENCY = re.compile(r"^(.+?)\s+(?:mit|with|avec|con|med)\s+(.+)$", re.IGNORECASE)
-
-
-def _is_full_name(text: str) -> bool:
-    """ "Jane Doe", "Jean-Luc O'Neil": two to four capitalized name words."""
-    tokens = text.split()
-    return 2 <= len(tokens) <= 4 and all(_NAME_WORD.match(t) and t[0].isupper() for t in tokens)
-
-
-def _agency_split(part: str) -> list[str]:
-    """A person and an agency in one piece: "Jane Doe (dpa)", "Jane Doe/AFP", "Jane Doe mit dpa".
-
-    Any other bracketed tail ("(Berlin)", "(Text)") is dropped; slashes split names too.
-    """
-    paren = _PAREN_TAIL.match(part)
-    if paren:
-        head, tail = paren.groups()
-        return [head, tail] if is_agency(tail) else [head]
-    joined = _WITH_AGENCY.match(part)
-    if joined and is_agency(joined.group(2)):
-        return [joined.group(1), joined.group(2)]
-    if "/" in part:
-        sides = [s for s in re.split(r"\s*/\s*", part) if s.strip()]
-        if all(is_agency(s) or _is_full_name(s) for s in sides):
-            return sides
-        if any(is_agency(s) for s in sides):
-            return [s for s in sides if is_agency(s) or _is_full_name(s)]  # "dpa/jd": no initials
-    return [part]
-
-
-_AGENCY_IN = re.compile(r"^(.+?)\s+(?:in|aus|en|à|i)\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?$")
-
-
-def dedupe(names: list[str]) -> list[str]:
-    seen: set[str] = set()
-    out: list[str] = []
-    for name in names:
-        key = fold(name)
-        if key and key not in seen:
-            seen.add(key)
-            out.append(name)
-    return out
 
 
 def is_publisher(name: str, publishers: list[str]) -> bool:
@@ -212,10 +57,6 @@ def drop_publishers(names: list[str], publishers: list[str]) -> list[str]:
     """Names without the publisher, unless the publisher is the only byline."""
     people = [n for n in names if not is_publisher(n, publishers)]
     return people or names
-
-
-def is_agency(name: str) -> bool:
-    return name.lower().strip() in AGENCIES
 
 
 def _in_other_story(el: HtmlElement, root: HtmlElement) -> bool:
@@ -366,7 +207,7 @@ def _bare_names(text: str) -> list[str]:
     for name in names:
         tokens = name.split()
         if not 2 <= len(tokens) <= 4 or not all(
-            _NAME_WORD.match(t) and t[0].isupper() for t in tokens
+            NAME_WORD.match(t) and t[0].isupper() for t in tokens
         ):
             return []
     return dedupe(names)
