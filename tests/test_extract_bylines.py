@@ -177,3 +177,8 @@ def test_agency_desk_and_agency_glued_to_names() -> None:
 
 def test_affiliation_with_a_domain_is_no_byline() -> None:
     assert split_names("Jane Doe | Harbour Media for harbournews.com") == ["Jane Doe"]
+
+
+def test_more_wire_services() -> None:
+    assert split_names("By Jane Doe, PTI Correspondent") == ["Jane Doe", "PTI"]
+    assert split_names("Jane Doe (Kyodo News)") == ["Jane Doe", "Kyodo News"]

@@ -49,6 +49,16 @@ AGENCIES = {
     "europa press",
     "press association",
     "reuters staff",
+    "pti",
+    "press trust of india",
+    "ians",
+    "ani",
+    "lusa",
+    "jiji press",
+    "kyodo news",
+    "yonhap news agency",
+    "united press international",
+    "agence france presse",
 }
 _PREFIX = re.compile(
     r"^(?:(?:written|reported|posted|text|story|words|interview|analysis|commentary|"
