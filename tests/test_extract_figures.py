@@ -412,3 +412,16 @@ def test_video_player_stills_are_not_photos() -> None:
         '<figure><img src="/a.jpg"><figcaption>Boats in the bay.</figcaption></figure>'
     )
     assert [i.caption for i in article.images if i.caption] == ["Boats in the bay."]
+
+
+def test_long_heading_below_a_picture_is_its_caption() -> None:
+    long_caption = (
+        "The harbour master, second left, the mayor, left, and the head of the port authority, "
+        "right, open the new quay at the harbour on Monday morning."
+    )
+    article = _page(
+        f'<div class="imgbox"><div><img src="/a.jpg"></div><h1>{long_caption}</h1>'
+        "<p>Photo: Jane Doe</p></div>"
+        '<div class="hero"><img src="/b.jpg"><h2>A short heading</h2><p>Photo: John Roe</p></div>'
+    )
+    assert _pairs(article) == [(long_caption, "Jane Doe"), ("", "John Roe")]

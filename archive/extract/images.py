@@ -175,6 +175,22 @@ def _link_share(elements: list[HtmlElement]) -> float:
     return min(1.0, linked / total)
 
 
+MIN_HEADING_CAPTION_WORDS = 20  # a headline is shorter; a heading this long is a caption
+
+
+def _heading_caption(container: HtmlElement) -> str:
+    """A caption set as a heading below the picture: "<img><h1>Marines at the opening …</h1>"."""
+    seen_image = False
+    for el in islice(container.iter(), 60):
+        if el.tag in ("img", "picture", "amp-img"):
+            seen_image = True
+        elif seen_image and el.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            text = text_of(el)
+            if len(text.split()) >= MIN_HEADING_CAPTION_WORDS and not any(el.iter("a")):
+                return text
+    return ""
+
+
 def _linked_heading(container: HtmlElement) -> bool:
     """Whether a figure holds a heading linking to another page: a card of a list."""
     for heading in islice(container.iter("h2", "h3", "h4", "h5", "h6"), 3):
@@ -282,6 +298,7 @@ def figure(container: HtmlElement, base: str) -> dict[str, str] | None:
         labelled = alt_credit(container)
         if labelled:
             caption, credit = shown, labelled
+    caption = caption or _heading_caption(container)
     caption = caption or _microdata(container, ("caption", "description"))
     credit = credit or clean_credit(
         _microdata(container, ("author", "copyrightHolder", "creditText", "creator"))
