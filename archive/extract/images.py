@@ -8,6 +8,13 @@ from itertools import islice
 from lxml import etree
 from lxml.html import HtmlElement
 
+from archive.extract.cards import (
+    heading_caption,
+    link_share,
+    linked_heading,
+    linked_twice,
+    navigates,
+)
 from archive.extract.credits import (
     clean_credit,
     is_labelled_credit,
@@ -152,69 +159,6 @@ def _caption_element(container: HtmlElement) -> HtmlElement | None:
     return None
 
 
-_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|webp|gif|avif)(?:$|[?#])", re.IGNORECASE)
-
-
-def navigates(anchor: HtmlElement) -> bool:
-    """Whether a link leads to another page (a teaser), not to a zoom view or in-page anchor."""
-    href = (anchor.get("href") or "").strip()
-    return bool(href) and not href.startswith(("#", "javascript:")) and not _IMAGE_FILE.search(href)
-
-
-def _link_share(elements: list[HtmlElement]) -> float:
-    """How much of some elements' text is link text: teaser cards are nearly all links."""
-    total = sum(len(text_of(el)) for el in elements)
-    if not total:
-        return 0.0
-    linked = 0
-    for el in elements:
-        if any(a.tag == "a" and navigates(a) for a in [el, *el.iterancestors()]):
-            linked += len(text_of(el))
-        else:
-            linked += sum(len(text_of(a)) for a in el.iter("a") if navigates(a))
-    return min(1.0, linked / total)
-
-
-MIN_HEADING_CAPTION_WORDS = 20  # a headline is shorter; a heading this long is a caption
-
-
-def _heading_caption(container: HtmlElement) -> str:
-    """A caption set as a heading below the picture: "<img><h1>Marines at the opening …</h1>"."""
-    seen_image = False
-    for el in islice(container.iter(), 60):
-        if el.tag in ("img", "picture", "amp-img"):
-            seen_image = True
-        elif seen_image and el.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            text = text_of(el)
-            if len(text.split()) >= MIN_HEADING_CAPTION_WORDS and not any(el.iter("a")):
-                return text
-    return ""
-
-
-def _linked_heading(container: HtmlElement) -> bool:
-    """Whether a figure holds a heading linking to another page: a card of a list."""
-    for heading in islice(container.iter("h2", "h3", "h4", "h5", "h6"), 3):
-        anchors = [*heading.iter("a"), *heading.iterancestors("a")]
-        if any(navigates(a) for a in anchors):
-            return True
-    return False
-
-
-def _linked_twice(container: HtmlElement) -> bool:
-    """Whether the image links to another page that a text link in the figure also leads to."""
-    img = next(container.iter("img", "amp-img"), None)
-    if img is None:
-        return False
-    link = next((a for a in img.iterancestors("a") if navigates(a)), None)
-    if link is None or container not in link.iterancestors():
-        return False
-    href = link.get("href")
-    return any(
-        a is not link and a.get("href") == href and text_of(a)
-        for a in islice(container.iter("a"), 20)
-    )
-
-
 _DATELINE = re.compile(
     r"\b(?:published|updated|publiziert|veröffentlicht|aktualisiert|"
     r"publicado|actualizado|publié|mis à jour|pubblicato|aggiornato)\b|"
@@ -254,9 +198,9 @@ def figure(container: HtmlElement, base: str) -> dict[str, str] | None:
         # a "Foto: Jane Doe" line beside the caption element, marked by its label only
         parts = {el for el, _t in caption_parts}
         credit_texts = [t for el, t in leaves if el not in parts and is_labelled_credit(t)][:1]
-    if caption_parts and _link_share([el for el, _t in caption_parts]) > 0.7:
+    if caption_parts and link_share([el for el, _t in caption_parts]) > 0.7:
         return None  # a teaser card: image plus a linked headline
-    if _linked_twice(container) or _linked_heading(container):
+    if linked_twice(container) or linked_heading(container):
         return None  # a teaser card: image and headline link to the same other page
     if not credit_texts and len(caption_parts) > 1:
         # "<p>caption</p><p>AFP</p>": a short trailing block that reads like a credit
@@ -298,7 +242,7 @@ def figure(container: HtmlElement, base: str) -> dict[str, str] | None:
         labelled = alt_credit(container)
         if labelled:
             caption, credit = shown, labelled
-    caption = caption or _heading_caption(container)
+    caption = caption or heading_caption(container)
     caption = caption or _microdata(container, ("caption", "description"))
     credit = credit or clean_credit(
         _microdata(container, ("author", "copyrightHolder", "creditText", "creator"))
