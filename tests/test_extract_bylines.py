@@ -182,3 +182,15 @@ def test_affiliation_with_a_domain_is_no_byline() -> None:
 def test_more_wire_services() -> None:
     assert split_names("By Jane Doe, PTI Correspondent") == ["Jane Doe", "PTI"]
     assert split_names("Jane Doe (Kyodo News)") == ["Jane Doe", "Kyodo News"]
+
+
+def test_the_editor_is_not_the_author() -> None:
+    head = _ld({"author": {"@type": "Person", "name": "John Roe"}})
+    top = (
+        '<div class="meta"><div class="author-name">Jane Doe</div></div>'
+        f"{BODY}"
+        '<div class="credits">Editor : <a class="author" href="/author/7/roe">John Roe</a></div>'
+    )
+    assert _authors(head, top) == ["Jane Doe"]
+    # without the label, the structured author stands
+    assert _authors(head, top.replace("Editor : ", "")) == ["John Roe"]

@@ -132,9 +132,13 @@ def _authors(
     candidates.append((meta_names, "meta"))
     candidates.append((orgs, "jsonld"))
     candidates.append((bylines.bare_byline(scope), "dom"))
+    # an editor named next to the byline ("Editor: Jane Doe") is no author; looked for only
+    # when the visible byline and the structured one disagree, the search is not free
+    known = {fold(n) for n in persons}
+    edited = bylines.editors(scope) if any(fold(n) not in known for n in dom) else set()
     fallback: tuple[list[str], str] | None = None
     for names, layer in candidates:
-        kept = bylines.drop_publishers(names, publishers)
+        kept = bylines.drop_publishers([n for n in names if fold(n) not in edited], publishers)
         if not kept:
             continue
         if all(bylines.is_publisher(n, publishers) for n in kept):

@@ -19,6 +19,7 @@ __all__ = [
     "dedupe",
     "dom_bylines",
     "drop_publishers",
+    "editors",
     "is_agency",
     "is_publisher",
     "split_names",
@@ -170,6 +171,33 @@ def co_bylines(blocks: list[tuple[HtmlElement, list[str]]], known: list[str]) ->
                 return group
         break
     return []
+
+
+# "Editor: Jane Doe", "Edited by Jane Doe": the page's editor, not its author
+_EDITOR_LABEL = re.compile(
+    r"^\s*(?:editor|edited by|editing by|redaktur|penyunting|editado por)\s*:?\s*",
+    re.IGNORECASE,
+)
+_EDITOR_TEXT = (
+    ".//text()[starts-with(normalize-space(), 'Editor') or "
+    "starts-with(normalize-space(), 'EDITOR') or starts-with(normalize-space(), 'Edited by') or "
+    "starts-with(normalize-space(), 'Redaktur') or starts-with(normalize-space(), 'Penyunting') "
+    "or starts-with(normalize-space(), 'Editado por')]"
+)
+
+
+def editors(scope: HtmlElement) -> set[str]:
+    """Folded names the article labels as its editors: never its bylines."""
+    out: set[str] = set()
+    for node in scope.xpath(_EDITOR_TEXT)[:5]:
+        parent = node.getparent()
+        if parent is None or not node.is_text:
+            continue  # a tail belongs to the element before it; only a leading label counts
+        text = text_of(parent)
+        label = _EDITOR_LABEL.match(text)
+        if label and len(text) < 120:
+            out.update(fold(n) for n in split_names(text[label.end() :]))
+    return out
 
 
 _BARE_BY = re.compile(
