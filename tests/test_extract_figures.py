@@ -425,3 +425,15 @@ def test_long_heading_below_a_picture_is_its_caption() -> None:
         '<div class="hero"><img src="/b.jpg"><h2>A short heading</h2><p>Photo: John Roe</p></div>'
     )
     assert _pairs(article) == [(long_caption, "Jane Doe"), ("", "John Roe")]
+
+
+def test_captioned_figure_between_headline_and_article_body() -> None:
+    html = (
+        "<html><body><div class='head'><h1>Harbour plans move ahead</h1></div>"
+        "<div class='cover'><figure><img src='/cover.jpg'><figcaption>The harbour at dawn, "
+        "May 3, 2024.</figcaption></figure></div><div class='story'>" + BODY + "</div>"
+        "<div class='more'><figure><img src='/other.jpg'><figcaption>Another story"
+        "</figcaption></figure></div></body></html>"
+    )
+    article = extract(html, "https://harbour.example/news/plans")
+    assert [i.caption for i in article.images if i.caption] == ["The harbour at dawn, May 3, 2024."]

@@ -13,7 +13,7 @@ from archive.extract.credits import clean_credit
 from archive.extract.dates import normalize_date, visible_date
 from archive.extract.images import figures
 from archive.extract.jsonld import JsonLd, string_list, text_value
-from archive.extract.lead import lead_figure
+from archive.extract.lead import figures_above, lead_figure
 from archive.extract.meta import (
     AUTHOR_KEYS,
     IMAGE_KEYS,
@@ -203,6 +203,8 @@ def _images(
         )
     for item in structured:
         add(item["url"], item["caption"], clean_credit(item["credit"]), "jsonld")
+    for fig in figures_above(scope, h1, base):
+        add(fig["url"], fig["caption"], fig["credit"], "dom")
     for _el, fig in figures(scope, base, h1):
         add(fig["url"], fig["caption"], fig["credit"], "dom")
     if lead and images and not (images[0].caption or images[0].credit):

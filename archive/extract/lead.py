@@ -6,6 +6,7 @@ from __future__ import annotations
 from itertools import islice
 from urllib.parse import urljoin
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from archive.extract.images import alt_credit, excluded, figure, image_container
@@ -63,3 +64,22 @@ def lead_figure(
         credit = alt_credit(img)  # a bare hero picture: "A meteorite © NDR Foto: Jane Doe"
         return {"url": lead_url, "caption": "", "credit": credit} if credit else None
     return None
+
+
+_NEXT_FIGURES = etree.XPath("following::figure[position() <= 3]")
+_PREVIOUS_FIGURES = etree.XPath("preceding::figure[position() <= 6]")
+
+
+def figures_above(scope: HtmlElement, h1: HtmlElement | None, base: str) -> list[dict[str, str]]:
+    """Captioned `<figure>`s between the headline and an article scope that starts below it."""
+    if h1 is None or scope in h1.iterancestors():
+        return []
+    above = set(_PREVIOUS_FIGURES(scope))
+    out = []
+    for fig in _NEXT_FIGURES(h1):
+        if fig not in above or excluded(fig, fig.getroottree().getroot(), h1):
+            continue
+        found = figure(fig, base)
+        if found and found["caption"]:
+            out.append(found)
+    return out
