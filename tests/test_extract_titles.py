@@ -124,3 +124,11 @@ def test_page_title_breaks_a_tie_between_structured_titles() -> None:
     assert choose_title(candidates, "Bay Times", ["Bay Times"])[0] == (
         "Council approves the harbour plans"
     )
+
+
+def test_a_subtitle_part_does_not_make_the_headline_a_kicker() -> None:
+    body = (
+        '<article><h1><span class="story">Council approves the harbour plans</span> '
+        '<span class="story__sub-title">and the pier</span></h1></article>'
+    )
+    assert _title("", body) == "Council approves the harbour plans and the pier"

@@ -175,7 +175,7 @@ def co_bylines(blocks: list[tuple[HtmlElement, list[str]]], known: list[str]) ->
 
 # "Editor: Jane Doe", "Edited by Jane Doe": the page's editor, not its author
 _EDITOR_LABEL = re.compile(
-    r"^\s*(?:editor|edited by|editing by|redaktur|penyunting|editado por)\s*:?\s*",
+    r"^\s*(?:(?:editor|redaktur|penyunting)\s*:|(?:edited|editing) by\b|editado por\b)\s*",
     re.IGNORECASE,
 )
 _EDITOR_TEXT = (

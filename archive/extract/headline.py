@@ -86,6 +86,13 @@ _KICKER_CLASS = re.compile(
 
 
 _HEADLINE_CLASS = re.compile(r"headline|(?:^|[\s_-])(?:title|hed)(?:$|[\s_-])", re.IGNORECASE)
+_SUBTITLE_CLASS = re.compile(r"sub-?(?:title|head)|dek", re.IGNORECASE)
+
+
+def _is_headline_part(el: HtmlElement) -> bool:
+    """A heading's child marked as the headline proper ("story__title"), not a subtitle."""
+    cls = class_words(el)
+    return bool(_HEADLINE_CLASS.search(cls)) and not _SUBTITLE_CLASS.search(cls)
 
 
 def _in_navigation(h1: HtmlElement) -> bool:
@@ -132,9 +139,9 @@ def headline_text(el: HtmlElement) -> str:
         and (
             _KICKER_CLASS.search(class_words(children[0]))
             # the part after it is marked as the headline: the first part is its kicker
-            or any(_HEADLINE_CLASS.search(class_words(c)) for c in children[1:])
+            or any(_is_headline_part(c) for c in children[1:])
         )
-        and not _HEADLINE_CLASS.search(class_words(children[0]))
+        and not _is_headline_part(children[0])
         and not ((el.text or "").strip())
     ):
         rest = [text_of(c) for c in children[1:]]
