@@ -437,3 +437,17 @@ def test_captioned_figure_between_headline_and_article_body() -> None:
     )
     article = extract(html, "https://harbour.example/news/plans")
     assert [i.caption for i in article.images if i.caption] == ["The harbour at dawn, May 3, 2024."]
+
+
+def test_lead_picture_named_by_og_image_in_a_sidebar_classed_wrapper() -> None:
+    html = (
+        '<html><head><meta property="og:image" content="/img/pier-lead.jpg?size=1200"></head>'
+        "<body><article><h1>Harbour plans move ahead</h1>"
+        '<div class="media-block ps-sidebar"><div class="image"><img src="/img/pier-lead.jpg'
+        '?size=630" width="630"><div class="caption"><span class="source">Harbour Trust</span>'
+        '<span class="caption">The old pier at dawn on Monday.</span></div></div></div>'
+        + BODY
+        + "</article></body></html>"
+    )
+    article = extract(html, "https://harbour.example/news/plans")
+    assert _pairs(article)[:1] == [("The old pier at dawn on Monday.", "Harbour Trust")]

@@ -9,6 +9,7 @@ from urllib.parse import urljoin
 from lxml import etree
 from lxml.html import HtmlElement
 
+from archive.extract.cards import navigates
 from archive.extract.images import alt_credit, excluded, figure, image_container
 from archive.extract.imgsrc import srcset_urls
 
@@ -43,7 +44,7 @@ def _keys(img: HtmlElement, base: str) -> set[str]:
 def lead_figure(
     tree: HtmlElement, scope: HtmlElement, lead_url: str, base: str, h1: HtmlElement | None
 ) -> dict[str, str] | None:
-    """Caption and credit of the `<img>` outside `scope` that shows `lead_url`, if any."""
+    """Caption and credit of the `<img>` that shows `lead_url`, if any."""
     key = url_key(lead_url, base)
     if not key:
         return None
@@ -53,10 +54,10 @@ def lead_figure(
         picture = _picture(img)
         if picture is not None:
             raw += " ".join(str(s.get("srcset")) for s in islice(picture.iter("source"), 8))
-        if name not in raw or key not in _keys(img, base) or scope in img.iterancestors():
+        if name not in raw or key not in _keys(img, base):
             continue
         container = image_container(img, tree)
-        if container is not None and excluded(container, tree, h1):
+        if container is not None and _furniture(container):
             return None
         found = figure(container, base) if container is not None else None
         if found and (found["caption"] or found["credit"]):
@@ -64,6 +65,18 @@ def lead_figure(
         credit = alt_credit(img)  # a bare hero picture: "A meteorite © NDR Foto: Jane Doe"
         return {"url": lead_url, "caption": "", "credit": credit} if credit else None
     return None
+
+
+def _furniture(container: HtmlElement) -> bool:
+    """Whether the lead picture's copy sits in navigation, a footer or a link to another page.
+
+    Class names are not trusted here: the page's metadata names this picture as its own, so a
+    layout class such as "ps-sidebar" around it does not make it another story's.
+    """
+    return any(
+        a.tag in ("nav", "footer") or (a.tag == "a" and navigates(a))
+        for a in [container, *container.iterancestors()]
+    )
 
 
 _NEXT_FIGURES = etree.XPath("following::figure[position() <= 3]")
