@@ -8,7 +8,8 @@ Signals, strongest first:
 
 - a cross-domain `rel=canonical` (the copy names its original): linked even without any text
   similarity, in whichever order the two arrive (`canonical_refs` remembers the pointer);
-- the body: datasketch `MinHash` over word 5-gram shingles. Copies are compared by their
+- the body: MinHash over word 5-gram shingles (datasketch's scheme and values, computed by
+  `archive.minhash` next to the extraction, in the worker). Copies are compared by their
   estimated overlap (shared shingles / shingles of the shorter text, from the MinHash Jaccard and
   the set sizes), because extraction of a copy in another site's chrome often keeps the whole
   story plus some of that chrome: Jaccard falls to 0.2-0.5 while the overlap stays above 0.85;
@@ -22,8 +23,9 @@ templates leak the same chrome text into the bodies of distinct stories.
 
 Why not `datasketch.MinHashLSH`: its storage is an in-memory dict, Redis or Cassandra. In memory
 means loading every signature at start (not lazy, O(N) memory); Redis/Cassandra need a server,
-and the archive's default is embedded. So datasketch computes the signatures (`MinHash`) and
-chooses bands x rows (`datasketch.lsh._optimal_param`, the same false-positive/negative trade
+and the archive's default is embedded. So the signatures are datasketch `MinHash` values
+(`archive.minhash` computes the same numbers without importing datasketch and scipy), bands x
+rows are what `datasketch.lsh._optimal_param` picks (the same false-positive/negative trade
 MinHashLSH makes), and the bands live in SQLite: `minhash_bands` has the primary key
 (band, hash, article_id) in a WITHOUT ROWID table, so a query is one B-tree probe per band
 (O(log N), nothing loaded up front) and the index commits in the same transaction as the
@@ -40,12 +42,12 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from sqlite_utils import Database
 
+from archive import minhash
 from archive.urls import host_of, safe_canonical_url
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,11 @@ SHINGLE_WORDS = 5
 # text 3x its size has a Jaccard near 0.25. Candidates are then checked against the threshold.
 CANDIDATE_JACCARD = 0.25
 TITLE_CANDIDATE_JACCARD = 0.5
+# (bands, rows) that datasketch's `lsh._optimal_param(threshold, num_perm, 0.3, 0.7)` picks for
+# the two thresholds above: the false-positive/negative trade MinHashLSH makes. Written out
+# because computing them imports scipy (1 s of CPU); tests/test_dedupe.py recomputes them.
+DEFAULT_BANDS = (28, 2)
+DEFAULT_TITLE_BANDS = (10, 3)
 MIN_SHINGLES = 30  # shorter bodies get no body signature (too little text to compare)
 # The overlap estimate scales the Jaccard estimate by the size ratio: below this Jaccard its
 # noise (about 0.015 at J=0.03 with 128 permutations) times a 40x ratio reads as "contained".
@@ -107,22 +114,9 @@ def shingles(text: str, k: int = SHINGLE_WORDS) -> set[str]:
     return {" ".join(tokens[i : i + k]) for i in range(len(tokens) - k + 1)}
 
 
-@lru_cache(maxsize=4)
-def _permutations(num_perm: int, seed: int) -> Any:
-    from datasketch import MinHash  # imported on first use: it pulls in scipy (~1 s)
-
-    return MinHash(num_perm, seed=seed).permutations
-
-
 def signature(items: Iterable[str], num_perm: int = NUM_PERM, seed: int = SEED) -> np.ndarray:
-    """datasketch MinHash hash values (uint32) of a set of strings."""
-    from datasketch import MinHash
-
-    minhash = MinHash(
-        num_perm, seed=seed, permutations=_permutations(num_perm, seed), scheme="affine32"
-    )
-    minhash.update_batch([s.encode() for s in items])
-    return np.asarray(minhash.hashvalues, dtype=np.uint32)
+    """MinHash values (uint32) of a set of strings: datasketch's, without importing it."""
+    return minhash.signature(items, num_perm, seed)
 
 
 def band_hashes(sig: np.ndarray, bands: int, rows: int, offset: int = 0) -> list[tuple[int, int]]:
@@ -144,11 +138,7 @@ class LshParams:
 
     @classmethod
     def default(cls) -> LshParams:
-        from datasketch.lsh import _optimal_param
-
-        bands, rows = _optimal_param(CANDIDATE_JACCARD, NUM_PERM, 0.3, 0.7)
-        title_bands, title_rows = _optimal_param(TITLE_CANDIDATE_JACCARD, TITLE_PERM, 0.3, 0.7)
-        return cls(bands, rows, title_bands, title_rows)
+        return cls(*DEFAULT_BANDS, *DEFAULT_TITLE_BANDS)
 
     def key(self) -> str:
         return (
@@ -178,9 +168,13 @@ class Signature:
 
     @classmethod
     def of(cls, doc: Doc) -> Signature:
-        body = shingles(doc.body)
-        sig = signature(body) if len(body) >= MIN_SHINGLES else None
-        return cls(sig, len(body), " ".join(words(doc.title)))
+        return cls.of_text(doc.title, doc.body)
+
+    @classmethod
+    def of_text(cls, title: str, body: str) -> Signature:
+        shingled = shingles(body)
+        sig = signature(shingled) if len(shingled) >= MIN_SHINGLES else None
+        return cls(sig, len(shingled), " ".join(words(title)))
 
     def band_rows(self, article_id: int, params: LshParams) -> list[tuple[int, int, int]]:
         rows: list[tuple[int, int]] = []
@@ -263,10 +257,12 @@ class Deduper:
         )
 
     # -- the write path ------------------------------------------------------------------------
-    def add(self, doc: Doc) -> list[Link]:
-        """Index an article (new or changed) and link it to the copies already archived."""
+    def add(self, doc: Doc, sig: Signature | None = None) -> list[Link]:
+        """Index an article (new or changed) and link it to the copies already archived;
+        `sig` is its signature when the extraction worker computed it already."""
         params = self.params
-        sig = Signature.of(doc)
+        if sig is None:
+            sig = Signature.of(doc)
         old = self.db.execute(
             "SELECT body, shingles, title_key FROM minhash_signatures WHERE article_id = ?",
             [doc.article_id],

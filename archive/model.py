@@ -7,6 +7,8 @@ handle the same objects.
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +24,26 @@ def utc_now() -> str:
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def content_hash(article: Article) -> str:
+    """A hash of what a reader sees: title and body, Unicode- and whitespace-normalized."""
+    text = unicodedata.normalize("NFKC", f"{article.title}\n{article.body}")
+    text = _SPACE.sub(" ", text).strip().casefold()
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass
+class TextKeys:
+    """What the store derives from an article's text, computed beside the extraction (in the
+    worker process) so that the one writer does not have to: the content hash and the
+    near-duplicate signature (an `archive.dedupe.Signature`)."""
+
+    content_hash: str
+    signature: Any = None
 
 
 @dataclass
@@ -45,6 +67,7 @@ class Capture:
     mirrored: bool = False
     article: Article | None = None
     extract_error: str = ""
+    text_keys: TextKeys | None = None  # of `article`, set together with it
 
     def __post_init__(self) -> None:
         if not self.sha256:

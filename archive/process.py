@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
+from archive.dedupe import Signature
 from archive.extract import extract, is_article
-from archive.model import Article
+from archive.model import Article, Capture, TextKeys, content_hash
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,16 @@ class Extracted:
     is_article: bool
     error: str = ""
     encoding: str = ""
+    text_keys: TextKeys | None = None  # of an article, computed here rather than in the writer
+
+    def apply(self, capture: Capture) -> None:
+        """Hand the result to the capture on its way to `Archive.ingest`."""
+        capture.article, capture.extract_error = self.article, self.error
+        capture.text_keys = self.text_keys
+
+
+def text_keys(article: Article) -> TextKeys:
+    return TextKeys(content_hash(article), Signature.of_text(article.title, article.body))
 
 
 def extract_capture(
@@ -81,7 +92,9 @@ def extract_capture(
             body = body[:MAX_EXTRACT_BYTES]
         text, encoding = decode_html(body, content_type)
         article = extract(text, url, overrides=overrides)
-        return Extracted(article, is_article(article), "", encoding)
+        found = is_article(article)
+        keys = text_keys(article) if found else None
+        return Extracted(article, found, "", encoding, keys)
     except Exception as exc:  # noqa: BLE001 - one bad page must never stop a crawl
         log.warning("Extraction failed for %s: %r", url, exc)
         return Extracted(None, False, f"{type(exc).__name__}: {exc}")

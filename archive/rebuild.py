@@ -133,7 +133,7 @@ def _index_chunk(archive: Archive, chunk: list[Done[Meta]], report: RebuildRepor
         captures.append((capture, done.result or Extracted(None, False)))
     with write_transaction(archive.db):
         for capture, result in captures:
-            capture.extract_error = result.error
+            result.apply(capture)
             outcome = archive.ingest(capture, result.article, is_article=result.is_article)
             report.outcomes[outcome.outcome] += 1
 

@@ -399,6 +399,7 @@ def _write(
             new = _fields(result.article, result.is_article) if result.article else None
             for row in done.job.tag:
                 old = _previous(archive.db, row.capture_id, version) if new else None
+                result.apply(row.capture)
                 outcome = archive.record_reextraction(
                     row.capture, row.capture_id, row.article_id, result.article,
                     is_article=result.is_article, error=result.error, version=version,

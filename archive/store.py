@@ -10,10 +10,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +20,7 @@ from sqlite_utils import Database
 from archive.blobs import blob_key
 from archive.classify import choose_identity
 from archive.dedupe import Deduper, Link, doc_of
-from archive.model import Article, Capture, utc_now
+from archive.model import Article, Capture, TextKeys, content_hash, utc_now
 from archive.urls import safe_canonical_url
 
 GONE_STATUSES = (404, 410)
@@ -36,11 +33,12 @@ def article_identity(capture: Capture, article: Article) -> str:
     return choose_identity(fetched, canonical)
 
 
-def content_hash(article: Article) -> str:
-    """A hash of what a reader sees: title and body, Unicode- and whitespace-normalized."""
-    text = unicodedata.normalize("NFKC", f"{article.title}\n{article.body}")
-    text = re.sub(r"\s+", " ", text).strip().casefold()
-    return hashlib.sha256(text.encode()).hexdigest()
+def _keys(capture: Capture, article: Article) -> TextKeys:
+    """The article's content hash and signature: the worker's when it computed them."""
+    keys = capture.text_keys
+    if keys is not None and article is capture.article:
+        return keys
+    return TextKeys(content_hash(article))
 
 
 @dataclass
@@ -186,7 +184,8 @@ class Archive:
                      capture_id],
                 )  # fmt: skip
                 return "new" if result.outcome == "new" else "linked"
-            digest = content_hash(article)
+            keys = _keys(capture, article)
+            digest = keys.content_hash
             self.db.execute(
                 """UPDATE article_versions SET extraction_id = ?, content_hash = ?, title = ?,
                     subtitle = ?, authors = ?, published = ?, modified = ?, body = ?
@@ -209,7 +208,8 @@ class Archive:
             )
             self._replace_people_and_images(article_id, article)
             if current[1] != digest:  # new text: its near-duplicate signature follows
-                self.dedupe.add(doc_of(article_id, current[0], capture.site, article))
+                doc = doc_of(article_id, current[0], capture.site, article)
+                self.dedupe.add(doc, keys.signature)
             return "updated"
 
     def _record_extraction(
@@ -257,7 +257,8 @@ class Archive:
         result: IngestResult,
     ) -> None:
         url = article_identity(capture, article)
-        digest = content_hash(article)
+        keys = _keys(capture, article)
+        digest = keys.content_hash
         row = self.db.execute(
             "SELECT id, content_hash, version, last_seen FROM articles WHERE url = ?", [url]
         ).fetchone()
@@ -289,7 +290,9 @@ class Archive:
                 # an older fetch arriving late (rebuild order): keep it as history only
                 result.outcome = "changed"
                 result.article_id = article_id
-                self._add_version(article_id, None, capture, capture_id, extraction_id, article)
+                self._add_version(
+                    article_id, None, capture, capture_id, extraction_id, article, digest
+                )
                 return
             version += 1
             result.outcome = "changed"
@@ -301,9 +304,9 @@ class Archive:
                  extraction_id, article_id],
             )  # fmt: skip
         result.article_id, result.version = article_id, version
-        self._add_version(article_id, version, capture, capture_id, extraction_id, article)
+        self._add_version(article_id, version, capture, capture_id, extraction_id, article, digest)
         self._replace_people_and_images(article_id, article)
-        self.dedupe.add(doc_of(article_id, url, capture.site, article))
+        self.dedupe.add(doc_of(article_id, url, capture.site, article), keys.signature)
 
     def _same_story(self, capture: Capture, url: str, digest: str, result: IngestResult) -> bool:
         """Exact copy: the same title and body already archived under another canonical URL
@@ -334,8 +337,8 @@ class Archive:
         capture_id: int,
         extraction_id: int,
         article: Article,
+        digest: str,
     ) -> None:
-        digest = content_hash(article)
         exists = self.db.execute(
             "SELECT 1 FROM article_versions WHERE article_id = ? AND content_hash = ?",
             [article_id, digest],

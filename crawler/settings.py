@@ -52,6 +52,9 @@ TELNETCONSOLE_ENABLED = False
 # CONCURRENT_REQUESTS responses downloading. Large enough that the extraction workers always
 # have pages queued while a batch waits for its commit.
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 16 * 2**20
+# Scrapy starts this many asyncio tasks for the output of every response (default 100); an
+# article yields one item, a listing page requests that are queued at once, so a few are enough.
+CONCURRENT_ITEMS = 4
 
 # Limits and traps
 DOWNLOAD_TIMEOUT = 20

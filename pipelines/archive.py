@@ -148,7 +148,7 @@ class ExtractPipeline:
             self.overrides.get(capture.site),
         )  # fmt: skip
         result = await asyncio.wrap_future(future)
-        capture.article, capture.extract_error = result.article, result.error
+        result.apply(capture)
         capture.hints["is_article"] = result.is_article
         if result.error:
             self.stats.inc_value("newsarchive/extract_errors")

@@ -205,3 +205,51 @@ def test_threshold_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
         Deduper(open_db(tmp_path))
     with pytest.raises(ValueError, match="out of range"):
         threshold_from_env(1.5)
+
+
+def test_signatures_are_datasketchs() -> None:
+    """archive.minhash gives datasketch's MinHash values (the archive's stored signatures were
+    made with datasketch), and the written-out bands are datasketch's optimum."""
+    from datasketch import MinHash
+    from datasketch.lsh import _optimal_param
+
+    from archive import dedupe, minhash
+
+    rng = random.Random(7)
+    for size in (0, 1, 40, 2500):
+        items = {"".join(rng.choices("abcé 語", k=rng.randint(1, 30))) for _ in range(size)}
+        for num_perm, seed in ((dedupe.NUM_PERM, dedupe.SEED), (dedupe.TITLE_PERM, 3)):
+            reference = MinHash(num_perm, seed=seed, scheme="affine32")
+            reference.update_batch([item.encode() for item in items])
+            ours = minhash.signature(items, num_perm, seed)
+            assert ours.dtype.name == "uint32"
+            assert ours.tolist() == [int(v) for v in reference.hashvalues]
+    body_bands = _optimal_param(dedupe.CANDIDATE_JACCARD, dedupe.NUM_PERM, 0.3, 0.7)
+    title_bands = _optimal_param(dedupe.TITLE_CANDIDATE_JACCARD, dedupe.TITLE_PERM, 0.3, 0.7)
+    assert (body_bands, title_bands) == (dedupe.DEFAULT_BANDS, dedupe.DEFAULT_TITLE_BANDS)
+
+
+def test_worker_signature_is_the_one_stored(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The content hash and signature computed next to the extraction are what the store
+    uses: the writer computes neither again, and the copy still links to its original."""
+    from archive import dedupe, process, store
+
+    body = story(11)
+    title = "A headline of some length here"
+    first = ingest(archive, "https://a.example/one", "a", title, body)
+    url = "https://b.example/copy"
+    article = Article(url=url, title=title, body=body, published="2024-05-01T10:00:00Z")
+    capture = Capture(url, url, 200, b"<html>copy</html>", site="b")
+    process.Extracted(article, True, text_keys=process.text_keys(article)).apply(capture)
+
+    def computed_again(*args: object) -> None:
+        raise AssertionError("the writer computed what the worker had")
+
+    monkeypatch.setattr(dedupe.Signature, "of_text", computed_again)
+    monkeypatch.setattr(store, "content_hash", computed_again)
+    result = archive.ingest(capture, article, is_article=True)
+    assert result.outcome == "new"
+    assert result.article_id is not None
+    assert cluster(archive, result.article_id) == cluster(archive, first)
