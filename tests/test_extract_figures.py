@@ -451,3 +451,13 @@ def test_lead_picture_named_by_og_image_in_a_sidebar_classed_wrapper() -> None:
     )
     article = extract(html, "https://harbour.example/news/plans")
     assert _pairs(article)[:1] == [("The old pier at dawn on Monday.", "Harbour Trust")]
+
+
+def test_short_linked_kicker_does_not_make_a_card() -> None:
+    article = _page(
+        '<div class="top"><h2><a href="/harbour">Harbour</a></h2><img src="/a.jpg">'
+        "<p>Boats in the bay at dawn. Jane Doe/AP</p></div>"
+        '<div class="fetch"><x-fetch data-src="/more-stories.html"></x-fetch><p>More</p></div>'
+    )
+    assert _pairs(article) == [("Boats in the bay at dawn.", "Jane Doe/AP")]
+    assert all(not i.url.endswith(".html") for i in article.images)

@@ -48,9 +48,18 @@ def heading_caption(container: HtmlElement) -> str:
     return ""
 
 
+MIN_CARD_HEADLINE_WORDS = 3
+
+
 def linked_heading(container: HtmlElement) -> bool:
-    """Whether a figure holds a heading linking to another page: a card of a list."""
+    """Whether a figure holds a headline linking to another page: a card of a list.
+
+    A one- or two-word linked heading is a section kicker ("Politics") above the story's own
+    picture, not another story's headline.
+    """
     for heading in islice(container.iter("h2", "h3", "h4", "h5", "h6"), 3):
+        if len(text_of(heading).split()) < MIN_CARD_HEADLINE_WORDS:
+            continue
         anchors = [*heading.iter("a"), *heading.iterancestors("a")]
         if any(navigates(a) for a in anchors):
             return True

@@ -346,10 +346,11 @@ def _caption_wrapper(fig: HtmlElement, scope: HtmlElement) -> HtmlElement | None
     return parent if len(_visible_text(parent)) <= 600 else None
 
 
-# <figure>s and images, also web components such as "<lazy-image data-src=…>", in document order
+# <figure>s and images, also image web components ("<lazy-image data-src=…>"), in document order
 _FIGURE_OR_IMAGE = etree.XPath(
     "descendant::figure | descendant::img | descendant::amp-img | "
-    "descendant::*[contains(local-name(), '-') and @data-src]"
+    "descendant::*[contains(local-name(), '-') and @data-src and (contains(local-name(), 'im') "
+    "or contains(local-name(), 'pic') or contains(local-name(), 'photo'))]"
 )
 
 

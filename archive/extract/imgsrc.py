@@ -65,6 +65,12 @@ def best_src(img: HtmlElement) -> str:
     return ""
 
 
+def image_component(el: HtmlElement) -> bool:
+    """Whether an element is a custom element for pictures: "<brick-image>", "<x-pic>"."""
+    tag = el.tag if isinstance(el.tag, str) else ""
+    return "-" in tag and any(word in tag for word in ("im", "pic", "photo"))
+
+
 def image_url(container: HtmlElement, base: str) -> str:
     """The URL of the (first real) image in a container, absolute."""
     for el in islice(container.iter("img", "source", "amp-img", "noscript"), 12):
@@ -79,8 +85,8 @@ def image_url(container: HtmlElement, base: str) -> str:
             except ValueError:
                 return src
     for el in islice(container.iter(), 60):
-        # the container itself, or a web component: "<lazy-image data-src=…>"
-        if el is not container and not (isinstance(el.tag, str) and "-" in el.tag):
+        # the container itself, or an image web component: "<lazy-image data-src=…>"
+        if el is not container and not image_component(el):
             continue
         for attr in ("data-src", "data-image", "data-img"):
             if el.get(attr):
