@@ -461,3 +461,13 @@ def test_short_linked_kicker_does_not_make_a_card() -> None:
     )
     assert _pairs(article) == [("Boats in the bay at dawn.", "Jane Doe/AP")]
     assert all(not i.url.endswith(".html") for i in article.images)
+
+
+def test_credit_text_read_in_reading_order() -> None:
+    # "(" + "<div>Image:</div>" + "Jane Doe/Harbour Live)": a tail after a nested label
+    article = _page(
+        '<figure><img src="/a.jpg"><figcaption><span class="caption">Boats in the bay'
+        '</span><span class="credit"> (<div class="camera"><span></span>Image:</div>'
+        "Jane Doe/Harbour Live)</span></figcaption></figure>"
+    )
+    assert _pairs(article) == [("Boats in the bay", "Jane Doe/Harbour Live")]

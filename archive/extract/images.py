@@ -181,7 +181,7 @@ def figure(container: HtmlElement, base: str) -> dict[str, str] | None:
     if not url:
         return None
     credit_els = _credit_elements(container)
-    credit_texts = [t for el in credit_els if (t := text_of(el)) and len(t) < 200]
+    credit_texts = [t for el in credit_els if (t := _visible_text(el)) and len(t) < 200]
     leaves = [
         (el, t)
         for el, t in _leaves(container)
