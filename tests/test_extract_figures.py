@@ -471,3 +471,13 @@ def test_credit_text_read_in_reading_order() -> None:
         "Jane Doe/Harbour Live)</span></figcaption></figure>"
     )
     assert _pairs(article) == [("Boats in the bay", "Jane Doe/Harbour Live")]
+
+
+def test_caption_with_nested_inline_markup_keeps_its_word_order() -> None:
+    article = _page(
+        "<figure><img src='/a.jpg'><figcaption>Boats <em>at <b>dawn</b></em> in the bay. "
+        "Photo: Jane Doe</figcaption></figure>"
+    )
+    assert [(" ".join(c.split()), r) for c, r in _pairs(article)] == [
+        ("Boats at dawn in the bay.", "Jane Doe")
+    ]

@@ -73,9 +73,8 @@ def leaves(container: HtmlElement) -> list[tuple[HtmlElement, str]]:
                     )
                     out.insert(first_child, (el, head))
             return recorded
-        # (a "Show more" toggle inside a caption is no part of its text)
-        inner = (c for c in el if isinstance(c.tag, str) and c.tag != "img")
-        text = visible_text(el) if any(hidden(c) for c in inner) else text_of(el)
+        # in reading order ("Boats <em>at <b>dawn</b></em>."), without a "Show more" toggle
+        text = visible_text(el) if len(el) else text_of(el)
         if text:
             out.append((el, text))
             return True
