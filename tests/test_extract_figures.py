@@ -481,3 +481,14 @@ def test_caption_with_nested_inline_markup_keeps_its_word_order() -> None:
     assert [(" ".join(c.split()), r) for c, r in _pairs(article)] == [
         ("Boats at dawn in the bay.", "Jane Doe")
     ]
+
+
+def test_teaser_classed_wrapper_of_the_running_text_is_the_story() -> None:
+    para = "<p>" + "The council met on Monday to discuss the harbour plans. " * 3 + "</p>"
+    article = _page(
+        '<div class="article__teaser">' + para * 3 + '<figure><img src="/chart.png">'
+        "<figcaption><span>Source: Harbour Trust</span></figcaption></figure></div>"
+        '<div class="teaser"><figure><img src="/other.jpg"><figcaption>Another story. '
+        "Photo: John Roe</figcaption></figure><p>A short card.</p></div>"
+    )
+    assert _pairs(article) == [("", "Harbour Trust")]

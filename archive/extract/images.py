@@ -266,6 +266,15 @@ def _other_story(article: HtmlElement, h1: HtmlElement | None) -> bool:
     return any(sib.tag == "article" for sib in islice(article.itersiblings(preceding=True), 20))
 
 
+MIN_TEXT_PARAGRAPHS = 3  # paragraphs of running text: a story, not a card or a sidebar
+
+
+def _holds_text(el: HtmlElement) -> bool:
+    """Whether an element holds the running text itself ("article__teaser" = the preview)."""
+    long = (c for c in islice(el, 60) if c.tag == "p" and len(text_of(c)) >= 80)
+    return sum(1 for _ in islice(long, MIN_TEXT_PARAGRAPHS)) >= MIN_TEXT_PARAGRAPHS
+
+
 def excluded(el: HtmlElement, stop: HtmlElement, h1: HtmlElement | None = None) -> bool:
     """Whether a figure sits in navigation, a sidebar, a teaser link or another story."""
     for anc in el.iterancestors():
@@ -273,8 +282,12 @@ def excluded(el: HtmlElement, stop: HtmlElement, h1: HtmlElement | None = None) 
             return False
         if anc.tag in ("nav", "aside", "footer") or (anc.tag == "a" and navigates(anc)):
             return True
-        if _OUTSIDE.search(class_words(anc)) and (h1 is None or h1 not in anc.iterdescendants()):
-            return True  # (a wrapper around the headline too is layout, whatever its class)
+        if (
+            _OUTSIDE.search(class_words(anc))
+            and (h1 is None or h1 not in anc.iterdescendants())
+            and not _holds_text(anc)
+        ):
+            return True  # (a wrapper around the headline or the text is the story's own)
         if anc.tag == "article" and _other_story(anc, h1):
             return True
     return False
