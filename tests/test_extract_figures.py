@@ -291,6 +291,9 @@ def test_lead_picture_outside_the_article_found_by_its_meta_url() -> None:
         # Indonesian "(Dok. X)": a handout from X's documentation
         ("Wisuda angkatan ke-XV(Dok.Harbour Trust )", ("Wisuda angkatan ke-XV", "Harbour Trust")),
         ("The clinic doctor (Doc Smith)", ("The clinic doctor (Doc Smith)", "")),
+        # German compound labels: a symbolic or archive picture
+        ("Der Hafen. (Symbolfoto: Hafen AG | Jane Doe)", ("Der Hafen.", "Hafen AG | Jane Doe")),
+        ("Der Hafen im Mai. Archivbild: Jane Doe/dpa", ("Der Hafen im Mai.", "Jane Doe/dpa")),
     ],
 )
 def test_split_caption_more_labels(caption: str, expected: tuple[str, str]) -> None:
@@ -492,3 +495,15 @@ def test_teaser_classed_wrapper_of_the_running_text_is_the_story() -> None:
         "Photo: John Roe</figcaption></figure><p>A short card.</p></div>"
     )
     assert _pairs(article) == [("", "Harbour Trust")]
+
+
+def test_visible_credit_wins_over_the_json_ld_one() -> None:
+    html = (
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": '
+        '"Harbour plans move ahead", "image": {"@type": "ImageObject", "url": '
+        '"https://harbour.example/pier.jpg", "author": "STR"}}</script></head><body><article>'
+        "<h1>Harbour plans move ahead</h1><figure><img src='/pier.jpg'><figcaption>The pier. "
+        "Foto: Harbour News/AFP</figcaption></figure>" + BODY + "</article></body></html>"
+    )
+    article = extract(html, "https://harbour.example/news/plans")
+    assert [i.credit for i in article.images] == ["Harbour News/AFP"]

@@ -180,9 +180,13 @@ def _images(
         if known:
             known.caption = known.caption or caption
             if credit and (
-                not known.credit or (fold(known.credit) in fold(credit) and len(credit) < 120)
+                not known.credit
+                or (fold(known.credit) in fold(credit) and len(credit) < 120)
+                or (source == "dom" and known not in from_dom)
             ):
-                known.credit = credit  # the visible "Jane Doe / AFP via Getty" over "Jane Doe"
+                # the credit readers see beside the picture over the metadata's: "Jane Doe /
+                # AFP via Getty" over "Jane Doe", "KCNA/AFP" over a stringer code "STR"
+                known.credit = credit
             return
         image = Image(url=url, caption=caption, credit=credit)
         by_url[key] = image

@@ -9,6 +9,7 @@ from archive.extract.text import nfkc
 # A label that introduces a credit, in the languages of the dev corpus and a few more.
 LABEL = (
     r"(?:photo(?:graph)?s?|pictures?|pics?|images?|credits?|foto(?:s|grafie|graf)?|"
+    r"(?:symbol|archiv|titel)(?:foto|bild)|"
     r"bild(?:er)?|quelle|source|crédits?|crédito|kuva|фото|写真|画像|사진|zdjęcie|fotó|"
     r"illustration|grafik|video|copyright|коллаж|collage|montage|montaż|isithombe|picha|ảnh|"
     r"fotoğraf|©)"
