@@ -507,3 +507,20 @@ def test_visible_credit_wins_over_the_json_ld_one() -> None:
     )
     article = extract(html, "https://harbour.example/news/plans")
     assert [i.credit for i in article.images] == ["Harbour News/AFP"]
+
+
+def test_image_and_credit_linking_to_the_source_is_no_teaser() -> None:
+    article = _page(
+        '<p><span class="wf_caption"><a href="https://space.example/pia123"><img '
+        'src="/map.jpg"></a><span>The first map of the moon. (<a href="https://space.example/'
+        'pia123">Space Agency/JPL</a>)</span></span></p>'
+    )
+    assert _pairs(article) == [("The first map of the moon.", "Space Agency/JPL")]
+
+
+def test_noscript_fallback_images_are_not_figures() -> None:
+    article = _page(
+        '<center><noscript><a href="https://ads.example/click"><img src="https://ads.example/'
+        'view.php?zone=9"></a></noscript><p>Advert</p></center>'
+    )
+    assert _pairs(article) == []

@@ -7,6 +7,7 @@ from itertools import islice
 
 from lxml.html import HtmlElement
 
+from archive.extract.credits import looks_like_credit
 from archive.extract.text import text_of
 
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|webp|gif|avif)(?:$|[?#])", re.IGNORECASE)
@@ -67,7 +68,10 @@ def linked_heading(container: HtmlElement) -> bool:
 
 
 def linked_twice(container: HtmlElement) -> bool:
-    """Whether the image links to another page that a text link in the figure also leads to."""
+    """Whether the image links to another page that a text link in the figure also leads to.
+
+    A credit linking to the picture's source ("<a href=src>NASA/JPL</a>") is no headline.
+    """
     img = next(container.iter("img", "amp-img"), None)
     if img is None:
         return False
@@ -76,6 +80,9 @@ def linked_twice(container: HtmlElement) -> bool:
         return False
     href = link.get("href")
     return any(
-        a is not link and a.get("href") == href and text_of(a)
+        a is not link
+        and a.get("href") == href
+        and len(text := text_of(a)) > 0
+        and not looks_like_credit(text)
         for a in islice(container.iter("a"), 20)
     )

@@ -361,7 +361,7 @@ def _caption_wrapper(fig: HtmlElement, scope: HtmlElement) -> HtmlElement | None
 
 # <figure>s and images, also image web components ("<lazy-image data-src=…>"), in document order
 _FIGURE_OR_IMAGE = etree.XPath(
-    "descendant::figure | descendant::img | descendant::amp-img | "
+    "descendant::figure | descendant::img[not(ancestor::noscript)] | descendant::amp-img | "
     "descendant::*[contains(local-name(), '-') and @data-src and (contains(local-name(), 'im') "
     "or contains(local-name(), 'pic') or contains(local-name(), 'photo'))]"
 )
