@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from archive.extract import extract
-from archive.extract.credits import split_caption
+from archive.extract.credits import clean_credit, split_caption
 from archive.extract.imgsrc import srcset_urls
 from archive.model import Article
 
@@ -524,3 +524,25 @@ def test_noscript_fallback_images_are_not_figures() -> None:
         'view.php?zone=9"></a></noscript><p>Advert</p></center>'
     )
     assert _pairs(article) == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Image credit: Harbour Trust", "Harbour Trust"),  # a two-word label
+        ("Photo credits: Jane Doe", "Jane Doe"),
+        ("Nov 18, 2019", ""),  # a date, not a credit
+        ("chevron_left", ""),  # an icon font's ligature
+    ],
+)
+def test_clean_credit_labels_dates_and_icons(raw: str, expected: str) -> None:
+    assert clean_credit(raw) == expected
+
+
+def test_caption_credit_wrapper_is_not_itself_the_credit() -> None:
+    article = _page(
+        '<figure><img src="/a.jpg"><figcaption class="image__caption-credit"><div class='
+        '"image__caption">Boats in the bay.</div><div class="image__credit">Photo by Jane Doe'
+        "</div></figcaption></figure>"
+    )
+    assert _pairs(article) == [("Boats in the bay.", "Jane Doe")]

@@ -13,7 +13,7 @@ LABEL = (
     r"bild(?:er)?|quelle|source|crédits?|crédito|kuva|фото|写真|画像|사진|zdjęcie|fotó|"
     r"illustration|grafik|video|copyright|коллаж|collage|montage|montaż|isithombe|picha|ảnh|"
     r"fotoğraf|©)"
-    r"(?:\s+(?:by|von|de|di))?"
+    r"(?:\s+(?:by|von|de|di|credits?))?"  # "Photo by", "Image credit"
 )
 _LABELLED = re.compile(rf"^\s*{LABEL}\s*[:\uff1a|/]\s*|^\s*(?:©|\(c\)|copyright)\s*", re.IGNORECASE)
 # "... text. Photo: Jane Doe/Reuters" or "... text (Image: Jane Doe)" at the end of a caption
@@ -56,11 +56,13 @@ _NOT_CREDIT = re.compile(
     r"\b(?:view|show|see)\s+\d+\s+(?:images|photos|pictures)\b|"
     r"^\d+\s*(?:/|of|von)\s*\d+$|^(?:vis[ae]? mer|les mer|mehr|more|zoom|vergrößern)$|"
     r"privacy|newsletter|subscribe|"
-    r"sign up|cookie|redakteur|redaktion",
+    r"sign up|cookie|redakteur|redaktion|"
+    r"^[a-z]+(?:_[a-z]+)+$",  # an icon font's ligature: "chevron_left", "zoom_in"
     re.IGNORECASE,
 )
 _DATE_LIKE = re.compile(
     r"^\W*\d{1,4}[\s./-]+(?:\d{1,2}|[a-z]{3,9})[\s./-]+\d{2,4}\b|"
+    r"^[a-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}$|"  # "Nov 18, 2019"
     r"\b\d{1,2}:\d{2}\b",
     re.IGNORECASE,
 )

@@ -93,6 +93,10 @@ def _is_credit_el(el: HtmlElement, container: HtmlElement | None = None) -> bool
         return True
     if not CREDIT_CLASS.search(cls) or _OUTSIDE_CREDIT.search(cls):
         return False
+    if CAPTION_CLASS.search(cls) and any(
+        CREDIT_CLASS.search(class_words(d)) for d in islice(el.iterdescendants(), 30)
+    ):
+        return False  # "caption-credit": the wrapper of both, with its own credit inside
     if not _WRITER_CLASS.search(cls):
         return True
     # "author"/"byline" inside a caption names the photographer; elsewhere, the story's writer
