@@ -291,6 +291,11 @@ def test_lead_picture_outside_the_article_found_by_its_meta_url() -> None:
         # Indonesian "(Dok. X)": a handout from X's documentation
         ("Wisuda angkatan ke-XV(Dok.Harbour Trust )", ("Wisuda angkatan ke-XV", "Harbour Trust")),
         ("The clinic doctor (Doc Smith)", ("The clinic doctor (Doc Smith)", "")),
+        # an agency in brackets needs no full stop before it; a note or a side does not count
+        ("Harbour founder Jane Doe (AFP)", ("Harbour founder Jane Doe", "AFP")),
+        ("Die Hafenchefin (dpa)", ("Die Hafenchefin", "dpa")),
+        ("Mayor Jane Doe (the left)", ("Mayor Jane Doe (the left)", "")),
+        ("Der alte Hafen (Archiv)", ("Der alte Hafen (Archiv)", "")),
         # German compound labels: a symbolic or archive picture
         ("Der Hafen. (Symbolfoto: Hafen AG | Jane Doe)", ("Der Hafen.", "Hafen AG | Jane Doe")),
         ("Der Hafen im Mai. Archivbild: Jane Doe/dpa", ("Der Hafen im Mai.", "Jane Doe/dpa")),
@@ -533,6 +538,7 @@ def test_noscript_fallback_images_are_not_figures() -> None:
         ("Photo credits: Jane Doe", "Jane Doe"),
         ("Nov 18, 2019", ""),  # a date, not a credit
         ("chevron_left", ""),  # an icon font's ligature
+        ("Who is Jane Doe?", ""),  # a video's title, not a credit
     ],
 )
 def test_clean_credit_labels_dates_and_icons(raw: str, expected: str) -> None:
@@ -546,3 +552,11 @@ def test_caption_credit_wrapper_is_not_itself_the_credit() -> None:
         "</div></figcaption></figure>"
     )
     assert _pairs(article) == [("Boats in the bay.", "Jane Doe")]
+
+
+def test_off_screen_label_is_not_caption_text() -> None:
+    article = _page(
+        '<figure><img src="/a.jpg"><figcaption><span class="off-screen">Media caption</span>'
+        "Boats in the bay at dawn</figcaption></figure>"
+    )
+    assert [i.caption for i in article.images if i.caption] == ["Boats in the bay at dawn"]

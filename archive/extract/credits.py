@@ -77,7 +77,7 @@ _SENTENCE_END = re.compile(r"[.!?]\s*$")
 def clean_credit(value: str) -> str:
     """A credit without its label, © sign or brackets: "Foto: © Jane Doe" -> "Jane Doe"."""
     value = _strip_edges(nfkc(value))
-    if _NOT_CREDIT.search(value) or _DATE_LIKE.search(value):
+    if _NOT_CREDIT.search(value) or _DATE_LIKE.search(value) or value.endswith("?"):
         return ""
     for _ in range(3):
         new = _strip_edges(_BY_LABEL.sub("", _LABELLED.sub("", value)))
@@ -176,9 +176,24 @@ _PICTURE_NOTE = re.compile(
 )
 
 
+_NOTE_ONLY = re.compile(r"^(?:archiv|archive|file|handout|pool)$", re.IGNORECASE)
+# "WikiLeaks founder Julian Assange (AFP)": an agency in brackets needs no full stop before it
+_TAIL_AGENCY = re.compile(r"\s*\((?P<credit>[^()]{2,40})\)\s*$")
+
+
 def _bracket_tail(caption: str) -> tuple[str, str]:
     match = _TAIL_BRACKET.search(caption)
     if not match:
+        match = _TAIL_AGENCY.search(caption)
+        credit = match.group("credit").strip() if match else ""
+        head = caption[: match.start()].strip() if match else ""
+        if (
+            _AGENCY_ONLY.match(credit)
+            and not _NOTE_ONLY.match(credit)
+            and not (credit[:4].lower() == "the " and credit[:1].islower())
+            and len(head.split()) >= 2
+        ):
+            return head, credit
         return caption, ""
     credit = match.group("credit").strip()
     head = caption[: match.start()].strip()

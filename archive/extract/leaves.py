@@ -84,7 +84,9 @@ def leaves(container: HtmlElement) -> list[tuple[HtmlElement, str]]:
     return out
 
 
-_HIDDEN_CLASS = re.compile(r"sr-only|visually-?hidden|screen-?reader|a11y|offscreen", re.IGNORECASE)
+_HIDDEN_CLASS = re.compile(
+    r"sr-only|visually-?hidden|screen-?reader|a11y|off-?screen", re.IGNORECASE
+)
 
 
 def hidden(el: HtmlElement) -> bool:
