@@ -560,3 +560,14 @@ def test_off_screen_label_is_not_caption_text() -> None:
         "Boats in the bay at dawn</figcaption></figure>"
     )
     assert [i.caption for i in article.images if i.caption] == ["Boats in the bay at dawn"]
+
+
+def test_file_names_and_clock_times_are_not_captions() -> None:
+    article = _page(
+        '<div class="x"><img src="/a.jpg" width="300"><span>harbour_pic_01</span></div>'
+        '<div class="y"><img src="/j.jpg" width="300"><span>Today 12:01 AM</span>'
+        "<span>By Jane Doe</span></div>"
+        '<figure><img src="/c.jpg"><figcaption>Boats in the bay.</figcaption></figure>'
+    )
+    assert [i.caption for i in article.images if i.caption] == ["Boats in the bay."]
+    assert "https://harbour.example/j.jpg" not in [i.url for i in article.images]

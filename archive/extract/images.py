@@ -173,9 +173,11 @@ _NOT_CAPTION = re.compile(
     r"^(?:vor\s+\d+\s+(?:sekunden|minuten|stunden|tagen)|\d+\s+(?:seconds?|minutes?|hours?|days?)"
     r"\s+ago|il y a \d+|hace \d+)\W*$|^\W*\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\W*$|"
     r"privacy (?:notice|policy)|datenschutz|newsletter|cookie|sign up|subscribe|abonnieren|"
-    r"click to play|video starten|video loading|^\W*\d{1,3}\W*$",
+    r"click to play|video starten|video loading|^\W*\d{1,3}\W*$|"
+    r"^(?:today|yesterday|heute|gestern)?,?\s*\d{1,2}[:.]\d{2}\s*(?:am|pm|uhr)?$",
     re.IGNORECASE,
 )
+_FILE_NAME = re.compile(r"^[\w.-]*_[\w.-]*$")  # "dp3_1_en", "IMG_0042.jpg": no caption
 _LABELLED_START = re.compile(r"^\W*(?:\w+\s*:|©|\(c\))", re.IGNORECASE)
 _BYLINE_CAPTION = re.compile(r"^(?:von|by|par|por|av|af|door)\s+\S", re.IGNORECASE)
 
@@ -221,6 +223,8 @@ def figure(container: HtmlElement, base: str) -> dict[str, str] | None:
         caption = max((t for _el, t in caption_parts), key=len)
     if _NOT_CAPTION.search(caption):
         return None  # a timestamp, a sign-up prompt or a video player, not a photo caption
+    if _FILE_NAME.match(caption):
+        caption = ""
     if (_BYLINE_CAPTION.match(caption) and len(caption.split()) <= 8) or (
         _DATELINE.search(caption) and len(caption.split()) <= 16
     ):
