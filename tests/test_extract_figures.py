@@ -571,3 +571,21 @@ def test_file_names_and_clock_times_are_not_captions() -> None:
     )
     assert [i.caption for i in article.images if i.caption] == ["Boats in the bay."]
     assert "https://harbour.example/j.jpg" not in [i.url for i in article.images]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("'Harbour plans move ahead, council says after the vote'", ""),  # a quoted title
+        ("«Harbour News»", "«Harbour News»"),  # a quoted paper's name is a credit
+        (
+            (
+                "Add Harbour News as a preferred source on your search engine to see more of "
+                "our stories in your results"
+            ),
+            "",
+        ),  # a sentence
+    ],
+)
+def test_clean_credit_titles_and_sentences(raw: str, expected: str) -> None:
+    assert clean_credit(raw) == expected

@@ -74,6 +74,10 @@ _BY_LABEL = re.compile(
 _SENTENCE_END = re.compile(r"[.!?]\s*$")
 
 
+MAX_CREDIT_WORDS = 16  # "Jane Doe / UN Photo / Harbour Trust. Courtesy of the Trust" is 11
+_QUOTED = re.compile(r"^['\"\u2018\u201c\u00ab].*['\"\u2019\u201d\u00bb]$")
+
+
 def clean_credit(value: str) -> str:
     """A credit without its label, © sign or brackets: "Foto: © Jane Doe" -> "Jane Doe"."""
     value = _strip_edges(nfkc(value))
@@ -86,6 +90,9 @@ def clean_credit(value: str) -> str:
         value = new
     if re.fullmatch(LABEL, value, re.IGNORECASE):
         return ""
+    words = len(value.split())
+    if words > MAX_CREDIT_WORDS or (words >= 4 and _QUOTED.match(value)):
+        return ""  # a sentence or a quoted title ("'Drones spotted', expert says"), not a name
     return value if 1 < len(value) <= 200 else ""
 
 
