@@ -38,6 +38,8 @@ def _pairs(article: Article) -> list[tuple[str, str]]:
         ("시민들이 광장에 모여 있다. 연합뉴스", ("시민들이 광장에 모여 있다", "연합뉴스")),
         ("시민들이 광장에 모여 있다. 홍길동 기자", ("시민들이 광장에 모여 있다", "홍길동")),
         ("시민들이 모였다. 그는 말했다", ("시민들이 모였다. 그는 말했다", "")),
+        ("시민들이 광장에 모여 있다. 뉴스1", ("시민들이 광장에 모여 있다", "뉴스1")),  # News1
+        ("시민들이 모였다. 12일", ("시민들이 모였다. 12일", "")),  # a date, not an agency
         # a bracketed source after the last sentence, but not a note about the picture
         (
             "The old lighthouse at dusk. (Harbour Trust)",
@@ -299,6 +301,7 @@ def test_lead_picture_outside_the_article_found_by_its_meta_url() -> None:
         # German compound labels: a symbolic or archive picture
         ("Der Hafen. (Symbolfoto: Hafen AG | Jane Doe)", ("Der Hafen.", "Hafen AG | Jane Doe")),
         ("Der Hafen im Mai. Archivbild: Jane Doe/dpa", ("Der Hafen im Mai.", "Jane Doe/dpa")),
+        ("Der Hafen. | Bildquelle: Hafen TV/Jane Doe", ("Der Hafen.", "Hafen TV/Jane Doe")),
     ],
 )
 def test_split_caption_more_labels(caption: str, expected: tuple[str, str]) -> None:

@@ -9,7 +9,7 @@ from archive.extract.text import nfkc
 # A label that introduces a credit, in the languages of the dev corpus and a few more.
 LABEL = (
     r"(?:photo(?:graph)?s?|pictures?|pics?|images?|credits?|foto(?:s|grafie|graf)?|"
-    r"(?:symbol|archiv|titel)(?:foto|bild)|"
+    r"(?:symbol|archiv|titel)(?:foto|bild)|(?:bild|foto)(?:quelle|nachweis)|"
     r"bild(?:er)?|quelle|source|crédits?|crédito|kuva|фото|写真|画像|사진|zdjęcie|fotó|"
     r"illustration|grafik|video|copyright|коллаж|collage|montage|montaż|isithombe|picha|ảnh|"
     r"fotoğraf|©)"
@@ -145,7 +145,7 @@ _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _JA_EQUALS = re.compile(r"=\s*(?P<credit>[^=、。()\d]{1,14})$")
 _JA_TAKEN = re.compile(r"\s*\((?P<credit>[^()]{1,20}?)\s*撮影\)$")
 # Korean: "…하고 있다. 연합뉴스" and "…하고 있다. 고영권 기자"
-_KO_TAIL = re.compile(r"(?<=[.!?])\s+(?P<credit>[^\s.!?\d][^.!?\d]{0,20}?)(?:\s*기자)?\s*$")
+_KO_TAIL = re.compile(r"(?<=[.!?])\s+(?P<credit>[^\s.!?\d][^.!?\d]{0,20}?\d?)(?:\s*기자)?\s*$")
 _JA_NOT_CREDIT = re.compile(r"[でにをがはのへと]$")
 
 
