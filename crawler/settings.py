@@ -64,6 +64,9 @@ REDIRECT_MAX_TIMES = 5
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 504, 522, 524, 408]  # 429/503 go through Retry-After below
+# A retry keeps its place (Scrapy's default -1 queues it behind every pending request): a page
+# that timed out near the start is not left to hold the crawl open after everything else.
+RETRY_PRIORITY_ADJUST = 0
 HTTPERROR_ALLOWED_CODES = [304, 404, 410]  # 304: conditional sitemap/feed; 404/410: gone
 URLLENGTH_LIMIT = 2083
 DEPTH_PRIORITY = 0

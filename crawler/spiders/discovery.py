@@ -25,7 +25,10 @@ from archive.urls import canonical_url
 
 log = logging.getLogger(__name__)
 
-PRIO_DISCOVERY, PRIO_ARTICLE, PRIO_HUB = 30, 20, 0
+# Sitemaps, feeds and entry pages first; then articles and the hubs found on the way, in one
+# queue: a hub (or a slow trap behind one) left to the end keeps the crawl open when nothing
+# else is left to do.
+PRIO_DISCOVERY, PRIO_ARTICLE, PRIO_HUB = 30, 20, 20
 REDIRECTS = [301, 302, 303, 307, 308]
 
 

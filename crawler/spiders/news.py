@@ -223,8 +223,8 @@ class NewsSpider(DiscoveryMixin):
             )  # fmt: skip
             for url in site.feeds:
                 yield self._discovery(url, self.parse_feed, site)
-            for url in [site.url, *site.sections]:
-                yield self._request(canonical_url(url), self.parse_page, site, PRIO_HUB)
+            for url in [site.url, *site.sections]:  # entry points: read with the sitemaps
+                yield self._request(canonical_url(url), self.parse_page, site, PRIO_DISCOVERY)
 
     def sites_by_name(self) -> dict[str, Site]:
         return self._by_name  # built once in from_crawler, not on every response
