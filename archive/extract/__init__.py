@@ -13,7 +13,7 @@ from archive.extract.assemble import assemble
 from archive.extract.text import parse_html
 from archive.model import Article
 
-EXTRACTOR_VERSION = "0.10.4"
+EXTRACTOR_VERSION = "0.11.0"
 MIN_ARTICLE_CHARS = 200  # front pages still yield a few words of nav text
 
 __all__ = ["EXTRACTOR_VERSION", "MIN_ARTICLE_CHARS", "extract", "is_article"]
