@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,7 +29,7 @@ PLAIN_FIELDS = (
 )
 
 
-def _url(expected: dict, stem: str) -> str:
+def _url(expected: dict[str, Any], stem: str) -> str:
     return expected.get("url") or f"https://{stem.rsplit('_', 3)[0]}.example/{stem}"
 
 

@@ -55,7 +55,7 @@ def test_random_text(text: str) -> None:
 @settings(max_examples=40, deadline=None)
 @given(
     st.recursive(
-        st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40),
+        st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=40),
         lambda inner: st.builds(
             lambda tag, body, attr: f'<{tag} class="{attr}">{body}</{tag}>',
             TAGS,
