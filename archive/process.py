@@ -83,6 +83,12 @@ def text_keys(article: Article) -> TextKeys:
     return TextKeys(content_hash(article), Signature.of_text(article.title, article.body))
 
 
+def worker_ready() -> bool:
+    """Nothing: submitted once per worker when a pool starts, so that each process is spawned
+    and has imported the extraction stack before the first page arrives."""
+    return True
+
+
 def extract_capture(
     body: bytes, url: str, content_type: str = "", overrides: dict[str, str] | None = None
 ) -> Extracted:

@@ -1,7 +1,7 @@
 """Extraction throughput in one run, on the same pages and cores: bare trafilatura, `reextract`,
 and an end-to-end crawl of ../shared/newsweb, with peak RSS and the ratios b/a and c/a.
 
-    .venv/bin/python bench/throughput.py [--articles 2000] [--workers 2 1] [--web DIR]
+    .venv/bin/python bench/throughput.py [--articles 2000] [--workers 2 1] [--web DIR] [--floor]
 
 Per worker count N (2 then 1 by default):
   (c) crawl: `newsarchive crawl --workers N` of a newsweb build served on loopback (delay 0,
@@ -11,6 +11,8 @@ Per worker count N (2 then 1 by default):
       bodies of those captures, read from the crawl's blob store;
   (b) reextract: `newsarchive reextract --workers N` over the same archive, with a fresh
       extractor version (a sitecustomize sets it in the CLI and its workers).
+  (d) with --floor: the same crawl with no item pipeline (nothing mirrored, extracted or
+      stored), whose CPU per page bounds c/a from above together with extraction's own cost.
 Peak RSS is the sum over the process tree (parent and workers), sampled every 0.1 s; "main"
 is the parent alone; for the crawl, its RSS at each quarter of the run shows whether it is flat.
 Timings start after interpreter start-up (a and b include starting the worker pool).
@@ -195,6 +197,22 @@ def crawl(sites: Path, data: Path, workers: int) -> dict[str, Any]:
             **_cpu_fields(rss, pages)}  # fmt: skip
 
 
+def floor(sites: Path, work: Path, pages: int) -> dict[str, Any]:
+    """(d) the same crawl with no item pipeline: fetch, parse, discover, store nothing. Its CPU
+    per page is what the crawl costs before any mirroring, extraction or database write."""
+    from tests.fixtures import CRAWL_SETTINGS
+
+    data = work / "crawl-floor"
+    shutil.rmtree(data, ignore_errors=True)
+    cmd = [sys.executable, "-m", "archive", "crawl", "--sites", str(sites), "--data", str(data),
+           "-s", "ITEM_PIPELINES={}", *CRAWL_SETTINGS]  # fmt: skip
+    started = time.perf_counter()
+    _, rss = run(cmd)
+    seconds = time.perf_counter() - started
+    return {"pages": pages, "seconds": seconds, "rate": pages / seconds, "rss": rss.peak,
+            "main_rss": rss.main_peak, **_cpu_fields(rss, pages)}  # fmt: skip
+
+
 def _seconds(iso: str) -> float:
     from datetime import datetime
 
@@ -249,6 +267,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[2, 1])
     parser.add_argument("--concurrency", type=int, default=16, help="Requests per site.")
     parser.add_argument("--out", type=Path, default=None, help="Work folder (default: temp).")
+    parser.add_argument("--floor", action="store_true",
+                        help="Also (d): the crawl with no item pipeline, and the c/a ceiling.")  # fmt: skip
     opts = parser.parse_args()
     from tests.fixtures import NewswebServer, build_newsweb
 
@@ -266,7 +286,10 @@ def main() -> None:
             c = crawl(sites, data, workers)
             a = bare(data, workers)
             b = reextract(data, workers, f"bench.{workers}.{time.time_ns()}")
-            for name, result in (("a bare", a), ("b reextract", b), ("c crawl", c)):
+            stages = [("a bare", a), ("b reextract", b), ("c crawl", c)]
+            if opts.floor:
+                stages.append(("d floor", floor(sites, work, c["pages"])))
+            for name, result in stages:
                 rows.append((workers, name, result))
                 print(f"N={workers} {name:12} {result['pages']:6} pages {result['seconds']:7.1f} s "
                       f"{result['rate']:6.1f} pages/s  peak RSS {result['rss'] / 2**20:6.0f} MB",
@@ -295,6 +318,17 @@ def _table(rows: list[tuple[int, str, dict[str, Any]]]) -> None:
             print(f"crawl N={n}: steady rate (10th-90th percentile capture) {r['steady']:.1f} "
                   f"pages/s = {r['steady'] / rates[(n, 'a')]:.2f} of a; {r['responses']} "
                   f"responses; parent RSS by quarter of the run {r['quarters']} MB")  # fmt: skip
+    results = {(n, name[0]): r for n, name, r in rows}
+    for n in sorted({n for n, _, _ in rows}):
+        if (n, "d") not in results:
+            continue
+        a, b, d = results[(n, "a")], results[(n, "b")], results[(n, "d")]
+        extraction = b["cpu_ms"] - b["main_cpu_ms"]  # reextract's workers: extraction alone
+        ceiling = a["cpu_ms"] / (d["cpu_ms"] + extraction)
+        print(f"ceiling N={n}: a crawl costs at least {d['cpu_ms']:.1f} ms CPU/page before it "
+              f"stores anything (d) and extraction {extraction:.1f} (b's workers), so c/a <= "
+              f"{a['cpu_ms']:.1f} / {d['cpu_ms'] + extraction:.1f} = {ceiling:.2f} with every "
+              f"core busy and nothing mirrored, written or deduplicated")  # fmt: skip
     ns = sorted({n for n, _, _ in rows})
     if len(ns) > 1:
         lo, hi = ns[0], ns[-1]

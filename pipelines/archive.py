@@ -24,7 +24,7 @@ from scrapy.utils.defer import deferred_from_coro
 from archive.blobs import BlobStore, BlobStoreError, Put, blob_key, open_blob_store
 from archive.db import DB_NAME, DISK_FULL, data_dir, is_disk_full, open_db, write_transaction
 from archive.model import Capture
-from archive.process import extract_capture
+from archive.process import extract_capture, worker_ready
 from archive.reextract import process_pool
 from archive.store import Archive
 from archive.sync import retry_spool, spool_dir
@@ -131,6 +131,8 @@ class ExtractPipeline:
         # in Scrapy's scraper slot until the store has committed it, and no new request goes
         # out while those responses exceed SCRAPER_SLOT_MAX_ACTIVE_SIZE bytes (settings.py).
         self.pool = process_pool(self.workers)
+        for _ in range(self.workers):  # start them now: their imports overlap robots/sitemaps
+            self.pool.submit(worker_ready)
         sites = getattr(self.crawler.spider, "sites", [])
         self.overrides = {s.name: s.overrides for s in sites if s.overrides}
 
