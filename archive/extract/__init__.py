@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from archive.extract.assemble import assemble
-from archive.extract.text import parse_html
+from archive.extract.parse import parse_html
 from archive.model import Article
 
 EXTRACTOR_VERSION = "0.11.0"
