@@ -27,8 +27,14 @@ log = logging.getLogger(__name__)
 
 # Sitemaps, feeds and entry pages first; then articles and the hubs found on the way, in one
 # queue: a hub (or a slow trap behind one) left to the end keeps the crawl open when nothing
-# else is left to do.
-PRIO_DISCOVERY, PRIO_ARTICLE, PRIO_HUB = 30, 20, 20
+# else is left to do. A site with a page budget (max_pages) spends it on articles first.
+PRIO_DISCOVERY, PRIO_ARTICLE, PRIO_HUB, PRIO_HUB_BUDGETED = 30, 20, 20, 0
+
+
+def hub_priority(site: Site) -> int:
+    return PRIO_HUB_BUDGETED if site.max_pages else PRIO_HUB
+
+
 REDIRECTS = [301, 302, 303, 307, 308]
 
 

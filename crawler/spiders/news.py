@@ -37,9 +37,9 @@ from crawler.distributed import apply_distributed
 from crawler.spiders.discovery import (
     PRIO_ARTICLE,
     PRIO_DISCOVERY,
-    PRIO_HUB,
     REDIRECTS,
     DiscoveryMixin,
+    hub_priority,
 )
 
 log = logging.getLogger(__name__)
@@ -147,7 +147,9 @@ class NewsSpider(DiscoveryMixin):
             ):
                 request = self.article_request(target, site, hints)
             elif self._wanted(target, site):
-                request = self._request(target, self.parse_page, site, PRIO_HUB, hints=hints)
+                request = self._request(
+                    target, self.parse_page, site, hub_priority(site), hints=hints
+                )
             else:
                 request = None
         else:
@@ -314,7 +316,7 @@ class NewsSpider(DiscoveryMixin):
                 if req := self.article_request(link, site, {}):
                     yield req
             elif link not in self.known and self._budget(site):
-                yield self._request(link, self.parse_page, site, PRIO_HUB)
+                yield self._request(link, self.parse_page, site, hub_priority(site))
 
     def _capture(self, response: Response, site: Site) -> Capture:
         headers = {
