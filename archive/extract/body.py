@@ -12,7 +12,7 @@ from trafilatura import bare_extraction
 from trafilatura.settings import Document
 
 from archive.extract.cleanup import trim
-from archive.extract.text import class_words, fold, text_of, words
+from archive.extract.text import fold, text_of, words
 
 # Class/id words of blocks that are never article text: share bars, newsletter boxes, teasers.
 BOILERPLATE_CLASS = re.compile(
@@ -85,10 +85,11 @@ def article_scope(tree: HtmlElement, h1: HtmlElement | None) -> HtmlElement:
 
 def _link_list(el: HtmlElement) -> bool:
     """A list whose items are nearly all links: related stories, not article text."""
-    items = [li for li in el if li.tag == "li"]
-    if len(items) < 2:
+    items = list(el.iterchildren("li"))
+    n_items = len(items)
+    if n_items < 2:
         return False
-    linked = cards = 0
+    linked = cards = other = 0
     for li in items:
         text = text_of(li)
         link_text = sum(len(text_of(a)) for a in li.iter("a"))
@@ -96,9 +97,14 @@ def _link_list(el: HtmlElement) -> bool:
             linked += 1
         elif text and _teaser_card(li, text):
             cards += 1
-    if cards == len(items):
-        return True  # even two teaser cards in a row are a related-stories box
-    return len(items) >= 3 and linked + cards >= 0.8 * len(items)
+        else:
+            other += 1
+        # decided before the last item, as often: lists of links are long
+        if n_items >= 3 and linked + cards >= 0.8 * n_items:
+            return True
+        if other and n_items - other < 0.8 * n_items:
+            return False
+    return cards == n_items  # even two teaser cards in a row are a related-stories box
 
 
 def _teaser_card(li: HtmlElement, text: str) -> bool:
@@ -118,25 +124,53 @@ def _boilerplate_class(words: str) -> bool:
     return bool(words.strip()) and BOILERPLATE_CLASS.search(words) is not None
 
 
+_ALWAYS_BOILERPLATE = frozenset(("figure", "figcaption", "nav", "form", "button", "dialog"))
+_NOT_BY_CLASS = frozenset(("p", "h2", "h3", "ul", "ol"))
+_KEPT_BLOCKS = frozenset(("body", "html", "article", "main"))  # judged, never removed
+
+
 def _is_boilerplate_block(el: HtmlElement) -> bool:
-    if el.tag in ("figure", "figcaption", "nav", "form", "button", "dialog"):
+    tag = el.tag
+    if tag in _ALWAYS_BOILERPLATE:
         return True
-    if el.tag in ("aside", "footer"):
+    if tag in ("aside", "footer"):
         return len(text_of(el)) <= _MAX_BLOCK_TEXT
-    if el.tag in ("ul", "ol") and _link_list(el):
+    if tag in ("ul", "ol") and _link_list(el):
         return True
-    if el.tag in ("p", "h2", "h3", "ul", "ol") or not _boilerplate_class(class_words(el)):
+    if tag in _NOT_BY_CLASS:
         return False
-    return len(text_of(el)) <= _MAX_BLOCK_TEXT
+    cls, id_ = el.get("class"), el.get("id")
+    if not (cls or id_):
+        return False  # most elements: no words to judge (class_words would be " ")
+    return _boilerplate_class(f"{cls or ''} {id_ or ''}".lower()) and (
+        len(text_of(el)) <= _MAX_BLOCK_TEXT
+    )
+
+
+def _boilerplate_blocks(root: HtmlElement) -> list[HtmlElement]:
+    """The boilerplate blocks under `root`, in document order.
+
+    The inside of a block that is removed is not looked at: removing its own boilerplate
+    would change only the detached block (about half a page's elements go this way).
+    """
+    doomed: list[HtmlElement] = []
+    stack = [root]
+    while stack:
+        el = stack.pop()
+        if isinstance(el.tag, str) and _is_boilerplate_block(el):
+            doomed.append(el)
+            if el.tag not in _KEPT_BLOCKS and el is not root:
+                continue
+        stack.extend(reversed(el))  # children, the first on top
+    return doomed
 
 
 def clean_copy(tree: HtmlElement) -> HtmlElement:
     """A copy of the page without figures, captions, share bars, teasers and prompts."""
     copy = deepcopy(tree)
-    doomed = [el for el in copy.iter() if isinstance(el.tag, str) and _is_boilerplate_block(el)]
-    for el in doomed:
+    for el in _boilerplate_blocks(copy):
         parent = el.getparent()
-        if parent is None or el.tag in ("body", "html", "article", "main"):
+        if parent is None or el.tag in _KEPT_BLOCKS:
             continue
         tail = el.tail
         parent.remove(el)
