@@ -10,7 +10,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from archive.extract.names import AGENCIES, NAME_WORD, dedupe, is_agency, split_names
-from archive.extract.text import fold, squash, text_of
+from archive.extract.text import first_char, fold, squash, text_of
 
 __all__ = [
     "AGENCIES",
@@ -230,12 +230,16 @@ _BARE_BY = re.compile(
 )
 
 
+# the characters _BARE_BY can start with (checked over all of Unicode); None: not known
+_BY_INITIALS = frozenset((*"abdpvABDPV", None))
 _SECTION_AFTER = re.compile(r"\s*(?:,\s*|\s)(?:in|en|em|dans|im)\s*$", re.IGNORECASE)
 
 
 def by_lines(scope: HtmlElement) -> list[str]:
     """Names from a short block of text that starts with "By ..." near the top of the article."""
     for el in islice(scope.iter("p", "div", "span", "address", "li", "dd"), 400):
+        if first_char(el) not in _BY_INITIALS:
+            continue  # the text and its lead (a part of it) cannot match _BARE_BY: no text_of
         text = text_of(el) if len(el) <= 6 else ""
         if not (4 < len(text) < 120 and _BARE_BY.match(text)):
             # "By Jane Doe, in <a>Politics</a>, <a>World</a> ...": the byline is the lead text
