@@ -219,6 +219,12 @@ _PART_TEXT = ("p", "h2", "h3", "h4", "blockquote")
 _MIN_PART_CHARS = 150
 
 
+@lru_cache(maxsize=4096)
+def _part_class(cls: str) -> bool:
+    """Whether a class names a part of a story's text; cached, as a page repeats its classes."""
+    return _PART_CLASS.search(cls) is not None and _NOT_PART_CLASS.search(cls) is None
+
+
 def body_parts(tree: HtmlElement) -> list[list[str]]:
     """The paragraphs of each part of a story split over sibling containers of one class.
 
@@ -231,7 +237,7 @@ def body_parts(tree: HtmlElement) -> list[list[str]]:
     groups: dict[tuple[str, str], list[HtmlElement]] = {}
     for el in root.iter("div", "section"):
         cls = el.get("class")
-        if not cls or not _PART_CLASS.search(cls) or _NOT_PART_CLASS.search(cls):
+        if not cls or not _part_class(cls):
             continue
         paras = [c for c in el if c.tag == "p"]
         if len(paras) >= 2 and sum(len(text_of(c)) for c in paras) >= _MIN_PART_CHARS:
