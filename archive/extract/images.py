@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import islice
 
 from lxml import etree
@@ -283,6 +284,12 @@ def _holds_text(el: HtmlElement) -> bool:
     return sum(1 for _ in islice(long, MIN_TEXT_PARAGRAPHS)) >= MIN_TEXT_PARAGRAPHS
 
 
+@lru_cache(maxsize=4096)
+def _outside(words: str) -> bool:
+    """_OUTSIDE on class words, a slow regex: cached, as a page's figures share ancestors."""
+    return _OUTSIDE.search(words) is not None
+
+
 def excluded(el: HtmlElement, stop: HtmlElement, h1: HtmlElement | None = None) -> bool:
     """Whether a figure sits in navigation, a sidebar, a teaser link or another story."""
     for anc in el.iterancestors():
@@ -291,7 +298,7 @@ def excluded(el: HtmlElement, stop: HtmlElement, h1: HtmlElement | None = None) 
         if anc.tag in ("nav", "aside", "footer") or (anc.tag == "a" and navigates(anc)):
             return True
         if (
-            _OUTSIDE.search(class_words(anc))
+            _outside(class_words(anc))
             and (h1 is None or h1 not in anc.iterdescendants())
             and not _holds_text(anc)
         ):
@@ -375,6 +382,11 @@ _FIGURE_OR_IMAGE = etree.XPath(
 )
 
 
+def _inside(el: HtmlElement, taken: set[HtmlElement]) -> bool:
+    # no walk up to the root before the first figure is taken
+    return bool(taken) and any(a in taken for a in el.iterancestors())
+
+
 def figures(
     scope: HtmlElement, base: str, h1: HtmlElement | None = None
 ) -> list[tuple[HtmlElement, dict[str, str]]]:
@@ -385,12 +397,12 @@ def figures(
         if el.tag == "figure":
             container = el
         else:
-            if any(a in taken or a.tag == "figure" for a in el.iterancestors()):
+            if next(el.iterancestors("figure"), None) is not None or _inside(el, taken):
                 continue
             container = image_container(el, scope)
             if container is None:
                 continue
-        if container in taken or any(a in taken for a in container.iterancestors()):
+        if container in taken or _inside(container, taken):
             continue
         if excluded(container, scope, h1) or _outside_own(class_words(container)):
             continue
