@@ -201,8 +201,12 @@ _EDITOR_LABEL = re.compile(
     r"^\s*(?:(?:editor|redaktur|penyunting)\s*:|(?:edited|editing) by\b|editado por\b)\s*",
     re.IGNORECASE,
 )
-_EDITOR_TEXT = (
-    ".//text()[starts-with(normalize-space(), 'Editor') or "
+# The first predicate only saves time: each label, up to its first space, is in the text node
+# (normalize-space changes whitespace alone), and contains() costs less than normalize-space().
+_EDITOR_TEXT = etree.XPath(
+    ".//text()[contains(., 'Edit') or contains(., 'EDITOR') or contains(., 'Redaktur') or "
+    "contains(., 'Penyunting')]"
+    "[starts-with(normalize-space(), 'Editor') or "
     "starts-with(normalize-space(), 'EDITOR') or starts-with(normalize-space(), 'Edited by') or "
     "starts-with(normalize-space(), 'Redaktur') or starts-with(normalize-space(), 'Penyunting') "
     "or starts-with(normalize-space(), 'Editado por')]"
@@ -212,7 +216,7 @@ _EDITOR_TEXT = (
 def editors(scope: HtmlElement) -> set[str]:
     """Folded names the article labels as its editors: never its bylines."""
     out: set[str] = set()
-    for node in scope.xpath(_EDITOR_TEXT)[:5]:
+    for node in _EDITOR_TEXT(scope)[:5]:
         parent = node.getparent()
         if parent is None or not node.is_text:
             continue  # a tail belongs to the element before it; only a leading label counts
