@@ -209,7 +209,8 @@ def counts(db: Database) -> dict[str, int]:
 def known_articles(db: Database, sites: list[str]) -> dict[str, tuple[str, str, str]]:
     """Every URL an archived article of these sites was captured under, with the article's
     (published, last_seen, sitemap lastmod when last fetched) — what a crawl needs to decide
-    whether to fetch it again."""
+    whether to fetch it again. An article's own URL counts only once it was captured from it:
+    a copy naming it as canonical does not stand in for the page itself."""
     marks = ",".join("?" * len(sites))
     rows = db.execute(
         f"""SELECT c.url, c.final_url, a.url, COALESCE(NULLIF(a.published, ''), a.first_seen),
@@ -221,8 +222,8 @@ def known_articles(db: Database, sites: list[str]) -> dict[str, tuple[str, str, 
         sites,
     ).fetchall()
     known: dict[str, tuple[str, str, str]] = {}
-    for url, final_url, article_url, published, last_seen, lastmod in rows:
-        for u in (url, final_url, article_url):
+    for url, final_url, _article_url, published, last_seen, lastmod in rows:
+        for u in (url, final_url):
             known[safe_canonical_url(u)] = (published or "", last_seen or "", lastmod or "")
     return known
 

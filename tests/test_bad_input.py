@@ -75,3 +75,42 @@ def test_bad_responses_are_counted_not_archived(httpserver: HTTPServer, tmp_path
     assert outcomes.get("new") == 1
     log = (data / "logs" / "crawl.log").read_text()
     assert "Traceback" not in log, "no stack traces in a crawl with bad pages"
+
+
+def test_a_copy_naming_its_canonical_does_not_replace_the_page(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    """A copy whose rel=canonical names the article (a print or trap copy) may be fetched
+    first; the article's own page is still captured from its URL, in this crawl or the next."""
+    base = httpserver.url_for("/")
+    story = "/news/2024/05/01/pier-reopens-after-repairs.html"
+    copy = "/print/2024/05/01/pier-reopens-after-repairs-print.html"
+    page = ARTICLE.format(base=base, paras=PARAS)
+    httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
+    httpserver.expect_request("/sitemap.xml").respond_with_data("Not found", status=404)
+    httpserver.expect_request("/").respond_with_data(
+        f'<html><body><a href="{copy}">Print</a></body></html>', content_type="text/html"
+    )
+    httpserver.expect_request(copy).respond_with_data(page, content_type="text/html")
+    httpserver.expect_request(story).respond_with_data(page, content_type="text/html")
+    data = tmp_path / "data"
+    crawl = ("crawl", base, "--allow-private", "--data", str(data), "-s", "DOWNLOAD_DELAY=0")
+    run_cli(*crawl)  # the home page links only the copy: the story is known by its canonical
+    db = sqlite3.connect(data / "news.db")
+    urls = {u.replace(base, "/") for (u,) in db.execute("SELECT url FROM captures")}
+    assert copy in urls
+    assert story not in urls
+    assert [u for (u,) in db.execute("SELECT url FROM articles")] == [base + story.lstrip("/")]
+    httpserver.clear()
+    httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
+    httpserver.expect_request("/sitemap.xml").respond_with_data("Not found", status=404)
+    httpserver.expect_request("/").respond_with_data(
+        f'<html><body><a href="{story}">Story</a><a href="{copy}">Print</a></body></html>',
+        content_type="text/html",
+    )
+    httpserver.expect_request(copy).respond_with_data(page, content_type="text/html")
+    httpserver.expect_request(story).respond_with_data(page, content_type="text/html")
+    run_cli(*crawl)  # now the page itself is linked: captured from its own URL
+    urls = {u.replace(base, "/") for (u,) in db.execute("SELECT url FROM captures")}
+    assert story in urls
+    assert db.execute("SELECT count(*) FROM articles").fetchone() == (1,)

@@ -42,6 +42,7 @@ class DiscoveryMixin(scrapy.Spider):
     # provided by NewsSpider
     validators: dict[str, tuple[str, str]]
     new_validators: dict[str, tuple[str, str]]
+    identities: dict[str, bool]
     sources: dict[str, list[str]]
     listed: dict[str, set[str]]
     fetched_sitemaps: set[str]
@@ -190,6 +191,7 @@ class DiscoveryMixin(scrapy.Spider):
                 if url in present or url in self.captured:
                     continue
                 self.captured.add(url)
+                self.identities[url] = True  # still there: nothing to capture again
                 request = self._request(
                     url, self.parse_page, site, PRIO_ARTICLE, hints={"absence_check": 1}
                 )

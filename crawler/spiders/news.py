@@ -61,6 +61,8 @@ class NewsSpider(DiscoveryMixin):
         self.site_by_host: dict[str, Site] = {}
         self._by_name: dict[str, Site] = {}
         self.captured: set[str] = set()  # canonical URLs captured in this crawl
+        # article identity -> captured from that URL itself (True) or only from a copy naming it
+        self.identities: dict[str, bool] = {}
         self.requested: set[str] = set()  # canonical article URLs requested in this crawl
         # archived URL -> (published, last_seen, sitemap lastmod at that fetch)
         self.known: dict[str, tuple[str, str, str]] = {}
@@ -278,10 +280,15 @@ class NewsSpider(DiscoveryMixin):
         if site.follow_article_links:
             yield from self._follow_links(response, site)
         identity = classify.choose_identity(url, canonical)
-        if identity in self.captured:
+        own_page = identity == url
+        if identity in self.identities and (self.identities[identity] or not own_page):
+            # a copy of an article this crawl has, or the article itself once more. The page a
+            # copy names as canonical is still captured from its own URL: which of the two
+            # arrives first must not decide what the archive holds.
             self._stat("skipped/duplicate_canonical")
             return
-        self.captured.update({identity, url})
+        self.identities[identity] = self.identities.get(identity, False) or own_page
+        self.captured.add(url)
         yield self._capture(response, site)
 
     def _canonical_link(self, response: TextResponse) -> str:
