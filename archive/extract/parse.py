@@ -73,48 +73,49 @@ def _html_parser() -> HTMLParser:
 _PARSER = _html_parser()
 
 
-def _repair(html: str, beginning: str) -> str:
-    """trafilatura's `repair_faulty_html`; control characters are looked for before the
-    regex runs over the page, as they are rare and `in` scans four times faster."""
+def _repair(html: str, head: str) -> str:
+    """The fixes trafilatura's loader applies before parsing (trafilatura/utils.py,
+    `repair_faulty_html`), so that our tree is the one it would build."""
+    # XML-invalid control characters: rare, so a plain scan decides whether the regex runs
     if any(char in html for char in _CONTROL_CHARS):
         html = INVALID_XML_CHARS.sub("", html)
-    # libxml2/LXML issue: https://bugs.launchpad.net/lxml/+bug/1955915
-    if "doctype" in beginning:
-        firstline, _, rest = html.partition("\n")
-        html = DOCTYPE_TAG.sub("", firstline, count=1) + "\n" + rest
-    # self-closing <html/> in the first lines
-    for line in html[:4096].splitlines()[:4]:
-        if "<html" in line and line.endswith("/>"):
-            html = FAULTY_HTML.sub(r"\1>", html, count=1)
-            break
+    if "doctype" in head:  # a doctype on the first line trips libxml2 (lxml bug 1955915)
+        first, _, rest = html.partition("\n")
+        html = DOCTYPE_TAG.sub("", first, count=1) + "\n" + rest
+    opening = html[:4096].splitlines()[:4]
+    if any("<html" in line and line.endswith("/>") for line in opening):
+        html = FAULTY_HTML.sub(r"\1>", html, count=1)  # a self-closed <html/> would be empty
     return html
 
 
-def _from_bytes(html: str) -> HtmlElement | None:
+def _parse_bytes(text: str) -> HtmlElement | None:
     try:
-        return fromstring(html.encode("utf8", "surrogatepass"), parser=_PARSER)
+        return fromstring(text.encode("utf8", "surrogatepass"), parser=_PARSER)
     except Exception:  # noqa: BLE001 - lxml raises many types on garbage input
         return None
 
 
-def _load_html(html: str | bytes) -> HtmlElement | None:
-    """trafilatura's `load_html`, step for step, with `_PARSER`."""
-    text = decode_file(html)
-    beginning = text[:50].lower()
-    text = _repair(text, beginning)
-    tree = None
-    from_bytes = False
+def _parse(text: str) -> HtmlElement | None:
+    """The text parsed as a str, else as UTF-8 bytes: lxml refuses a str that declares an
+    XML encoding, and libxml2 sometimes finds nothing in a str it reads fine as bytes."""
     try:
         tree = fromstring(text, parser=_PARSER)
-    except ValueError:  # "Unicode strings with encoding declaration are not supported."
-        tree = _from_bytes(text)
-        from_bytes = True
-    except Exception:  # noqa: BLE001, S110 - the bytes are tried next
-        pass
-    if (tree is None or len(tree) < 1) and not from_bytes:
-        tree = _from_bytes(text)
-    if tree is not None and is_dubious_html(beginning) and len(tree) < 2:
-        return None  # not (well-formed) HTML at all
+    except ValueError:
+        return _parse_bytes(text)
+    except Exception:  # noqa: BLE001 - lxml raises many types on garbage input
+        tree = None
+    if tree is None or len(tree) == 0:
+        tree = _parse_bytes(text)
+    return tree
+
+
+def _load_html(html: str | bytes) -> HtmlElement | None:
+    """Decode, repair and parse as trafilatura's `load_html` does, with `_PARSER`."""
+    text = decode_file(html)
+    head = text[:50].lower()
+    tree = _parse(_repair(text, head))
+    if tree is not None and len(tree) < 2 and is_dubious_html(head):
+        return None  # one element and no HTML-looking start: not a web page
     return tree
 
 
