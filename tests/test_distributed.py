@@ -111,7 +111,9 @@ def test_two_workers_fetch_each_article_once_and_ingest_equals_single_crawl(
         assert fetched > 10, f"a worker fetched only {fetched} pages:\n{log[-2000:]}"
 
     aliases = same_article_urls(single)
-    assert len(aliases) <= 12, "only a few duplicate pages of the newsweb are aliased"
+    # newsweb's few duplicate pages: one body in two declared charsets (/intl/) and, per site,
+    # a trap copy (/flaky/) captured beside the story it names as canonical
+    assert len(aliases) <= 15, "only a few duplicate pages of the newsweb are aliased"
     reference = articles(single, aliases)
     ingested = articles(ingest(s3_bucket, tmp_path / "indexer"), aliases)
     assert len(reference) > 100
