@@ -12,7 +12,7 @@ deny = ['/tag/', '/search']                          # regexes that exclude a UR
 article_pattern = '/\\d{4}/\\d{2}/\\d{2}/'           # URLs that are articles
 revisit = ["1h", "24h", "7d"]                        # re-fetch ages after publication
 delay = 1.0                                          # seconds between requests; unset: polite
-concurrency = 2                                      # requests in flight to this site
+concurrency = 2                                      # requests in flight; unset: the default
 allow_private = false                                # may fetch loopback/private addresses
 max_pages = 0                                        # stop after this many pages (0: no cap)
 follow_article_links = false                         # also follow links found in articles
@@ -61,7 +61,7 @@ class Site:
     article_pattern: str = ""
     revisit: list[str] = field(default_factory=lambda: list(DEFAULT_REVISIT))
     delay: float | None = None  # None: DEFAULT_DELAY or robots.txt Crawl-delay, larger
-    concurrency: int = DEFAULT_CONCURRENCY
+    concurrency: int | None = None  # None: CONCURRENT_REQUESTS_PER_DOMAIN (default 2)
     allow_private: bool = False
     max_pages: int = 0
     follow_article_links: bool = False
@@ -144,6 +144,8 @@ def _check_site(raw: dict[str, Any], where: str) -> Site:
             raise SiteConfigError(f"{where}: 'revisit' {exc}") from None
     if float(raw.get("delay") or 0) < 0:
         raise SiteConfigError(f"{where}: 'delay' must be >= 0")
+    if raw.get("concurrency", 1) < 1:
+        raise SiteConfigError(f"{where}: 'concurrency' must be at least 1")
     try:
         return Site(**raw)
     except TypeError as exc:

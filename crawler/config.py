@@ -30,15 +30,25 @@ def sites_from_settings(settings: BaseSettings, site: str = "", urls: str = "") 
 def slot_settings(settings: BaseSettings, sites: list[Site]) -> None:
     """Per-site download slots from the sites' delay and concurrency.
 
-    A site without an explicit delay gets DOWNLOAD_DELAY (raised to robots.txt Crawl-delay at
-    run time). Only when every site was given an explicit delay of 0 is AutoThrottle off.
+    Call it after `-s` settings are applied: a site without its own `delay` gets DOWNLOAD_DELAY
+    (raised to robots.txt Crawl-delay at run time) and, with AutoThrottle, starts at
+    AUTOTHROTTLE_START_DELAY and is throttled between the two; a site without its own
+    `concurrency` gets CONCURRENT_REQUESTS_PER_DOMAIN. A site's own delay is kept as set
+    (`crawler.slots.SiteThrottle` leaves it alone). Only when every site was given an
+    explicit delay of 0 is AutoThrottle off.
     """
     default = settings.getfloat("DOWNLOAD_DELAY")
+    if settings.getbool("AUTOTHROTTLE_ENABLED"):
+        default = max(default, settings.getfloat("AUTOTHROTTLE_START_DELAY"))
+    concurrency = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
+    if concurrency < 1:
+        raise ValueError(f"CONCURRENT_REQUESTS_PER_DOMAIN must be at least 1, not {concurrency}")
     slots = dict(settings.getdict("DOWNLOAD_SLOTS"))
     for site in sites:
         slots[f"site:{site.name}"] = {
-            "concurrency": site.concurrency,
+            "concurrency": concurrency if site.concurrency is None else site.concurrency,
             "delay": default if site.delay is None else site.delay,
+            "throttle": site.delay is None,  # read by SiteThrottle; Scrapy ignores the key
         }
     prio = settings.getpriority("DOWNLOAD_SLOTS") or 0
     settings.set("DOWNLOAD_SLOTS", slots, priority=max(prio, 30))

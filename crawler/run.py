@@ -47,7 +47,6 @@ def run_crawl(opts: CrawlOptions, sites: list[Site]) -> dict[str, Any]:
     if opts.sites_file:
         settings.set("NEWSARCHIVE_SITES", opts.sites_file, priority="cmdline")
     settings.set("NEWSARCHIVE_SITE_LIST", [s.to_dict() for s in sites], priority="cmdline")
-    slot_settings(settings, sites)
     settings.set("NEWSARCHIVE_ALLOW_PRIVATE", opts.allow_private, priority="cmdline")
     settings.set("NEWSARCHIVE_PROGRESS", opts.progress, priority="cmdline")
     if opts.workers:
@@ -60,6 +59,7 @@ def run_crawl(opts: CrawlOptions, sites: list[Site]) -> dict[str, Any]:
         settings.set("LOG_FILE", str(logs / "crawl.log"), priority="cmdline")
     for key, value in opts.settings.items():
         settings.set(key, value, priority="cmdline")
+    slot_settings(settings, sites)  # after -s: DOWNLOAD_DELAY and the like apply to sites
     settings.set("LOG_INSTALL_ROOT_HANDLER", not opts.verbose, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)

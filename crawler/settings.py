@@ -22,7 +22,7 @@ NEWSARCHIVE_SITES = ""  # path to sites.toml
 NEWSARCHIVE_WORKERS = 0  # extraction processes; 0 = one per core
 NEWSARCHIVE_BATCH_SIZE = 50  # captures per SQLite transaction
 NEWSARCHIVE_UPLOAD_THREADS = 8  # concurrent blob store writes (S3 uploads)
-NEWSARCHIVE_RETRY_AFTER_MAX = 60  # longest Retry-After (s) we wait for; longer gives up
+NEWSARCHIVE_RETRY_AFTER_MAX = 86400  # longest Retry-After (s) honoured; longer gives up
 NEWSARCHIVE_PROGRESS = False  # a live status line on stderr
 
 # Distributed mode (crawler/distributed.py): set REDIS_URL and every crawler process shares one
@@ -79,14 +79,26 @@ DEPTH_PRIORITY = 0
 NEWSARCHIVE_ALLOW_PRIVATE = False  # --allow-private: loopback/private addresses for all sites
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SSRFGuardMiddleware": 50,
-    "crawler.middlewares.RetryAfterMiddleware": 560,
+    "crawler.later.LaterMiddleware": 560,
 }
+# Slow URLs never starve a site nor hold a crawl open (crawler/slots.py, crawler/later.py):
+# a slot keeps one transfer for articles; pages that are not articles time out sooner and are
+# retried less; timeouts and Retry-After are retried later, outside the download slots; what
+# is still not due once nothing else is left goes to the next crawl (table `deferred`).
+DOWNLOADER = "crawler.slots.SiteDownloader"
+NEWSARCHIVE_PAGE_TIMEOUT = 8.0  # s; download timeout of pages that are not articles
+NEWSARCHIVE_PAGE_RETRIES = 1  # retries of pages that are not articles (articles: RETRY_TIMES)
+NEWSARCHIVE_WAIT_AT_END = 5.0  # s; at the end, shorter waits are waited out, longer deferred
+NEWSARCHIVE_STRAGGLER_AFTER = 3.0  # s; at the end, downloads this old are cut and deferred
+NEWSARCHIVE_DEFER_MAX = 3  # crawls a URL may be deferred by before it is given up
 ITEM_PIPELINES = {
     "pipelines.mirror.MirrorPipeline": 100,
     "pipelines.extract.ExtractPipeline": 200,
     "pipelines.store.StorePipeline": 300,
 }
 EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.slots.SiteThrottle": 0,  # AutoThrottle that keeps a site's own delay and floors
     "crawler.extensions.Progress": 110,
 }
 

@@ -218,3 +218,23 @@ def m004_fts_text_updates_only(db: Database) -> None:
             VALUES (new.rowid, new.title, new.subtitle, new.authors, new.body);
         END"""
     )
+
+
+@migrations()
+def m005_deferred(db: Database) -> None:
+    """URLs a crawl left for the next run of their site instead of waiting: a Retry-After longer
+    than the rest of the crawl, a repeated timeout, a download still hanging at the end."""
+    db.execute(
+        """CREATE TABLE deferred (
+            site TEXT NOT NULL,
+            url TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            deferred_at TEXT NOT NULL,
+            crawl_id INTEGER REFERENCES crawls(id),
+            attempts INTEGER NOT NULL DEFAULT 1,
+            hints TEXT,
+            PRIMARY KEY (site, url)
+        )"""
+    )

@@ -194,7 +194,12 @@ class DiscoveryMixin(scrapy.Spider):
                 self.captured.add(url)
                 self.identities[url] = True  # still there: nothing to capture again
                 request = self._request(
-                    url, self.parse_page, site, PRIO_ARTICLE, hints={"absence_check": 1}
+                    url,
+                    self.parse_page,
+                    site,
+                    PRIO_ARTICLE,
+                    hints={"absence_check": 1},
+                    article=True,
                 )
                 self.crawler.engine.crawl(request)
                 scheduled += 1

@@ -23,6 +23,7 @@ from twisted.python.failure import Failure
 
 from archive.db.connection import data_dir, open_db
 from archive.db.crawlstate import known_articles, load_validators, sitemap_sources
+from archive.db.deferred import Deferred, load_deferred
 from archive.discovery import classify
 from archive.discovery.documents import looks_like_feed, looks_like_sitemap
 from archive.discovery.revisit import due_for_revisit
@@ -31,6 +32,7 @@ from archive.model import Capture
 from archive.sites import Site, load_sites
 from crawler.config import sites_from_settings, slot_settings
 from crawler.distributed import apply_distributed
+from crawler.spiders.deferred import deferred_requests
 from crawler.spiders.discovery import (
     PRIO_ARTICLE,
     PRIO_DISCOVERY,
@@ -73,6 +75,9 @@ class NewsSpider(DiscoveryMixin):
         self.late_hints: dict[str, dict[str, Any]] = {}  # discovery facts after the fetch
         # per (site, first path segment): [responses, 4xx] — stop following dead link areas
         self.prefix_health: dict[tuple[str, str], list[int]] = {}
+        self.deferred: list[Deferred] = []  # URLs an earlier crawl left to this one
+        self.settled_deferred: set[tuple[str, str]] = set()
+        self.page_timeout, self.page_retries = 0.0, 0
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -96,9 +101,17 @@ class NewsSpider(DiscoveryMixin):
             spider.known = known_articles(db, names)
             spider.validators = load_validators(db)
             spider.sources = sitemap_sources(db, names)
+            spider.deferred = load_deferred(db, names)
         finally:
             db.close()
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        conf = crawler.settings
+        spider.page_timeout = min(
+            conf.getfloat("DOWNLOAD_TIMEOUT"), conf.getfloat("NEWSARCHIVE_PAGE_TIMEOUT")
+        )
+        spider.page_retries = min(
+            conf.getint("RETRY_TIMES"), conf.getint("NEWSARCHIVE_PAGE_RETRIES")
+        )
         return spider
 
     # -- helpers ----------------------------------------------------------------------------
@@ -119,6 +132,10 @@ class NewsSpider(DiscoveryMixin):
         # (archived? robots? this crawl?) as any discovered URL
         meta["dont_redirect"] = True
         meta["handle_httpstatus_list"] = REDIRECTS + HANDLED
+        if callback == self.parse_page and not meta.get("article") and self.page_timeout:
+            # not an article: a slow one may not hold the site's slots for long
+            meta.setdefault("download_timeout", self.page_timeout)
+            meta.setdefault("max_retry_times", self.page_retries)
         return Request(url, callback=callback, errback=self.on_error, priority=priority, meta=meta)
 
     def _redirect(self, response: Response) -> Iterator[Request]:
@@ -213,7 +230,7 @@ class NewsSpider(DiscoveryMixin):
         if not self._budget(site):
             return None
         self.requested.add(url)
-        return self._request(url, self.parse_page, site, PRIO_ARTICLE, hints=hints)
+        return self._request(url, self.parse_page, site, PRIO_ARTICLE, hints=hints, article=True)
 
     # -- start ------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Request]:
@@ -225,6 +242,9 @@ class NewsSpider(DiscoveryMixin):
                 PRIO_DISCOVERY,
                 dont_obey_robotstxt=True,
             )
+        for request in deferred_requests(self, self.deferred):
+            yield request
+        for site in self.sites:
             for url in site.feeds:
                 yield self._discovery(url, self.parse_feed, site)
             for url in [site.url, *site.sections]:  # entry points: read with the sitemaps

@@ -1,0 +1,288 @@
+"""Waits longer than the work: Retry-After, timeouts and hanging downloads, asked again later.
+
+`LaterMiddleware` holds a request the crawl must not ask for yet, outside Scrapy's queues, so
+that waiting for it holds no download slot and does not keep the crawl open:
+
+- a 429/503 with Retry-After: held until then (a 429 also slows its site down for good);
+- a timeout: held for as long as the timeout, then retried behind the other work;
+- a URL deferred by an earlier crawl that is not due yet.
+
+Held requests go back to the scheduler when due. Once nothing else of the crawl is left, those
+due within NEWSARCHIVE_WAIT_AT_END seconds are waited for; the others are not waited out but
+recorded in the `deferred` table (why, and from when the site may be asked again) and picked up
+by the next crawl of their site. Downloads still transferring after NEWSARCHIVE_STRAGGLER_AFTER
+seconds when nothing else is left are cut and deferred the same way.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+from dataclasses import dataclass, field
+from time import monotonic, time
+from typing import Any, Self
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.http import Request, Response
+from twisted.internet import task
+
+from archive.db.connection import data_dir, open_db, write_transaction
+from archive.db.deferred import Deferred, save_deferred
+from crawler.middlewares import retry_after_seconds
+from crawler.slots import Cut, SiteDownloader, is_article
+
+log = logging.getLogger(__name__)
+
+TIMEOUTS = ("DownloadTimeoutError", "TimeoutError")
+
+
+class Postponed(IgnoreRequest):
+    """The request is held by LaterMiddleware; it comes back when due, or in the next crawl."""
+
+
+def kind_of(request: Request) -> str:
+    if is_article(request):
+        return "article"
+    name = getattr(request.callback, "__name__", "")
+    return {"parse_sitemap": "sitemap", "parse_feed": "feed"}.get(name, "page")
+
+
+@dataclass(order=True)
+class Held:
+    due: float  # monotonic
+    seq: int
+    request: Request = field(compare=False)
+    reason: str = field(compare=False)
+    tried: bool = field(compare=False)  # fetched in this crawl (not just due later)
+
+
+@dataclass
+class Config:
+    max_wait: float  # NEWSARCHIVE_RETRY_AFTER_MAX: longer Retry-After gives up on the URL
+    max_tries: int  # RETRY_TIMES
+    wait_at_end: float  # NEWSARCHIVE_WAIT_AT_END
+    straggler_after: float  # NEWSARCHIVE_STRAGGLER_AFTER
+    max_deferrals: int  # NEWSARCHIVE_DEFER_MAX: crawls a URL may be deferred by
+
+
+class LaterMiddleware:
+    def __init__(self, crawler: Crawler, config: Config) -> None:
+        self.crawler, self.config = crawler, config
+        self.held: list[Held] = []
+        self.seq = itertools.count()
+        self.deferred: dict[tuple[str, str], Deferred] = {}
+        self.settled: set[tuple[str, str]] = set()  # deferred by an earlier crawl, asked now
+        self.loop: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        s = crawler.settings
+        config = Config(
+            max_wait=s.getfloat("NEWSARCHIVE_RETRY_AFTER_MAX", 3600),
+            max_tries=s.getint("RETRY_TIMES", 2),
+            wait_at_end=s.getfloat("NEWSARCHIVE_WAIT_AT_END", 5),
+            straggler_after=s.getfloat("NEWSARCHIVE_STRAGGLER_AFTER", 3),
+            max_deferrals=s.getint("NEWSARCHIVE_DEFER_MAX", 3),
+        )
+        mw = cls(crawler, config)
+        crawler.signals.connect(mw.opened, signal=signals.spider_opened)
+        crawler.signals.connect(mw.idle, signal=signals.spider_idle)
+        crawler.signals.connect(mw.closed, signal=signals.spider_closed)
+        return mw
+
+    def _stat(self, key: str, count: int = 1) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"newsarchive/{key}", count)
+
+    # -- downloader middleware -----------------------------------------------------------------
+    def process_request(self, request: Request) -> None:
+        not_before = request.meta.get("not_before")
+        if not not_before:
+            return
+        wait = float(not_before) - time()
+        if wait > 0:
+            self.hold(request, wait, request.meta.get("deferred_reason", "not due"), tried=False)
+            raise Postponed(f"Not due for {wait:.0f}s: {request.url}")
+        request.meta.pop("not_before")
+        self.settled.add((request.meta.get("site", ""), request.url))
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:
+        if response.status not in (429, 503) or request.meta.get("dont_retry"):
+            return response
+        tries = request.meta.get("retry_after_times", 0)
+        wait = retry_after_seconds(response.headers.get(b"Retry-After"))
+        if wait is None:
+            wait = 5.0 * (tries + 1)
+        if tries >= self.config.max_tries or wait > self.config.max_wait:
+            self._stat(f"gave_up/status_{response.status}")
+            log.info("Giving up on %s: %s, Retry-After %.0fs", request.url, response.status, wait)
+            return response
+        if response.status == 429:  # the whole site asked us to slow down
+            downloader = self._downloader()
+            if isinstance(downloader, SiteDownloader) and (
+                key := request.meta.get("download_slot")
+            ):
+                downloader.raise_floor(key, wait)
+        self._stat(f"retry_after/status_{response.status}")
+        meta = {**request.meta, "retry_after_times": tries + 1}
+        retry = request.replace(dont_filter=True, meta=meta)
+        self.hold(retry, wait, f"{response.status} Retry-After {wait:.0f}s", tried=True)
+        raise Postponed(f"Retry-After {wait:.0f}s: {request.url}")
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        slow = self.config.straggler_after
+        if isinstance(exception, Cut) and request.meta.pop("cut", "") == "end":
+            self._stat("cut/end")
+            self.defer(request, 0.0, f"no answer in {slow:.0f}s with nothing else left")
+            return
+        if isinstance(exception, Cut):  # it held a slot other URLs of its site waited for
+            self._stat("cut/slot_needed")
+            timeout, reason = slow, f"no answer in {slow:.0f}s, its slot was needed"
+        elif type(exception).__name__ in TIMEOUTS and not request.meta.get("dont_retry"):
+            timeout = float(request.meta.get("download_timeout") or 0)
+            reason = f"timed out after {timeout:.0f}s"
+        else:
+            return
+        timeouts = request.meta.get("timeouts", 0) + 1
+        limit = request.meta.get("max_retry_times", self.config.max_tries)
+        if timeouts > limit:
+            request.meta["dont_retry"] = True  # RetryMiddleware must not retry it once more
+            self.defer(request, 0.0, f"{reason} ({timeouts}x)")
+            raise Postponed(f"Deferred to the next crawl: {request.url} {reason}")
+        self._stat("retry_later/timeout")
+        meta = {**request.meta, "timeouts": timeouts}
+        retry = request.replace(dont_filter=True, meta=meta, priority=request.priority - 10)
+        self.hold(retry, max(timeout, 1.0), f"{reason} ({timeouts}x)", tried=True)
+        raise Postponed(f"Retrying later: {request.url} {reason}")
+
+    # -- held requests -------------------------------------------------------------------------
+    def hold(self, request: Request, wait: float, reason: str, *, tried: bool) -> None:
+        heapq.heappush(self.held, Held(monotonic() + wait, next(self.seq), request, reason, tried))
+
+    def defer(self, request: Request, wait: float, reason: str, *, tried: bool = True) -> None:
+        site = request.meta.get("site", "")
+        attempts = int(request.meta.get("deferred_attempts", 0)) + tried
+        if attempts > self.config.max_deferrals:
+            self._stat("gave_up/deferred")
+            log.info("Giving up on %s: deferred by %d crawls (%s)", request.url, attempts, reason)
+            return
+        item = Deferred(
+            site=site,
+            url=request.url,
+            kind=kind_of(request),
+            reason=reason,
+            due=time() + max(wait, 0.0),
+            attempts=max(attempts, 1),
+            hints=dict(request.meta.get("hints") or {}),
+        )
+        if (site, request.url) not in self.deferred:
+            self._stat("deferred")
+        self.deferred[(site, request.url)] = item
+        assert self.crawler.stats is not None
+        self.crawler.stats.set_value(
+            "newsarchive/deferred_urls", [d.summary() for d in self.deferred.values()]
+        )
+        log.info("Deferred to the next crawl: %s (%s, due %s)", request.url, reason, item.due_at)
+
+    def _downloader(self) -> Any:
+        engine = self.crawler.engine
+        return engine.downloader if engine is not None else None
+
+    def release(self) -> int:
+        """Send the held requests that are due back to the scheduler; how many."""
+        engine = self.crawler.engine
+        if engine is None or engine.spider is None:
+            return 0
+        now, released = monotonic(), 0
+        while self.held and self.held[0].due <= now:
+            engine.crawl(heapq.heappop(self.held).request)
+            released += 1
+        return released
+
+    def tick(self) -> None:
+        self.release()
+        self.cut_stragglers()
+        self.free_needed_slots()
+
+    def free_needed_slots(self) -> None:
+        """A download slower than NEWSARCHIVE_STRAGGLER_AFTER gives way when other requests of
+        its site wait for its slot: cut, and retried later like a timeout."""
+        downloader = self._downloader()
+        if not isinstance(downloader, SiteDownloader):
+            return
+        ages = {r: downloader.age(r) for r in downloader.transfers}
+        for key, slot in list(downloader.slots.items()):
+            if not downloader.blocked(slot):
+                continue
+            slow = [r for r in slot.transferring if ages.get(r, 0) >= self.config.straggler_after]
+            if slow:
+                oldest = max(slow, key=lambda r: ages[r])
+                log.info("Cutting %s: slow, and %s needs its slot", oldest.url, key)
+                oldest.meta["cut"] = "slot_needed"
+                downloader.cut(oldest)
+
+    def _only_stragglers_left(self) -> bool:
+        engine = self.crawler.engine
+        downloader = self._downloader()
+        if engine is None or not isinstance(downloader, SiteDownloader) or not downloader.active:
+            return False
+        slot = getattr(engine, "_slot", None)
+        if slot is None or getattr(engine, "_start", None) is not None:
+            return False
+        scraper = engine.scraper.slot
+        if slot.scheduler.has_pending_requests() or scraper is None or not scraper.is_idle():
+            return False
+        if self.held and self.held[0].due - monotonic() <= self.config.wait_at_end:
+            return False
+        if any(is_article(r) for r in downloader.active if r not in downloader.transfers):
+            return False  # an article is waiting for its turn
+        ages = [downloader.age(r) for r in downloader.transfers]
+        return bool(ages) and min(ages) >= self.config.straggler_after
+
+    def cut_stragglers(self) -> None:
+        if not self._only_stragglers_left():
+            return
+        downloader = self._downloader()
+        for request in list(downloader.transfers):
+            log.info("Cutting %s: still no answer with nothing else left", request.url)
+            request.meta["cut"] = "end"
+            downloader.cut(request)
+
+    # -- signals -------------------------------------------------------------------------------
+    def opened(self, spider: Any) -> None:
+        self.loop = task.LoopingCall(self.tick)
+        self.loop.start(0.25, now=False)
+
+    def idle(self, spider: Any) -> None:
+        """Nothing else is left: wait for what is due soon, defer the rest."""
+        released = self.release()
+        soon = monotonic() + self.config.wait_at_end
+        keep = [h for h in self.held if h.due <= soon]
+        for h in self.held:
+            if h.due > soon:
+                self.defer(h.request, h.due - monotonic(), h.reason, tried=h.tried)
+        self.held = keep
+        heapq.heapify(self.held)
+        if self.held or released:
+            raise DontCloseSpider
+
+    def closed(self, spider: Any, reason: str) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        for h in self.held:  # the crawl stopped early: what it still held is deferred too
+            self.defer(h.request, h.due - monotonic(), h.reason, tried=h.tried)
+        self.held = []
+        settled = self.settled | set(getattr(spider, "settled_deferred", set()))
+        if not self.deferred and not settled:
+            return
+        assert self.crawler.stats is not None
+        crawl_id = self.crawler.stats.get_value("newsarchive/crawl_id")
+        db = open_db(data_dir(self.crawler.settings.get("NEWSARCHIVE_DATA")))
+        try:
+            with write_transaction(db):
+                save_deferred(db, crawl_id, self.deferred.values(), settled)
+        finally:
+            db.close()

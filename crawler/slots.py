@@ -1,0 +1,141 @@
+"""A site's download slot: shared so that slow pages never starve its articles.
+
+`SiteDownloader` is Scrapy's downloader with three changes, none of which sends a site more
+requests or sends them sooner than its slot allows:
+
+- Requests that are not for articles (hubs, sitemaps, traps) may hold at most concurrency - 1
+  of a slot's transfers: two hanging pages cannot take both slots that articles need.
+- A transfer can be cut (`cut`): when nothing but slow downloads is left, `crawler.later`
+  ends them and records their URLs as due in the next crawl.
+- `raise_floor` raises a slot's delay for good (robots.txt Crawl-delay, a 429's Retry-After):
+  `SiteThrottle` never lowers a delay below its floor again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from time import monotonic
+from typing import Any
+
+from scrapy.core.downloader import Downloader, Slot
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.extensions.throttle import AutoThrottle
+from scrapy.http import Request, Response
+from scrapy.utils.asyncio import call_later, is_asyncio_available
+from scrapy.utils.defer import _schedule_coro
+
+
+class Cut(IgnoreRequest):
+    """A download ended by the crawl because nothing else was left to wait for."""
+
+
+def is_article(request: Request) -> bool:
+    return bool(request.meta.get("article"))
+
+
+class SiteDownloader(Downloader):
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.transfers: dict[Request, tuple[float, asyncio.Task[Response]]] = {}
+        self.cutting: set[Request] = set()
+        self.floors: dict[str, float] = {}
+
+    def raise_floor(self, key: str, delay: float) -> None:
+        """The slot `key` waits at least `delay` seconds between requests from now on."""
+        self.floors[key] = max(self.floors.get(key, 0.0), delay)
+        if slot := self.slots.get(key):
+            slot.delay = max(slot.delay, delay)
+
+    def _get_slot(self, request: Request, spider: Any = None) -> tuple[str, Slot]:
+        key, slot = super()._get_slot(request)
+        if key in self.floors:
+            slot.delay = max(slot.delay, self.floors[key])
+        return key, slot
+
+    # -- the reserved slot -----------------------------------------------------------------------
+    def _next(self, slot: Slot) -> tuple[Request, Any] | None:
+        """The first queued request that may start now: an article always, another request only
+        while fewer than concurrency - 1 non-article requests are transferring."""
+        cap = max(1, slot.concurrency - 1)
+        others = sum(1 for r in slot.transferring if not is_article(r))
+        for i, entry in enumerate(slot.queue):
+            if is_article(entry[0]) or others < cap:
+                del slot.queue[i]
+                return entry
+        return None
+
+    def _process_queue(self, slot: Slot) -> None:
+        # Scrapy's own, with `_next` in place of `queue.popleft`
+        if slot.latercall:
+            return
+        now = monotonic()
+        delay = slot.download_delay()
+        if delay:
+            penalty = delay - now + slot.lastseen
+            if penalty > 0:
+                slot.latercall = call_later(penalty, self._latercall, slot)
+                return
+        while slot.free_transfer_slots() > 0 and (entry := self._next(slot)) is not None:
+            slot.lastseen = now
+            request, queue_dfd = entry
+            _schedule_coro(self._wait_for_download(slot, request, queue_dfd))
+            if delay:
+                self._process_queue(slot)
+                break
+
+    # -- transfers that can be cut -------------------------------------------------------------
+    async def _download(self, slot: Slot, request: Request) -> Response:
+        if not is_asyncio_available():
+            return await super()._download(slot, request)
+        task = asyncio.ensure_future(super()._download(slot, request))
+        self.transfers[request] = (monotonic(), task)
+        try:
+            return await task
+        except (asyncio.CancelledError, Exception):
+            # Scrapy may turn the cancellation into its DownloadCancelledError
+            if request in self.cutting and not _current_task_cancelling():
+                raise Cut(f"Cut after {self.age(request):.1f}s: {request.url}") from None
+            raise
+        finally:
+            self.transfers.pop(request, None)
+            self.cutting.discard(request)
+
+    def age(self, request: Request) -> float:
+        """Seconds `request` has been transferring (0 if it is not)."""
+        started = self.transfers.get(request)
+        return monotonic() - started[0] if started else 0.0
+
+    def cut(self, request: Request) -> None:
+        if started := self.transfers.get(request):
+            self.cutting.add(request)
+            started[1].cancel()
+
+    def blocked(self, slot: Slot) -> bool:
+        """Requests wait in the slot for a transfer to end (not for its delay)."""
+        return bool(slot.queue) and slot.latercall is None
+
+
+def _current_task_cancelling() -> bool:
+    task = asyncio.current_task()
+    return bool(task is not None and task.cancelling())
+
+
+class SiteThrottle(AutoThrottle):
+    """AutoThrottle for the slots of sites without their own `delay` only (a site's own delay
+    is kept as set), never below a floor the site asked for (`SiteDownloader.raise_floor`)."""
+
+    def _response_downloaded(self, response: Response, request: Request, spider: Any) -> None:
+        key = request.meta.get("download_slot")
+        if key is None:
+            return
+        per_slot = self.crawler.settings.getdict("DOWNLOAD_SLOTS").get(key, {})
+        if not per_slot.get("throttle", True):
+            return
+        super()._response_downloaded(response, request, spider)
+        assert self.crawler.engine is not None
+        downloader = self.crawler.engine.downloader
+        floor = getattr(downloader, "floors", {}).get(key)
+        slot = downloader.slots.get(key)
+        if floor and slot is not None:
+            slot.delay = max(slot.delay, floor)
