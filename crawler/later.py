@@ -144,6 +144,7 @@ class LaterMiddleware:
         elif type(exception).__name__ in TIMEOUTS and not request.meta.get("dont_retry"):
             timeout = float(request.meta.get("download_timeout") or 0)
             reason = f"timed out after {timeout:.0f}s"
+            log.info("%s", exception)  # "Getting URL took longer than N seconds."
         else:
             return
         timeouts = request.meta.get("timeouts", 0) + 1

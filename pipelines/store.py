@@ -39,7 +39,9 @@ class StorePipeline:
         self.crawl_id = 0
         self.pending: list[tuple[Capture, asyncio.Future[None]]] = []
         self.lock = asyncio.Lock()
-        self.write_thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-writer")  # the one writer
+        self.write_thread = ThreadPoolExecutor(
+            1, thread_name_prefix="sqlite-writer"
+        )  # the one writer
         self.timer: asyncio.TimerHandle | None = None
 
     @classmethod
@@ -121,7 +123,11 @@ class StorePipeline:
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.writer is None:
             return
-        stats = {k: v for k, v in self.stats.get_stats().items() if isinstance(v, (int, float))}
+        stats = {
+            k: v
+            for k, v in self.stats.get_stats().items()
+            if isinstance(v, (int, float)) or k == "newsarchive/deferred_urls"
+        }
         stats = {k: v for k, v in stats.items() if not k.startswith("newsarchive/crawl_id")}
         try:
             finish_crawl(self.writer.db, self.crawl_id, reason, stats)

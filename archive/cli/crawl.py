@@ -118,7 +118,23 @@ def print_summary(stats: dict[str, Any], data: Path) -> None:
             "--allow-private (or allow_private = true for the site) if that is intended.",
             err=True,
         )
+    print_deferred(stats)
     click.echo(f"Archive: {data / 'news.db'}  (log: {data / 'logs' / 'crawl.log'})", err=True)
+
+
+def print_deferred(stats: dict[str, Any], shown: int = 20) -> None:
+    """The URLs left to the next crawl of their site, with why and from when."""
+    deferred = list(stats.get("newsarchive/deferred_urls") or [])
+    if not deferred:
+        return
+    click.echo(
+        f"{len(deferred)} URLs deferred to the next crawl (slow, or the site asked us to wait):",
+        err=True,
+    )
+    for item in deferred[:shown]:
+        click.echo(f"  {item['url']}  {item['reason']}; due {item['due_at']}", err=True)
+    if len(deferred) > shown:
+        click.echo(f"  ... and {len(deferred) - shown} more (table `deferred`)", err=True)
 
 
 @click.command()
