@@ -14,6 +14,7 @@ requests or sends them sooner than its slot allows:
 from __future__ import annotations
 
 import asyncio
+from functools import cached_property
 from time import monotonic
 from typing import Any
 
@@ -125,12 +126,15 @@ class SiteThrottle(AutoThrottle):
     """AutoThrottle for the slots of sites without their own `delay` only (a site's own delay
     is kept as set), never below a floor the site asked for (`SiteDownloader.raise_floor`)."""
 
+    @cached_property
+    def fixed(self) -> set[str]:
+        """Slots of sites with their own delay."""
+        slots = self.crawler.settings.getdict("DOWNLOAD_SLOTS")
+        return {key for key, conf in slots.items() if not conf.get("throttle", True)}
+
     def _response_downloaded(self, response: Response, request: Request, spider: Any) -> None:
         key = request.meta.get("download_slot")
-        if key is None:
-            return
-        per_slot = self.crawler.settings.getdict("DOWNLOAD_SLOTS").get(key, {})
-        if not per_slot.get("throttle", True):
+        if key is None or key in self.fixed:
             return
         super()._response_downloaded(response, request, spider)
         assert self.crawler.engine is not None

@@ -24,10 +24,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from scrapy.core.downloader import Slot
+from scrapy.http import Request
 from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
 
 from archive.sites import Site
 from crawler.config import slot_settings
+from crawler.slots import SiteDownloader
 from tests.fixtures import run_cli
 
 WORDS = [
@@ -277,3 +281,17 @@ def test_slot_settings_follow_scrapy_settings_for_sites_without_their_own() -> N
     settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", "0", priority="cmdline")
     with pytest.raises(ValueError, match="CONCURRENT_REQUESTS_PER_DOMAIN"):
         slot_settings(settings, sites)
+
+
+def test_a_slot_keeps_one_transfer_for_articles() -> None:
+    downloader = SiteDownloader(get_crawler(settings_dict={"TELNETCONSOLE_ENABLED": False}))
+    slot = Slot(concurrency=3, delay=0, jitter=0)
+    hubs = [Request(f"http://a.test/hub-{i}") for i in range(3)]
+    article = Request("http://a.test/2026/01/01/story.html", meta={"article": True})
+    slot.transferring.update(hubs[:2])  # two of three transfers hang on pages
+    for request in (hubs[2], article):
+        slot.queue.append((request, None))  # type: ignore[arg-type]
+    assert downloader._next(slot) == (article, None), "the article goes before the waiting page"
+    assert downloader._next(slot) is None, "a third page would leave articles no transfer"
+    slot.transferring.discard(hubs[0])
+    assert downloader._next(slot) == (hubs[2], None)
