@@ -37,6 +37,7 @@ from crawler.slots import Cut, SiteDownloader, is_article
 log = logging.getLogger(__name__)
 
 TIMEOUTS = ("DownloadTimeoutError", "TimeoutError")
+ARTICLE_PATIENCE = 3  # an article gives way after this many times NEWSARCHIVE_STRAGGLER_AFTER
 
 
 class Postponed(IgnoreRequest):
@@ -209,12 +210,17 @@ class LaterMiddleware:
         self.free_needed_slots()
 
     def free_needed_slots(self) -> None:
-        """A download slower than NEWSARCHIVE_STRAGGLER_AFTER gives way when other requests of
-        its site wait for its slot: cut, and retried later like a timeout."""
+        """A download slower than NEWSARCHIVE_STRAGGLER_AFTER (an article: ARTICLE_PATIENCE
+        times that) gives way when other requests of its site wait for its slot: cut, and
+        retried later like a timeout."""
         downloader = self._downloader()
         if not isinstance(downloader, SiteDownloader):
             return
-        ages = {r: downloader.age(r) for r in downloader.transfers}
+        # an article is what the slot is for: it gets three times as long
+        ages = {
+            r: downloader.age(r) / (ARTICLE_PATIENCE if is_article(r) else 1)
+            for r in downloader.transfers
+        }
         for key, slot in list(downloader.slots.items()):
             if not downloader.blocked(slot):
                 continue
