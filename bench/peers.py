@@ -26,6 +26,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,7 @@ class Run:
     found: int = 0
     requests: int = 0
     disallowed: list[str] = field(default_factory=list)
+    deferred: list[dict[str, str]] = field(default_factory=list)
     note: str = ""
 
 
@@ -224,15 +226,20 @@ def sites_toml(path: Path, urls: list[str]) -> Path:
     return path
 
 
-def run_newsarchive(name: str, data: Path, sites: Path, web: Newsweb, want: set[str]) -> Run:
+def run_newsarchive(
+    name: str, data: Path, sites: Path, web: Newsweb, want: set[str], before: Run | None = None
+) -> Run:
+    """A crawl into `data`; `before`: the earlier run on the same archive, whose deferred URLs
+    this one must ask for."""
     import sqlite3
 
     run, robots = Run(name), robots_of(web.urls)
     start = web.offset()
     cmd = [sys.executable, "-m", "archive", "crawl", "--sites", str(sites), "--data", str(data)]
-    code = measured(cmd, run, data.parent / f"{name}.out", cwd=ROOT)
-    check_log(run, web, start, robots)
-    err = (data.parent / f"{name}.out").with_suffix(".err").read_text(errors="replace")
+    out = data.parent / (re.sub(r"\W+", "-", name).strip("-") + ".out")
+    code = measured(cmd, run, out, cwd=ROOT)
+    hits = check_log(run, web, start, robots)
+    err = out.with_suffix(".err").read_text(errors="replace")
     if code:
         raise SystemExit(f"{name}: newsarchive crawl exited {code}:\n{err[-3000:]}")
     db = sqlite3.connect(data / "news.db")
@@ -244,10 +251,13 @@ def run_newsarchive(name: str, data: Path, sites: Path, web: Newsweb, want: set[
     stats = json.loads(db.execute("SELECT stats FROM crawls ORDER BY id DESC").fetchone()[0])
     db.close()
     run.found = len(want & archived)
-    deferred = stats.get("newsarchive/deferred_urls") or []
-    run.note = f"{len(deferred)} deferred: " + ", ".join(
-        urlsplit(d["url"]).path for d in deferred[:8]
-    )
+    run.deferred = stats.get("newsarchive/deferred_urls") or []
+    run.note = f"{len(run.deferred)} deferred"
+    if before is not None:  # paths only in the log: count them per path
+        asked = Counter(p for p, _ in hits)
+        wanted = Counter(urlsplit(d["url"]).path for d in before.deferred)
+        picked = sum(min(n, asked[p]) for p, n in wanted.items())
+        run.note += f"; asked for {picked} of the {len(before.deferred)} deferred before"
     return run
 
 
@@ -327,11 +337,13 @@ def main() -> None:
         runs = [run_newsarchive("newsarchive #1", first, sites, web, want)]
         runs.append(run_trafilatura(opts.work, web, want))
         runs.append(run_newsarchive("newsarchive #2", second, sites, web, want))
-        runs.append(run_newsarchive("newsarchive #1 next run", first, sites, web, want))
+        runs.append(run_newsarchive("newsarchive #1 next run", first, sites, web, want, runs[0]))
         load_after = os.getloadavg()
     finally:
         web.stop()
     table(runs, len(want))
+    for d in runs[0].deferred:
+        print(f"  deferred by #1: {d['url']}  {d['reason']}; due {d['due_at']}")
     peer = runs[1]
     for r in (runs[0], runs[2]):
         print(

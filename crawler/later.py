@@ -137,7 +137,8 @@ class LaterMiddleware:
         slow = self.config.straggler_after
         if isinstance(exception, Cut) and request.meta.pop("cut", "") == "end":
             self._stat("cut/end")
-            self.defer(request, 0.0, f"no answer in {slow:.0f}s with nothing else left")
+            waited = self.end_patience
+            self.defer(request, 0.0, f"no answer in {waited:.0f}s with nothing else left")
             return
         if isinstance(exception, Cut):  # it held a slot other URLs of its site waited for
             self._stat("cut/slot_needed")
@@ -159,6 +160,10 @@ class LaterMiddleware:
         retry = request.replace(dont_filter=True, meta=meta, priority=request.priority - 10)
         self.hold(retry, max(timeout, 1.0), f"{reason} ({timeouts}x)", tried=True)
         raise Postponed(f"Retrying later: {request.url} {reason}")
+
+    @property
+    def end_patience(self) -> float:
+        return max(self.config.straggler_after, self.config.wait_at_end)
 
     # -- held requests -------------------------------------------------------------------------
     def hold(self, request: Request, wait: float, reason: str, *, tried: bool) -> None:
@@ -247,7 +252,8 @@ class LaterMiddleware:
         if any(is_article(r) for r in downloader.active if r not in downloader.transfers):
             return False  # an article is waiting for its turn
         ages = [downloader.age(r) for r in downloader.transfers]
-        return bool(ages) and min(ages) >= self.config.straggler_after
+        # waits up to NEWSARCHIVE_WAIT_AT_END are waited out, downloads too
+        return bool(ages) and min(ages) >= self.end_patience
 
     def cut_stragglers(self) -> None:
         if not self._only_stragglers_left():

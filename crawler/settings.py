@@ -89,7 +89,7 @@ DOWNLOADER = "crawler.slots.SiteDownloader"
 NEWSARCHIVE_PAGE_TIMEOUT = 8.0  # s; download timeout of pages that are not articles
 NEWSARCHIVE_PAGE_RETRIES = 1  # retries of pages that are not articles (articles: RETRY_TIMES)
 NEWSARCHIVE_WAIT_AT_END = 5.0  # s; at the end, shorter waits are waited out, longer deferred
-NEWSARCHIVE_STRAGGLER_AFTER = 3.0  # s; at the end, downloads this old are cut and deferred
+NEWSARCHIVE_STRAGGLER_AFTER = 3.0  # s; then a download gives way to others waiting for its slot
 NEWSARCHIVE_DEFER_MAX = 3  # crawls a URL may be deferred by before it is given up
 ITEM_PIPELINES = {
     "pipelines.mirror.MirrorPipeline": 100,
