@@ -203,10 +203,18 @@ class LaterMiddleware:
         engine = self.crawler.engine
         if engine is None or engine.spider is None:
             return 0
-        now, released = monotonic(), 0
+        slot = getattr(engine, "_slot", None)
+        busy = slot is not None and slot.scheduler.has_pending_requests()
+        now, released, kept = monotonic(), 0, []
         while self.held and self.held[0].due <= now:
-            engine.crawl(heapq.heappop(self.held).request)
+            held = heapq.heappop(self.held)
+            if held.request.meta.get("timeouts") and not busy:
+                kept.append(held)  # slow before: retried only behind other work, else deferred
+                continue
+            engine.crawl(held.request)
             released += 1
+        for held in kept:
+            heapq.heappush(self.held, held)
         return released
 
     def tick(self) -> None:
@@ -247,13 +255,17 @@ class LaterMiddleware:
         scraper = engine.scraper.slot
         if slot.scheduler.has_pending_requests() or scraper is None or not scraper.is_idle():
             return False
-        if self.held and self.held[0].due - monotonic() <= self.config.wait_at_end:
-            return False
+        soon = monotonic() + self.config.wait_at_end
+        if any(h.due <= soon and not h.request.meta.get("timeouts") for h in self.held):
+            return False  # a short Retry-After is waited out
         if any(is_article(r) for r in downloader.active if r not in downloader.transfers):
             return False  # an article is waiting for its turn
-        ages = [downloader.age(r) for r in downloader.transfers]
-        # waits up to NEWSARCHIVE_WAIT_AT_END are waited out, downloads too
-        return bool(ages) and min(ages) >= self.end_patience
+        # waits up to NEWSARCHIVE_WAIT_AT_END are waited out, downloads too; a URL slow before
+        # is not waited for again
+        return bool(downloader.transfers) and all(
+            downloader.age(r) >= (0.0 if r.meta.get("timeouts") else self.end_patience)
+            for r in downloader.transfers
+        )
 
     def cut_stragglers(self) -> None:
         if not self._only_stragglers_left():
@@ -270,13 +282,15 @@ class LaterMiddleware:
         self.loop.start(0.25, now=False)
 
     def idle(self, spider: Any) -> None:
-        """Nothing else is left: wait for what is due soon, defer the rest."""
+        """Nothing else is left: wait for what is due soon, defer the rest (and every URL that
+        was slow before: a repeated timeout is not waited out)."""
         released = self.release()
-        soon = monotonic() + self.config.wait_at_end
-        keep = [h for h in self.held if h.due <= soon]
+        soon, keep = monotonic() + self.config.wait_at_end, []
         for h in self.held:
-            if h.due > soon:
+            if h.due > soon or h.request.meta.get("timeouts"):
                 self.defer(h.request, h.due - monotonic(), h.reason, tried=h.tried)
+            else:
+                keep.append(h)
         self.held = keep
         heapq.heapify(self.held)
         if self.held or released:
