@@ -22,7 +22,7 @@ from archive.process import extract_capture
 from archive.query import find_article, search
 from archive.store import Archive
 from archive.urls import canonical_url
-from tests.dedupe_eval import archived_ids, pair_scores
+from tests.support.dedupe_eval import archived_ids, pair_scores
 from tests.fixtures import CRAWL_SETTINGS, NewswebServer, build_newsweb, run_cli
 
 ARTICLES = 150

@@ -18,8 +18,8 @@ import pytest
 import redis
 
 from tests.fixtures import CRAWL_SETTINGS, ROOT, NewswebServer, run_cli
-from tests.newsweb_eval import article_paths, read_access_log
-from tests.s3server import Bucket
+from tests.support.crawl_eval import article_paths, read_access_log
+from tests.support.s3server import Bucket
 
 KILL_HEARTBEAT = 1.0  # s: a SIGKILLed worker is declared dead after 3 s
 

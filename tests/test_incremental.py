@@ -28,7 +28,7 @@ from tests.fixtures import (
     build_newsweb,
     run_cli,
 )
-from tests.newsweb_eval import news_sitemap_urls, read_access_log, score_crawl
+from tests.support.crawl_eval import news_sitemap_urls, read_access_log, score_crawl
 
 
 def _crawl(server: NewswebServer, sites: Path, data: Path, offset: int) -> tuple[Any, int]:

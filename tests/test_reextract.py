@@ -26,7 +26,7 @@ from archive.blobs import LocalBlobStore, open_blob_store
 from archive.db import open_db
 from archive.reextract import POOL_MIN, Selection, count_selected, reextract
 from tests.fixtures import ROOT, run_cli
-from tests.s3server import Bucket
+from tests.support.s3server import Bucket
 
 NEW = "99.0.0"
 SITECUSTOMIZE = """

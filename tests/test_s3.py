@@ -11,7 +11,7 @@ import pytest
 from archive.blobs import BlobNotFound, BlobStoreError, Put, blob_key, open_blob_store
 from archive.model import Capture, sha256_hex
 from archive.s3 import S3BlobStore, decode_meta, encode_meta
-from tests.s3server import SECRET_KEY, Bucket
+from tests.support.s3server import SECRET_KEY, Bucket
 
 
 def capture(n: int = 1, url: str = "https://news.example/a") -> Capture:
@@ -115,7 +115,7 @@ def test_check_bad_credentials(s3_bucket: Bucket, tmp_path: Path,
 
 
 def test_check_unreachable_endpoint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.s3server import free_ports
+    from tests.support.s3server import free_ports
 
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "k")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from archive.demo import serve_demo
-from tests.s3server import Bucket
+from tests.support.s3server import Bucket
 
 ROOT = Path(__file__).resolve().parents[1]
 

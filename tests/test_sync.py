@@ -18,7 +18,7 @@ from archive.model import Capture
 from archive.process import extract_capture
 from archive.store import Archive
 from archive.sync import retry_spool
-from tests.s3server import Bucket
+from tests.support.s3server import Bucket
 
 AUTHORS = [["Mara Quist"], ["Tobias Lind", "Ana Ferreira"], ["Jon Reyes"], ["Ilse Brandt"]]
 TOPICS = ["harbor dredging", "council budget", "ferry timetable", "library reopening"]

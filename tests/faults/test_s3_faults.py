@@ -22,7 +22,7 @@ from archive.store import Archive
 from tests.faults.conftest import Crawl, crawl_cmd
 from tests.faults.report import record
 from tests.fixtures import ROOT
-from tests.s3server import SECRET_KEY, Bucket
+from tests.support.s3server import SECRET_KEY, Bucket
 
 SPOOLED = 300
 

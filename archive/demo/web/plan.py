@@ -180,7 +180,7 @@ def _article(seed: int, k: int, total: int, site: SiteInfo, added_in: int) -> We
     number = 100000 + k
     place, tail = text.invented_word("Vel", k), text.invented_word("Dun", k)
     paras = [text.paragraph(rng, rng.randrange(3, 6)) for _ in range(rng.randrange(6, 10))]
-    paras[0] = f"{place.upper()} — Residents of {place} {paras[0][0].lower()}{paras[0][1:]}"
+    paras[0] = f"{place.upper()} — {paras[0]} Much of it concerns the harbor of {place}."
     paras[-1] = f"{paras[-1]} The next meeting is at the {tail} community hall."
     title = text.headline(rng, place)
     if added_in == 1:

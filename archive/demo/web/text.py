@@ -27,8 +27,7 @@ def _pool(name: str) -> tuple[str, ...]:
 
 FIRST, LAST, AGENCIES = _pool("first"), _pool("last"), _pool("agencies")
 PLACES, BODIES, TIMES = _pool("places"), _pool("bodies"), _pool("times")
-NOUNS = _pool("nouns")
-NOUN_PAIRS = tuple(" ".join(NOUNS[i : i + 2]) for i in range(0, len(NOUNS) - 1, 2))
+NOUN_PAIRS, DATES = _pool("nouns"), _pool("dates")
 VERBS, HEAD_VERBS, ADJECTIVES = _pool("verbs"), _pool("head_verbs"), _pool("adjectives")
 ROLES, CLAUSES, SYLLABLES = _pool("roles"), _pool("clauses"), _pool("syllables")
 CYRILLIC = _pool("cyrillic")
@@ -83,7 +82,7 @@ def sentence(rng: random.Random) -> str:
             f"had been discussed {rng.choice(TIMES)} without a decision."
         )
     return (
-        f"A second hearing on the {noun} is set for {rng.choice(TIMES).removeprefix('on ')}, "
+        f"A second hearing on the {noun} is set for {rng.choice(DATES)}, "
         f"and {body} will take written comments until then."
     )
 
@@ -100,7 +99,7 @@ def headline(rng: random.Random, marker: str) -> str:
         return f"{marker} {rng.choice(BODIES).split(' ', 1)[1]} {rng.choice(HEAD_VERBS)} {noun}"
     if shape == 1:
         return f"{rng.choice(ADJECTIVES).capitalize()} {noun} for {marker} {rng.choice(TIMES)}"
-    return f"In {marker}, a {rng.choice(ADJECTIVES)} {noun} divides neighbors"
+    return f"In {marker}, the {rng.choice(ADJECTIVES)} {noun} divides neighbors"
 
 
 def dek(rng: random.Random) -> str:

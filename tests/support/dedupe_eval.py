@@ -3,7 +3,7 @@
 Used by tests/test_dedupe_newsweb.py and, as a script, to sweep the threshold on a crawled
 archive (how DEFAULT_THRESHOLD was chosen):
 
-    .venv/bin/python -m tests.dedupe_eval DATA/news.db MANIFEST.json
+    .venv/bin/python -m tests.support.dedupe_eval DATA/news.db MANIFEST.json
 """
 
 from __future__ import annotations

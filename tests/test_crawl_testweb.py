@@ -1,4 +1,4 @@
-"""End to end: `newsarchive crawl` of the three sites of ../shared/newsweb (small build)."""
+"""End to end: `newsarchive crawl` of the three sites of the test web (archive/demo/web)."""
 
 from __future__ import annotations
 
@@ -9,19 +9,19 @@ from typing import Any
 import pytest
 
 from archive.urls import canonical_url
-from tests.fixtures import CRAWL_SETTINGS, NewswebServer, run_cli
+from tests.fixtures import CRAWL_SETTINGS, TestWeb, run_cli
 
 
 @pytest.fixture(scope="module")
 def crawled(
-    newsweb_server: NewswebServer, tmp_path_factory: pytest.TempPathFactory
+    testweb: TestWeb, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Any]:
     work = tmp_path_factory.mktemp("crawl")
-    sites = newsweb_server.sites_toml(work / "sites.toml")
+    sites = testweb.sites_toml(work / "sites.toml")
     data = work / "data"
     proc = run_cli("crawl", "--sites", str(sites), "--data", str(data), *CRAWL_SETTINGS)
     db = sqlite3.connect(data / "news.db")
-    return {"data": data, "db": db, "proc": proc, "manifest": newsweb_server.manifest}
+    return {"data": data, "db": db, "proc": proc, "manifest": testweb.manifest}
 
 
 def _archived_urls(db: sqlite3.Connection) -> set[str]:
