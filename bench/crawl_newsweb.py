@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.fixtures import CRAWL_SETTINGS, NewswebServer
-from tests.newsweb_eval import news_sitemap_urls, read_access_log, score_crawl
+from tests.support.crawl_eval import news_sitemap_urls, read_access_log, score_crawl
 
 
 def crawl(sites: Path, data: Path) -> float:

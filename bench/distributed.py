@@ -32,8 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout
 from tests.fixtures import CRAWL_SETTINGS, NewswebServer, build_newsweb
-from tests.redisserver import RedisServer
-from tests.s3server import WeedServer
+from tests.support.redisserver import RedisServer
+from tests.support.s3server import WeedServer
 
 STALLS = ["/slow/", "/flaky/", "/busy/", "/error/", "/huge/", "/calendar/", "/catalog/"]
 

@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout
 from archive.demo import serve_demo
-from tests.s3server import WeedServer
+from tests.support.s3server import WeedServer
 
 
 @contextmanager

@@ -11,11 +11,11 @@ import pytest
 from archive.urls import canonical_url
 from tests.fixtures import CRAWL_SETTINGS, TestWeb, run_cli
 
+pytestmark = [pytest.mark.crawl]
+
 
 @pytest.fixture(scope="module")
-def crawled(
-    testweb: TestWeb, tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, Any]:
+def crawled(testweb: TestWeb, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     work = tmp_path_factory.mktemp("crawl")
     sites = testweb.sites_toml(work / "sites.toml")
     data = work / "data"

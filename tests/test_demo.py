@@ -12,6 +12,8 @@ import pytest
 from archive.demo import demo_manifest
 from tests.fixtures import run_cli
 
+pytestmark = [pytest.mark.crawl]
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:

@@ -28,6 +28,8 @@ from archive.reextract import POOL_MIN, Selection, count_selected, reextract
 from tests.fixtures import ROOT, run_cli
 from tests.support.s3server import Bucket
 
+pytestmark = [pytest.mark.crawl]
+
 NEW = "99.0.0"
 SITECUSTOMIZE = """
 import os, time

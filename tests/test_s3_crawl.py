@@ -19,6 +19,8 @@ import pytest
 from archive.demo import serve_demo
 from tests.support.s3server import Bucket
 
+pytestmark = [pytest.mark.crawl]
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

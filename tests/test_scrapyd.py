@@ -24,6 +24,8 @@ from archive.demo.build import demo_manifest
 from tests.fixtures import ROOT
 from tests.support.s3server import free_ports
 
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
+
 BIN = Path(sys.executable).parent
 
 

@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from archive.blobs import LocalBlobStore, blob_key
 from archive.db import open_db
 from archive.model import Capture
@@ -23,6 +25,8 @@ from tests.faults.conftest import Crawl, crawl_cmd
 from tests.faults.report import record
 from tests.fixtures import ROOT
 from tests.support.s3server import SECRET_KEY, Bucket
+
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
 
 SPOOLED = 300
 

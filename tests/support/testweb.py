@@ -40,12 +40,15 @@ class TestWeb:
         huge_mb: int = 20,
     ) -> None:
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="testweb-"))
+        self.workdir.mkdir(parents=True, exist_ok=True)
         cmd = [sys.executable, "-m", "archive.demo.web", "serve", "--articles", str(articles),
                "--revision", str(revision), "--seed", str(seed), "--port", str(port),
                "--workdir", str(self.workdir), "--huge-mb", str(huge_mb)]  # fmt: skip
         errors = self.workdir / "server.err"
         with errors.open("w") as err:
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=err, text=True)
+            self.proc = subprocess.Popen(
+                cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=err, text=True
+            )
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
         if not line:
