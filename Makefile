@@ -5,6 +5,7 @@
 #   make lint       ruff and mypy --strict
 .PHONY: demo test test-fast lint setup
 
+export PATH := $(HOME)/.local/bin:$(PATH)
 PYTEST = PATH="$(CURDIR)/.venv/bin:/usr/sbin:$$PATH" .venv/bin/python -m pytest
 FAST = not slow and not crawl and not browser and not s3 and not redis
 

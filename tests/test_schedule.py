@@ -186,6 +186,7 @@ def run_due(sites: Path, data: Path, *args: str) -> dict[str, str]:
     return {r["site"]: r["outcome"] for r in json.loads(out.stdout)}
 
 
+@pytest.mark.crawl
 def test_run_due_runs_only_due_sites(demo_sites: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
     recent = (datetime.now(UTC) - timedelta(minutes=10)).isoformat()
@@ -212,6 +213,7 @@ def test_run_due_runs_only_due_sites(demo_sites: Path, tmp_path: Path) -> None:
     assert run_due(demo_sites, data)["quarter"] == "not_due", "just ran: not due again"
 
 
+@pytest.mark.crawl
 def test_run_due_never_overlaps_a_running_site(demo_sites: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
