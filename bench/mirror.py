@@ -45,7 +45,7 @@ def demo_sites(work: Path, concurrency: int) -> Iterator[Path]:
 
 @contextmanager
 def newsweb_sites(work: Path, articles: int) -> Iterator[Path]:
-    from tests.fixtures import NewswebServer, build_newsweb
+    from bench.newsweb import NewswebServer, build_newsweb
 
     server = NewswebServer(build_newsweb(work / "newsweb", articles=articles))
     try:

@@ -177,7 +177,7 @@ def sites_toml(urls: dict[str, str], path: Path, concurrency: int) -> Path:
 
 
 def crawl(sites: Path, data: Path, workers: int) -> dict[str, Any]:
-    from tests.fixtures import CRAWL_SETTINGS
+    from tests.support import CRAWL_SETTINGS
 
     cmd = [sys.executable, "-m", "archive", "crawl", "--sites", str(sites), "--data", str(data),
            "--workers", str(workers), *CRAWL_SETTINGS]  # fmt: skip
@@ -200,7 +200,7 @@ def crawl(sites: Path, data: Path, workers: int) -> dict[str, Any]:
 def floor(sites: Path, work: Path, pages: int) -> dict[str, Any]:
     """(d) the same crawl with no item pipeline: fetch, parse, discover, store nothing. Its CPU
     per page is what the crawl costs before any mirroring, extraction or database write."""
-    from tests.fixtures import CRAWL_SETTINGS
+    from tests.support import CRAWL_SETTINGS
 
     data = work / "crawl-floor"
     shutil.rmtree(data, ignore_errors=True)
@@ -270,7 +270,7 @@ def main() -> None:
     parser.add_argument("--floor", action="store_true",
                         help="Also (d): the crawl with no item pipeline, and the c/a ceiling.")  # fmt: skip
     opts = parser.parse_args()
-    from tests.fixtures import NewswebServer, build_newsweb
+    from bench.newsweb import NewswebServer, build_newsweb
 
     work = opts.out or Path(tempfile.mkdtemp(prefix="bench-throughput-"))
     work.mkdir(parents=True, exist_ok=True)
