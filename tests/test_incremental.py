@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from archive.urls import canonical_url
+from archive.discovery.urls import canonical_url
 from tests.fixtures import ARTICLES, CRAWL_SETTINGS, ROOT, TestWeb, run_cli
 from tests.support.crawl_eval import news_sitemap_urls, read_access_log, score_crawl
 
