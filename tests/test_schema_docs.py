@@ -32,7 +32,7 @@ def schema_tables(data: Path) -> set[str]:
 
 def readme_schema_section() -> str:
     readme = (ROOT / "README.md").read_text()
-    match = re.search(r"^## Database schema.*?(?=^## )", readme, re.S | re.M)
+    match = re.search(r"^## Database schema.*?(?=^## )", readme, re.DOTALL | re.MULTILINE)
     assert match, "README.md has no '## Database schema' section"
     return match.group(0)
 
@@ -64,4 +64,6 @@ def test_every_table_is_in_the_datasette_metadata(tmp_path: Path) -> None:
     described = {name for name, info in tables.items() if (info or {}).get("description")}
     described |= {info["fts_table"] for info in tables.values() if "fts_table" in (info or {})}
     missing = sorted(schema_tables(tmp_path) - described)
-    assert not missing, f"tables without a description in archive/research/datasette.yaml: {missing}"
+    assert not missing, (
+        f"tables without a description in archive/research/datasette.yaml: {missing}"
+    )

@@ -18,7 +18,7 @@ MIN_WORDS = 250
 
 
 def _story(section: str, row: dict[str, Any]) -> Story:
-    fields = {k: tuple(v) if isinstance(v, list) else v for k, v in row.items()}
+    fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in row.items()}
     return Story(section=section, **fields)
 
 
