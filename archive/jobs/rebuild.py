@@ -24,6 +24,7 @@ from archive.jobs.pool import WINDOW_PER_WORKER, Done, Job, extract_stream, open
 from archive.jobs.worker import Extracted
 from archive.model import Capture
 from archive.storage import BlobStore, blob_key
+from archive.storage.codec import CODEC
 from archive.storage.spool import THREADS
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ def capture_from_meta(sha256: str, meta: dict[str, str], body: bytes) -> Capture
         fetched_at=meta.get("fetched_at", ""),
         site=meta.get("site", ""),
         sha256=sha256,
-        blob_key=blob_key(sha256),
+        blob_key=blob_key(sha256, legacy=CODEC not in meta),  # no codec named: gzip
         mirrored=True,
     )
 

@@ -93,5 +93,8 @@ class CodecStore(BlobStore, DictionaryStore, Protocol):
     def get_current(self, sha256: str) -> bytes:
         """The body from its zstd object only; BlobNotFound if it has none."""
 
+    def get_legacy(self, sha256: str) -> bytes:
+        """The body from its gzip object only; BlobNotFound if it has none."""
+
     def drop_legacy(self, sha256: str) -> None:
         """Delete a body's gzip object (once its zstd object was read back and checked)."""

@@ -83,6 +83,9 @@ class LocalBlobStore:
     def get_current(self, sha256: str) -> bytes:
         return self._read(sha256, legacy=False)
 
+    def get_legacy(self, sha256: str) -> bytes:
+        return self._read(sha256, legacy=True)
+
     def meta(self, sha256: str) -> dict[str, str]:
         try:
             return dict(json.loads(self._meta_path(sha256).read_text()))

@@ -338,6 +338,9 @@ class S3BlobStore:
     def get_current(self, sha256: str) -> bytes:
         return self._read(sha256, legacy=False)
 
+    def get_legacy(self, sha256: str) -> bytes:
+        return self._read(sha256, legacy=True)
+
     def meta(self, sha256: str) -> dict[str, str]:
         for legacy in (False, True):
             key = self.key(sha256, legacy=legacy)
