@@ -19,11 +19,14 @@ from archive.db.connection import (
 )
 from archive.errors import BlobStoreError
 from archive.jobs.pool import process_pool
+from archive.jobs.worker import worker_ready
 from archive.storage import BlobStore, Put, blob_key, open_blob_store
 from archive.storage.spool import retry_spool, spool_dir
 from pipelines import blob_uri, capture_of, stop_for_disk_full
 
 log = logging.getLogger(__name__)
+
+TRAIN_WAIT = 30.0  # seconds the end of a crawl waits for a dictionary still being trained
 
 
 class MirrorPipeline:
@@ -59,10 +62,15 @@ class MirrorPipeline:
             # a site's zstd dictionary is trained in a process of its own (~0.4 s CPU a site),
             # so that the crawl's process spends less CPU per page than gzip did
             self.trainer = learner.trainer = process_pool(1)
+            self.trainer.submit(worker_ready)  # spawned and imported before it is needed
 
     async def close_spider(self) -> None:
         self.uploads.shutdown(wait=False)
-        if self.trainer is not None:
+        if self.trainer is not None and (learner := getattr(self.store, "learner", None)):
+            try:  # a dictionary trained at the end of the crawl serves the next one
+                await asyncio.wait_for(asyncio.to_thread(learner.wait), TRAIN_WAIT)
+            except (TimeoutError, BlobStoreError) as exc:
+                log.warning("A zstd dictionary was not stored at the end of the crawl: %r", exc)
             self.trainer.shutdown(wait=False, cancel_futures=True)
         if self.retry is not None:
             try:

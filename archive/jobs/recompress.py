@@ -97,7 +97,7 @@ def recompress(
 
 
 def _one(store: CodecStore, sha: str, site: str, dry_run: bool) -> str:
-    meta = store.meta(sha)
+    meta = store.meta(sha)  # the capture's: put adds the new codec's keys
     if site and meta.get("site", "") != site:
         return "other_site"
     if dry_run:

@@ -93,6 +93,9 @@ class CodecStore(BlobStore, DictionaryStore, Protocol):
     def get_current(self, sha256: str) -> bytes:
         """The body from its zstd object only; BlobNotFound if it has none."""
 
+    def stored_meta(self, sha256: str) -> dict[str, str]:
+        """`meta` plus the codec keys the store added (`codec`, `zdict`)."""
+
     def get_legacy(self, sha256: str) -> bytes:
         """The body from its gzip object only; BlobNotFound if it has none."""
 

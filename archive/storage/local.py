@@ -72,7 +72,7 @@ class LocalBlobStore:
             data = self._path(sha256, legacy=legacy).read_bytes()
         except FileNotFoundError:
             raise BlobNotFound(f"No blob {sha256} in {self.uri}") from None
-        return decode(data, sha256, self, lambda: self.meta(sha256))
+        return decode(data, sha256, self, lambda: self.stored_meta(sha256))
 
     def get(self, sha256: str) -> bytes:
         try:
@@ -87,6 +87,10 @@ class LocalBlobStore:
         return self._read(sha256, legacy=True)
 
     def meta(self, sha256: str) -> dict[str, str]:
+        return without_codec_keys(self.stored_meta(sha256))
+
+    def stored_meta(self, sha256: str) -> dict[str, str]:
+        """The metadata with the codec keys the store added (`codec`, `zdict`)."""
         try:
             return dict(json.loads(self._meta_path(sha256).read_text()))
         except FileNotFoundError:

@@ -326,7 +326,7 @@ class S3BlobStore:
         data, metadata = self._get_object(self.key(sha256, legacy=legacy), sha256)
         # the dictionary is named on the object itself, sidecar metadata or not
         return decode(
-            data, sha256, self, lambda: metadata if DICT in metadata else self.meta(sha256)
+            data, sha256, self, lambda: metadata if DICT in metadata else self.stored_meta(sha256)
         )
 
     def get(self, sha256: str) -> bytes:
@@ -342,6 +342,10 @@ class S3BlobStore:
         return self._read(sha256, legacy=True)
 
     def meta(self, sha256: str) -> dict[str, str]:
+        return without_codec_keys(self.stored_meta(sha256))
+
+    def stored_meta(self, sha256: str) -> dict[str, str]:
+        """The metadata with the codec keys the store added (`codec`, `zdict`)."""
         for legacy in (False, True):
             key = self.key(sha256, legacy=legacy)
             try:
