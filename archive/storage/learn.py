@@ -6,8 +6,8 @@ from them, stored beside the bodies, and used for the site's later bodies. Pages
 share most of their markup, which a dictionary holds once instead of in every body.
 
 A dictionary is kept only if it beats plain zstd by `MIN_GAIN` on samples it was not trained
-on; that held-out ratio is its baseline. When the ratio of the site's last `dict_min` bodies
-falls below the baseline by NEWSARCHIVE_ZSTD_RETRAIN_DROP (default 0.25: a quarter), the site's
+on. Its baseline is the ratio of the first `dict_min` bodies stored with it. When the ratio of
+the site's last `dict_min` bodies falls below the baseline by NEWSARCHIVE_ZSTD_RETRAIN_DROP (default 0.25: a quarter), the site's
 chrome has changed: samples are collected again and a new dictionary is trained. Old bodies keep
 the dictionary they name.
 
@@ -36,7 +36,7 @@ DICT_MIN_ENV = "NEWSARCHIVE_ZSTD_DICT_MIN"
 RETRAIN_DROP_ENV = "NEWSARCHIVE_ZSTD_RETRAIN_DROP"
 DEFAULT_DICT_MIN = 40  # pages of a site before it gets a dictionary
 DEFAULT_RETRAIN_DROP = 0.25
-SAMPLE_BYTES = 256 * 1024  # of each page kept for training: the chrome is at its ends
+SAMPLE_BYTES = 1024 * 1024  # of each page kept for training (a page is ~250 KB)
 SAMPLES_BUDGET = 96 * 2**20  # training samples held at once, all sites together
 HELD_OUT = 4  # samples kept out of training to measure the dictionary
 MIN_GAIN = 0.9  # a dictionary must store held-out pages in at most 0.9x plain zstd's bytes
@@ -103,7 +103,7 @@ def train(samples: list[bytes]) -> Trained:
 class _Site:
     name: str
     dictionary: str = ""  # sha256 of the dictionary new bodies use
-    baseline: float = 0.0  # its held-out ratio
+    baseline: float = 0.0  # raw/stored bytes of its first dict_min bodies (0: not yet known)
     samples: list[bytes] = field(default_factory=list)
     collecting: bool = True
     training: Future[Trained] | None = None
@@ -221,7 +221,7 @@ class Learner:
             log.warning("%s; trying again with the site's next page", exc)
             site.training = future
             return
-        site.dictionary, site.baseline = sha, trained.ratio
+        site.dictionary, site.baseline = sha, 0.0  # set by its first dict_min bodies
         site.recent.clear()
         log.info(
             "zstd dictionary %s for %s: held-out pages %.1fx smaller (plain zstd %.1fx)",
@@ -238,10 +238,12 @@ class Learner:
         site.recent.append((raw, stored))
         if len(site.recent) > self.dict_min:
             site.recent.popleft()
-        if len(site.recent) < self.dict_min or not site.baseline:
+        if len(site.recent) < self.dict_min:
             return
         ratio = sum(r for r, _ in site.recent) / max(sum(s for _, s in site.recent), 1)
-        if ratio < site.baseline * (1 - self.retrain_drop):
+        if not site.baseline:
+            site.baseline = ratio
+        elif ratio < site.baseline * (1 - self.retrain_drop):
             log.info(
                 "%s: recent pages compress %.1fx against %.1fx when its dictionary was trained: "
                 "training a new one",
