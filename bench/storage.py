@@ -24,15 +24,15 @@ training runs in a separate process in the crawl (`pipelines/mirror.py`).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
-from archive.storage import LocalBlobStore, compress
+from archive.storage import LocalBlobStore, compress, learn
 from archive.storage.codec import decode, zstd_compress
-from archive.storage import learn
 from archive.storage.learn import Learner, train
 
 
@@ -99,13 +99,15 @@ def main() -> None:
     dict_bytes = sum(len(store.get_dict(d["sha256"])) for d in store.dicts())
     t0 = time.process_time()
     for (data, meta), (_, body) in zip(encoded, items, strict=True):
-        assert decode(data, "", store, lambda meta=meta: meta) == body
+        assert decode(data, "", store, functools.partial(dict, meta)) == body
     d_dict = time.process_time() - t0
     stored = sum(len(d) for d, _ in encoded) + dict_bytes
     rows.append(("zstd-3+site dict", stored, c_dict, d_dict, train_cpu[0]))
 
     n, gz_bytes = len(items), rows[0][1]
-    print(f"\n{'codec':<18} {'stored/raw':>10} {'vs gzip-3':>9} {'comp ms/pg':>10} {'dec ms/pg':>9}")
+    print(
+        f"\n{'codec':<18} {'stored/raw':>10} {'vs gzip-3':>9} {'comp ms/pg':>10} {'dec ms/pg':>9}"
+    )
     for name, size, comp, dec, _ in rows:
         print(
             f"{name:<18} {size / raw:>10.3f} {size / gz_bytes:>9.3f} "

@@ -174,7 +174,7 @@ def test_crawl_with_dictionaries_verify_rebuild_warc(
     assert isinstance(store, S3BlobStore | LocalBlobStore)
     dicts = list(store.dicts())
     assert [d["site"] for d in dicts] == ["ledger"], "one dictionary trained for the site"
-    shas = {r[3] for r in rows(data)}
+    shas = {str(r[3]) for r in rows(data)}
     named = {sha for sha in shas if store.stored_meta(sha).get("zdict") == dicts[0]["sha256"]}
     # training runs in a process of its own: pages stored while it starts stay plain zstd
     assert len(named) >= 5, "later pages use the dictionary"
@@ -198,7 +198,7 @@ def test_crawl_with_dictionaries_verify_rebuild_warc(
             for r in ArchiveIterator(fh)
             if r.rec_type == "response"
         ]
-    assert sorted(payloads) == sorted(r[3] for r in rows(data))
+    assert sorted(payloads) == sorted(str(r[3]) for r in rows(data))
 
 
 def gzip_archive(store: S3BlobStore | LocalBlobStore, count: int) -> dict[str, bytes]:
@@ -264,6 +264,7 @@ def test_gzip_archive_read_and_recompressed_through_a_kill(
     assert list(store.legacy_keys()) == [], "every gzip body rewritten"
     assert run("verify", "--data", str(data), "--blobs", blobs).returncode == 0
     fresh = open_blob_store(blobs)
+    assert isinstance(fresh, S3BlobStore | LocalBlobStore)
     assert all(fresh.get(sha) == body for sha, body in bodies.items()), "byte-identical bodies"
     assert set(fresh.keys()) == set(bodies)
     assert {d["site"] for d in fresh.dicts()} == {"ledger"}, "recompress trained a dictionary"
@@ -333,7 +334,8 @@ def test_dictionary_cache_is_bounded(tmp_path: Path) -> None:
     cache_clear()
     for n in range(20):
         samples = [page(n * 100 + i, f"style{n}") for i in range(12)]
-        data = zstandard.train_dictionary(16384, samples).as_bytes()
+        trained = zstandard.train_dictionary(16384, list[bytes | bytearray | memoryview](samples))
+        data = trained.as_bytes()
         sha = sha256_hex(data)
         store.put_dict(sha, data, {"sha256": sha, "site": f"s{n}"})
         load_dict(store, sha)
