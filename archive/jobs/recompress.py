@@ -87,13 +87,18 @@ def recompress(
             if progress:
                 progress(1)
     if db is not None and not dry_run:
-        done = report.rewritten + report.finished
-        with db.conn:
-            db.conn.executemany(
-                "UPDATE captures SET blob_key = ? WHERE sha256 = ?",
-                [(blob_key(sha), sha) for sha in done],
-            )
+        _point_rows(store, db)
     return report
+
+
+def _point_rows(store: CodecStore, db: Database) -> None:
+    """Rows naming a `.gz` key whose gzip object is gone name the `.zst` one (this run's and
+    those of a run killed before it got here)."""
+    legacy = set(store.legacy_keys())
+    rows = db.execute("SELECT DISTINCT sha256 FROM captures WHERE blob_key LIKE '%.gz'")
+    moved = [(blob_key(sha), sha) for (sha,) in rows.fetchall() if sha not in legacy]
+    with db.conn:
+        db.conn.executemany("UPDATE captures SET blob_key = ? WHERE sha256 = ?", moved)
 
 
 def _one(store: CodecStore, sha: str, site: str, dry_run: bool) -> str:
