@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 from archive.discovery.documents import maybe_gunzip, parse_feed, parse_sitemap
 from archive.discovery.documents import sitemaps_from_robots as robots_sitemaps
 from archive.discovery.urls import canonical_url
-from archive.errors import DocumentTooLarge
-from archive.sites import SiteConfigError, load_sites
+from archive.errors import DocumentTooLarge, SiteConfigError
+from archive.sites import load_sites
 from archive.storage import blob_key
 from archive.storage.local import LocalBlobStore
 from tests.faults.report import record

@@ -17,9 +17,9 @@ import pytest
 from croniter import croniter
 
 from archive.demo import serve_demo
+from archive.errors import SiteBusy, SiteConfigError
 from archive.schedule import (
     Schedule,
-    SiteBusy,
     cron_expression,
     load_state,
     on_calendar,
@@ -28,7 +28,7 @@ from archive.schedule import (
     schedules,
     site_lock,
 )
-from archive.sites import Site, SiteConfigError, load_sites
+from archive.sites import Site, load_sites
 from tests.fixtures import ROOT, run_cli
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
