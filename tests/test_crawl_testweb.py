@@ -81,7 +81,7 @@ def test_charset_traps_decoded(crawled: dict[str, Any]) -> None:
 def test_blobs_match_captures(crawled: dict[str, Any]) -> None:
     db, raw = crawled["db"], Path(crawled["data"]) / "raw"
     shas = {sha for (sha,) in db.execute("SELECT sha256 FROM captures")}
-    files = {p.name.removesuffix(".gz") for p in raw.glob("*/*/*.gz")}
+    files = {p.name.removesuffix(".zst") for p in raw.glob("*/*/*.zst")}
     assert shas == files, "one blob per distinct raw body, and nothing else"
 
 

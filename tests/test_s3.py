@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import gzip
 import threading
 from pathlib import Path
 
 import pytest
+import zstandard
 
 from archive.errors import BlobNotFound, BlobStoreError
 from archive.model import Capture, sha256_hex
@@ -42,7 +42,7 @@ def test_put_get_meta_and_object_layout(s3_bucket: Bucket, tmp_path: Path) -> No
     key = f"raw/{blob_key(cap.sha256)}"
     assert s3_bucket.object_keys() == [key], "one object per body, under prefix + blob_key"
     raw = s3_bucket.client().get_object(Bucket=s3_bucket.name, Key=key)["Body"].read()
-    assert sha256_hex(gzip.decompress(raw)) == cap.sha256
+    assert sha256_hex(zstandard.ZstdDecompressor().decompress(raw)) == cap.sha256, "a zstd frame"
     assert not (tmp_path / "spool").exists(), "nothing may be spooled while the store is up"
 
 
