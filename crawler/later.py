@@ -224,22 +224,24 @@ class LaterMiddleware:
 
     def free_needed_slots(self) -> None:
         """A download slower than NEWSARCHIVE_STRAGGLER_AFTER (an article: ARTICLE_PATIENCE
-        times that) gives way when other requests of its site wait for its slot: cut, and
-        retried later like a timeout."""
+        times that; a URL slow before: at once) gives way when other requests of its site wait
+        for its slot: cut, and retried later like a timeout."""
         downloader = self._downloader()
         if not isinstance(downloader, SiteDownloader):
             return
         # an article is what the slot is for: it gets three times as long
-        ages = {
-            r: downloader.age(r) / (ARTICLE_PATIENCE if is_article(r) else 1)
+        patience = {
+            r: 0.0  # slow before: retried only while it holds nobody up
+            if r.meta.get("timeouts")
+            else self.config.straggler_after * (ARTICLE_PATIENCE if is_article(r) else 1)
             for r in downloader.transfers
         }
         for key, slot in list(downloader.slots.items()):
             if not downloader.blocked(slot):
                 continue
-            slow = [r for r in slot.transferring if ages.get(r, 0) >= self.config.straggler_after]
+            slow = [r for r in slot.transferring if downloader.age(r) >= patience.get(r, 1e9)]
             if slow:
-                oldest = max(slow, key=lambda r: ages[r])
+                oldest = max(slow, key=downloader.age)
                 log.info("Cutting %s: slow, and %s needs its slot", oldest.url, key)
                 oldest.meta["cut"] = "slot_needed"
                 downloader.cut(oldest)
