@@ -27,7 +27,6 @@ from scrapy.crawler import Crawler
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import Base
 from scrapy_redis.scheduler import Scheduler
-from twisted.internet import reactor
 
 from crawler.redisjson import RejectedEntry, SignedJSON
 from crawler.throttle import KEY_TTL_MS, LEASE, PREFIX, cluster_throttle
@@ -228,6 +227,8 @@ class SiteQueue(Base):  # type: ignore[misc]
             slot = getattr(self.crawler.engine, "_slot", None) if self.crawler else None
             if slot is not None and slot.closing is None:
                 slot.nextcall.schedule()
+
+        from twisted.internet import reactor  # the installed one (never import it at the top)
 
         cast(Any, reactor).callLater(BUSY_RETRY, wake)
 

@@ -107,6 +107,7 @@ class SiteServer:
         self.httpd = ThreadingHTTPServer((spec.address, self.port), self._handler())
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.hangs = 0
 
     def articles(self) -> list[str]:
         paths = [article_path(i) for i in range(self.spec.articles)]
@@ -134,7 +135,11 @@ class SiteServer:
         if path in ("/news/same-a.html", "/news/same-b.html"):
             return 200, article_html(spec.name, "/news/same.html", 9999), "text/html"
         if path == f"/news/hang-{spec.name}.html":
-            self.web.hung.wait(120)
+            with self.web.lock:
+                self.hangs += 1
+                first = self.hangs == 1
+            if first:  # the first fetch hangs; the one after its node died does not
+                self.web.hung.wait(120)
             return 200, article_html(spec.name, path, 8888), "text/html"
         for i in range(spec.articles):
             if path == article_path(i):
