@@ -253,12 +253,7 @@ class LeaseScheduler(Scheduler):  # type: ignore[misc]
         instance: Self = super().from_crawler(crawler)
         instance.worker_id = worker_id(crawler)
         instance.crawler = crawler
-
-        def rejected(_reason: str) -> None:
-            assert crawler.stats is not None
-            crawler.stats.inc_value("newsarchive/redis/rejected_signature")
-
-        instance.serializer = SignedJSON(crawler.settings.get("NEWSARCHIVE_REDIS_KEY"), rejected)
+        instance.serializer = SignedJSON(crawler.settings.get("NEWSARCHIVE_REDIS_KEY"))
         return instance
 
     def open(self, spider: Spider) -> None:

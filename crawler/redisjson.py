@@ -32,6 +32,7 @@ MAX_ENTRY = 1 << 20  # bytes: a request is a few KB; anything larger is refused 
 MAX_DEPTH = 32  # nesting of the decoded JSON
 MIN_KEY = 16  # characters of NEWSARCHIVE_REDIS_KEY
 _BYTES = "\x00b64"  # the one key of an object that stands for bytes
+_MAP = "\x00map"  # the one key of an object that stands for a dict with non-str keys
 KEY_HELP = (
     "set the same secret on every crawler node, e.g. "
     "export NEWSARCHIVE_REDIS_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))') "
@@ -63,7 +64,9 @@ def _encode(value: Any) -> Any:
     if isinstance(value, bytes):
         return {_BYTES: base64.b64encode(value).decode("ascii")}
     if isinstance(value, dict):
-        return {str(k): _encode(v) for k, v in value.items()}
+        if all(isinstance(k, str) for k in value):
+            return {k: _encode(v) for k, v in value.items()}
+        return {_MAP: [[_encode(k), _encode(v)] for k, v in value.items()]}
     if isinstance(value, (list, tuple)):
         return [_encode(v) for v in value]
     if value is None or isinstance(value, (str, int, float, bool)):
@@ -80,10 +83,24 @@ def _decode(value: Any, depth: int = 0) -> Any:
                 return base64.b64decode(value[_BYTES], validate=True)
             except (ValueError, TypeError):
                 raise RejectedEntry("bad base64") from None
+        if set(value) == {_MAP}:
+            return _decode_pairs(value[_MAP], depth)
         return {k: _decode(v, depth + 1) for k, v in value.items()}
     if isinstance(value, list):
         return [_decode(v, depth + 1) for v in value]
     return value
+
+
+def _decode_pairs(pairs: Any, depth: int) -> dict[Any, Any]:
+    if not isinstance(pairs, list) or not all(isinstance(p, list) and len(p) == 2 for p in pairs):
+        raise RejectedEntry("bad mapping")
+    out = {}
+    for key, value in pairs:
+        decoded = _decode(key, depth + 1)
+        if not isinstance(decoded, (str, bytes, int, float, bool)) and decoded is not None:
+            raise RejectedEntry("bad mapping key")
+        out[decoded] = _decode(value, depth + 1)
+    return out
 
 
 def _request_class(path: Any) -> None:
