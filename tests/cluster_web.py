@@ -65,6 +65,7 @@ class SiteSpec:
     crawl_delay: float | None = None
     hang: bool = False  # /news/hang-NAME.html hangs until `release_hangs`
     same: bool = False  # /news/same-a.html and /news/same-b.html: byte-identical bodies
+    lastmod_now: bool = False  # the sitemap says every article changed just now
 
 
 @dataclass
@@ -126,7 +127,9 @@ class SiteServer:
             lines.append(f"Sitemap: {self.url}sitemap.xml")
             return 200, ("\n".join(lines) + "\n").encode(), "text/plain"
         if path == "/sitemap.xml":
-            urls = "".join(f"<url><loc>{self.url}{p[1:]}</loc></url>" for p in self.articles())
+            now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            mod = f"<lastmod>{now}</lastmod>" if spec.lastmod_now else ""
+            urls = "".join(f"<url><loc>{self.url}{p[1:]}</loc>{mod}</url>" for p in self.articles())
             body = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
             return 200, body.encode(), "application/xml"
         if path == "/":
