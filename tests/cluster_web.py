@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from tests.s3server import free_ports
+from tests.support.s3server import free_ports
 
 WORDS = [
     "harbour",

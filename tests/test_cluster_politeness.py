@@ -16,7 +16,7 @@ import pytest
 
 from tests.cluster_web import ClusterWeb, SiteSpec, gaps
 from tests.fixtures import ROOT
-from tests.s3server import Bucket
+from tests.support.s3server import Bucket
 
 KEY = "test-cluster-key-0123456789abcdef"
 TOLERANCE = 0.9  # arrival times are taken by a Python thread on a loaded machine

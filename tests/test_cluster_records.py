@@ -18,7 +18,7 @@ from archive.model import Capture
 from archive.storage import LocalBlobStore
 from tests.cluster_web import ClusterWeb, SiteSpec
 from tests.fixtures import run_cli
-from tests.s3server import Bucket
+from tests.support.s3server import Bucket
 from tests.test_cluster_politeness import finish, node
 
 CAPTURE_ROWS = """SELECT c.url, c.final_url, c.site, c.fetched_at, c.status, c.content_type,

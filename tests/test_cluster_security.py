@@ -17,7 +17,7 @@ from scrapy.http import FormRequest
 from crawler.redisjson import RedisKeyMissing, RejectedEntry, SignedJSON, check_key
 from tests.cluster_web import ClusterWeb, SiteSpec
 from tests.fixtures import run_cli
-from tests.s3server import Bucket
+from tests.support.s3server import Bucket
 from tests.test_cluster_politeness import KEY, finish, node
 
 

@@ -24,7 +24,7 @@ from archive.errors import BlobStoreError
 from archive.jobs.pool import WINDOW_PER_WORKER, Done, Job, extract_stream, open_pool
 from archive.jobs.worker import Extracted
 from archive.model import Capture
-from archive.storage import BlobStore
+from archive.storage import BlobStore, CodecStore
 from archive.storage.records import capture_from_meta, read_record, record_id, record_ids
 from archive.storage.spool import THREADS
 
@@ -152,9 +152,11 @@ def _safe_record(store: BlobStore) -> Callable[[str], dict[str, Any] | str]:
 
 
 def _safe_meta(store: BlobStore) -> Callable[[str], dict[str, str] | str]:
+    read = store.stored_meta if isinstance(store, CodecStore) else store.meta
+
     def meta(sha: str) -> dict[str, str] | str:
         try:
-            return store.meta(sha)
+            return read(sha)
         except BlobStoreError as exc:
             return str(exc)
 

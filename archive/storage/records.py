@@ -20,6 +20,7 @@ from typing import Any
 from archive.errors import BlobStoreError
 from archive.model import Capture
 from archive.storage.base import SHA256_HEX, BlobStore, Put, blob_key
+from archive.storage.codec import CODEC
 
 PREFIX = "records"
 VERSION = 1
@@ -109,6 +110,7 @@ def capture_from_meta(sha256: str, meta: dict[str, Any], body: bytes) -> Capture
         site=meta.get("site", ""),
         hints=dict(hints) if isinstance(hints, dict) else {},
         sha256=sha256,
-        blob_key=blob_key(sha256),
+        # a record's body is stored by the current codec; body metadata naming no codec: gzip
+        blob_key=blob_key(sha256, legacy="record" not in meta and CODEC not in meta),
         mirrored=True,
     )

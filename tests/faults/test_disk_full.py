@@ -32,6 +32,8 @@ from tests.faults.conftest import (
 from tests.faults.report import record
 from tests.fixtures import run_cli
 
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
+
 SIZE_SHARE = 0.4  # the tmpfs holds this share of what the reference crawl wrote
 
 

@@ -12,10 +12,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from archive.cli import cli
 from tests.faults.report import record
+
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
 
 INJECTIONS = [
     "x' OR '1'='1", "' OR 1=1 --", '" OR ""="', "'; DROP TABLE articles; --",

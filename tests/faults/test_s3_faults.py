@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from archive.db.connection import open_db
 from archive.db.writer import IndexWriter
 from archive.model import Capture
@@ -23,7 +25,9 @@ from archive.storage.local import LocalBlobStore
 from tests.faults.conftest import Crawl, crawl_cmd
 from tests.faults.report import record
 from tests.fixtures import ROOT
-from tests.s3server import SECRET_KEY, Bucket
+from tests.support.s3server import SECRET_KEY, Bucket
+
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
 
 SPOOLED = 300
 

@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.faults.conftest import (
     Crawl,
     archive_state,
@@ -27,6 +29,8 @@ from tests.faults.conftest import (
 )
 from tests.faults.report import record
 from tests.fixtures import run_cli
+
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
 
 KILLS = int(os.environ.get("FAULT_KILLS", "20"))
 EARLY = 0.2  # share of the kills aimed at start-up and discovery
@@ -104,7 +108,7 @@ def test_sigkill_twenty_times_loses_nothing(
     # a duplicate capture, so compare stories by content and captures by URL
     differ = story_difference(ref, got)
     assert not differ, f"stories differ (seed {seed}): {differ}"
-    # discovery of the newsweb trap copies (/flaky/, /slow/) depends on timing, so a crawl may
+    # discovery of the test web's trap copies (/flaky/, /slow/) depends on timing, so a crawl may
     # find more than the reference; it must not have less
     assert ref.fetches <= got.fetches, (
         f"fetches lost or changed (seed {seed}): {sorted(ref.fetches - got.fetches)[:3]}"

@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.faults.conftest import (
     Crawl,
     archive_state,
@@ -21,6 +23,8 @@ from tests.faults.conftest import (
     story_difference,
 )
 from tests.faults.report import record
+
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
 
 HOLD_WRITE = 4.0  # seconds each write lock is held: well inside busy_timeout
 HOLD_READ = 10.0

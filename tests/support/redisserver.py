@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.s3server import free_ports
+from tests.support.s3server import free_ports
 
 
 class RedisServer:
