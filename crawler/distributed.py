@@ -23,10 +23,7 @@ scrapy-redis setting) after the whole frontier is done.
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import time
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any, Self
 
@@ -37,7 +34,7 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from twisted.internet import task
 
-from crawler.frontier import prefix, queued, requeue
+from crawler.frontier import prefix, queued, requeue, worker_id
 from crawler.redisjson import check_key
 from crawler.throttle import LEASE
 
@@ -96,13 +93,6 @@ def apply_distributed(settings: BaseSettings) -> None:
         pipelines = settings.getdict("ITEM_PIPELINES")
         pipelines["pipelines.extract.ExtractPipeline"] = None
         settings.set("ITEM_PIPELINES", pipelines, priority="spider")
-
-
-def worker_id(crawler: Crawler) -> str:
-    if not hasattr(crawler, "newsarchive_worker_id"):
-        name = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-        crawler.newsarchive_worker_id = name  # type: ignore[attr-defined]
-    return str(crawler.newsarchive_worker_id)  # type: ignore[attr-defined]
 
 
 class Workers:

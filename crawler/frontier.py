@@ -19,7 +19,10 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import re
+import socket
+import uuid
 from typing import Any, Self, cast
 
 from scrapy import Request, Spider
@@ -149,6 +152,13 @@ def requeue(server: Any, keys: str, inflight_key: str) -> int:
     return total
 
 
+def worker_id(crawler: Crawler) -> str:
+    if not hasattr(crawler, "newsarchive_worker_id"):
+        name = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        crawler.newsarchive_worker_id = name  # type: ignore[attr-defined]
+    return str(crawler.newsarchive_worker_id)  # type: ignore[attr-defined]
+
+
 class SiteQueue(Base):  # type: ignore[misc]
     """A priority queue per site; pops take a lease from the site's cluster budget."""
 
@@ -248,8 +258,6 @@ class LeaseScheduler(Scheduler):  # type: ignore[misc]
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        from crawler.distributed import worker_id
-
         instance: Self = super().from_crawler(crawler)
         instance.worker_id = worker_id(crawler)
         instance.crawler = crawler
