@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import pickle
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from scrapy.http import FormRequest
 
 from crawler.redisjson import RedisKeyMissing, RejectedEntry, SignedJSON, check_key
 from tests.cluster_web import ClusterWeb, SiteSpec
+from tests.faults.report import record
 from tests.fixtures import run_cli
 from tests.support.s3server import Bucket
 from tests.test_cluster_politeness import KEY, finish, node
@@ -58,11 +60,20 @@ def test_planted_pickle_is_never_loaded_and_tampered_entry_is_dropped(
     server.zadd(queue, {pickled: -1000, tampered: -1000, wrong_key: -1000})
     server.zadd("newsarchive:news:requests", {pickled: -1000})  # the key before issue 19
     sites = web.sites_toml(tmp_path / "sites.toml", delays={"plain": 0.0}, concurrency={})
+    started = time.monotonic()
     finish(node(sites, tmp_path / "n0", s3_bucket, redis_url, "n0"))
 
-    assert not marker.exists(), "a pickled entry planted in redis was unpickled by a node"
     log = (tmp_path / "n0" / "logs" / "crawl.log").read_text()
     rejected = re.findall(r"'newsarchive/redis/rejected': (\d+)", log)
+    record(
+        "hostile",
+        "redis queue entries: a pickle, a tampered and a wrongly keyed signed entry",
+        injected=3,
+        survived=int(rejected[0]) if rejected else 0,
+        started=started,
+        note="dropped unread and counted; no marker file",
+    )  # survived = blocked
+    assert not marker.exists(), "a pickled entry planted in redis was unpickled by a node"
     assert rejected == ["3"], f"3 planted entries should be dropped and counted: {rejected}"
     assert "Dropped a queued entry that failed the check" in log
     assert not [h for h in web.hits if h.path in ("/x", "/c", "/news/b.html")]
