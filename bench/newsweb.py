@@ -34,10 +34,27 @@ def require_shared(what: str = "newsweb/newsweb.py") -> Path:
 
 def build_newsweb(out: Path, *, articles: int, revision: int = 1, seed: int = 1) -> Path:
     script = require_shared()
-    cmd = [sys.executable, str(script), "build", "--pages", str(TESTDATA / "articles"),
-           "--pages", str(TESTDATA / "aeb"), "--out", str(out), "--sites", "3",
-           "--articles", str(articles), "--seed", str(seed), "--crawl-delay", "0",
-           "--revision", str(revision)]  # fmt: skip
+    cmd = [
+        sys.executable,
+        str(script),
+        "build",
+        "--pages",
+        str(TESTDATA / "articles"),
+        "--pages",
+        str(TESTDATA / "aeb"),
+        "--out",
+        str(out),
+        "--sites",
+        "3",
+        "--articles",
+        str(articles),
+        "--seed",
+        str(seed),
+        "--crawl-delay",
+        "0",
+        "--revision",
+        str(revision),
+    ]
     subprocess.run(cmd, check=True, capture_output=True, timeout=600)
     return out
 
@@ -47,8 +64,17 @@ class NewswebServer:
 
     def __init__(self, site_dir: Path, port: int = 0) -> None:
         script = require_shared()
-        cmd = [sys.executable, str(script), "serve", str(site_dir), "--port", str(port),
-               "--mode", "ips", "--access-log"]  # fmt: skip
+        cmd = [
+            sys.executable,
+            str(script),
+            "serve",
+            str(site_dir),
+            "--port",
+            str(port),
+            "--mode",
+            "ips",
+            "--access-log",
+        ]
         self.proc = subprocess.Popen(
             cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
         )
@@ -79,8 +105,14 @@ class NewswebServer:
     def sites_toml(self, path: Path, **extra: Any) -> Path:
         lines = []
         for host, url in sorted(self.urls.items()):
-            lines += ["[[site]]", f'name = "{host.split(".")[0]}"', f'url = "{url.rstrip("/")}/"',
-                      "delay = 0", "concurrency = 8", "allow_private = true"]  # fmt: skip
+            lines += [
+                "[[site]]",
+                f'name = "{host.split(".")[0]}"',
+                f'url = "{url.rstrip("/")}/"',
+                "delay = 0",
+                "concurrency = 8",
+                "allow_private = true",
+            ]
             lines += [f"{k} = {json.dumps(v)}" for k, v in extra.items()]
             lines.append("")
         path.write_text("\n".join(lines))

@@ -35,9 +35,10 @@ def _archived_urls(db: sqlite3.Connection) -> set[str]:
 
 def test_recall_of_manifest_articles(crawled: dict[str, Any]) -> None:
     expected = [
-        a for a in crawled["manifest"]["articles"]
+        a
+        for a in crawled["manifest"]["articles"]
         if a["kind"] in ("article", "syndicated_copy") and a["status"] == 200
-    ]  # fmt: skip
+    ]
     archived = _archived_urls(crawled["db"])
     missing = [a["url"] for a in expected if canonical_url(a["url"]) not in archived]
     recall = 1 - len(missing) / len(expected)
@@ -57,9 +58,10 @@ def test_articles_have_core_fields(crawled: dict[str, Any]) -> None:
 def test_not_articles_never_stored_as_articles(crawled: dict[str, Any]) -> None:
     man = crawled["manifest"]
     hubs = {
-        canonical_url(u) for u, info in man["urls"].items()
+        canonical_url(u)
+        for u, info in man["urls"].items()
         if info["type"] in ("home", "section", "tag", "author", "page", "rss", "atom", "sitemap")
-    }  # fmt: skip
+    }
     stored = {canonical_url(u) for (u,) in crawled["db"].execute("SELECT url FROM articles")}
     assert not (hubs & stored), f"hub pages stored as articles: {sorted(hubs & stored)[:5]}"
 

@@ -43,8 +43,14 @@ def _ingest_amp(data: Path, manifest: dict[str, Any]) -> dict[str, tuple[int | N
             with urllib.request.urlopen(amp["url"], timeout=10) as resp:
                 body, ctype = resp.read(), resp.headers.get("Content-Type", "")
             result = extract_capture(body, amp["url"], ctype)
-            capture = Capture(url=amp["url"], final_url=amp["url"], status=200, body=body,
-                              content_type=ctype, site="site-a")  # fmt: skip
+            capture = Capture(
+                url=amp["url"],
+                final_url=amp["url"],
+                status=200,
+                body=body,
+                content_type=ctype,
+                site="site-a",
+            )
             stored = writer.ingest(capture, result.article, is_article=True)
             out[amp["id"]] = (stored.article_id, stored.outcome)
     finally:

@@ -38,17 +38,32 @@ def single(testweb: TestWeb, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def worker(
     sites: Path, data: Path, bucket: Bucket, redis_url: str, heartbeat: float = 5.0
 ) -> subprocess.Popen[str]:
-    cmd = [sys.executable, "-m", "archive", "crawl", "--sites", str(sites), "--data", str(data),
-           "--blobs", bucket.uri, *CRAWL_SETTINGS, "-s", f"NEWSARCHIVE_REDIS_HEARTBEAT={heartbeat}",
-           "-s", "MAX_IDLE_TIME_BEFORE_CLOSE=1"]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "archive",
+        "crawl",
+        "--sites",
+        str(sites),
+        "--data",
+        str(data),
+        "--blobs",
+        bucket.uri,
+        *CRAWL_SETTINGS,
+        "-s",
+        f"NEWSARCHIVE_REDIS_HEARTBEAT={heartbeat}",
+        "-s",
+        "MAX_IDLE_TIME_BEFORE_CLOSE=1",
+    ]
     # AWS_* come from the s3_bucket fixture
     env = {
         **os.environ,
         "REDIS_URL": redis_url,
         "NEWSARCHIVE_REDIS_KEY": "test-key-0123456789abcdef",
     }
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+    return subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def finish(proc: subprocess.Popen[str], timeout: float = 240) -> str:
@@ -152,11 +167,30 @@ def test_sigkilled_worker_loses_nothing(
     survivor = worker(sites, tmp_path / "survivor", s3_bucket, redis_url, KILL_HEARTBEAT)
     # the indexer follows the bucket while the crawl runs, and stops once it is quiet
     indexer = subprocess.Popen(
-        [sys.executable, "-m", "archive", "ingest", "--from", s3_bucket.uri, "--data",
-         str(tmp_path / "indexer"), "--follow", "--interval", "1", "--idle-exit", "20",
-         "--workers", "1", "--json"],
-        cwd=ROOT, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "archive",
+            "ingest",
+            "--from",
+            s3_bucket.uri,
+            "--data",
+            str(tmp_path / "indexer"),
+            "--follow",
+            "--interval",
+            "1",
+            "--idle-exit",
+            "20",
+            "--workers",
+            "1",
+            "--json",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     while len(s3_bucket.object_keys()) < 40:
         assert victim.poll() is None, "the victim finished before it could be killed"

@@ -105,9 +105,12 @@ def test_revision_two_recorded(runs: dict[str, Any]) -> None:
         assert row is not None, f"edited {art_id} not archived"
         assert row[2] >= 2, f"edit of {art_id} not recorded as a new version"
         assert "Updated:" in row[1], f"current title of {art_id} is not the edited one"
-        titles = [t for (t,) in db.execute(
-            "SELECT title FROM article_versions WHERE article_id = ? ORDER BY version", [row[0]]
-        )]  # fmt: skip
+        titles = [
+            t
+            for (t,) in db.execute(
+                "SELECT title FROM article_versions WHERE article_id = ? ORDER BY version", [row[0]]
+            )
+        ]
         assert "Updated:" not in titles[0], "the old version is kept"
         assert titles[0] == old[art_id]["title"], "the first version has the old title"
     for art_id in changes["removed"]:
@@ -139,9 +142,12 @@ def test_sigkill_and_restart_loses_nothing(
     data = tmp_path / "data"
     args = ["crawl", "--sites", str(sites), "--data", str(data), *CRAWL_SETTINGS]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "archive", *args], cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
+        [sys.executable, "-m", "archive", *args],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     time.sleep(random.uniform(3.0, 8.0))
     import os
 

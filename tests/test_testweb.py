@@ -70,8 +70,16 @@ def test_manifest_is_complete() -> None:
     bodies = {a["body_sha1"] for a in man["articles"] if a["kind"] == "article"}
     assert len(bodies) == 120, "every story has its own body"
     names = {t["name"] for t in man["traps"]}
-    assert {"redirect_loop", "flaky_503_then_200", "infinite_calendar", "endless_pagination",
-            "session_ids", "charset_wrong_header", "hang", "huge_page"} <= names  # fmt: skip
+    assert {
+        "redirect_loop",
+        "flaky_503_then_200",
+        "infinite_calendar",
+        "endless_pagination",
+        "session_ids",
+        "charset_wrong_header",
+        "hang",
+        "huge_page",
+    } <= names
     assert sum(1 for u in man["urls"].values() if u["type"] == "variant") > 50
     templates = {s: v["templates"] for s, v in man["sites"].items()}
     assert all(2 <= len(t) <= 3 for t in templates.values()), templates

@@ -30,9 +30,19 @@ FAULT_SETTINGS = (*CRAWL_SETTINGS, "-s", "DOWNLOAD_TIMEOUT=2")
 
 def crawl_cmd(sites: Path, data: Path, *extra: str) -> list[str]:
     return [
-        sys.executable, "-m", "archive", "crawl", "--sites", str(sites), "--data", str(data),
-        "--workers", "1", *FAULT_SETTINGS, *extra,
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "archive",
+        "crawl",
+        "--sites",
+        str(sites),
+        "--data",
+        str(data),
+        "--workers",
+        "1",
+        *FAULT_SETTINGS,
+        *extra,
+    ]
 
 
 class Crawl:
@@ -44,9 +54,13 @@ class Crawl:
         self.started = time.monotonic()
         self._err: IO[bytes] = log.open("ab")
         self.proc = subprocess.Popen(
-            cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=self._err,
-            start_new_session=True, env=env,
-        )  # fmt: skip
+            cmd,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=self._err,
+            start_new_session=True,
+            env=env,
+        )
 
     def running(self) -> bool:
         return self.proc.poll() is None

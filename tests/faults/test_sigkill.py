@@ -81,9 +81,15 @@ def test_sigkill_twenty_times_loses_nothing(
         crawl = Crawl(crawl_cmd(fault_sites, data, *SMALL_BATCHES), log)
         t0 = time.monotonic()
         alive = _kill_at(crawl, data, kind, value, rng, ref.rows)
-        kills.append({"at": kind, "target": round(value, 2), "alive": alive,
-                      "after_s": round(time.monotonic() - t0, 2),
-                      "captures": captures_count(data)})  # fmt: skip
+        kills.append(
+            {
+                "at": kind,
+                "target": round(value, 2),
+                "alive": alive,
+                "after_s": round(time.monotonic() - t0, 2),
+                "captures": captures_count(data),
+            }
+        )
     final = Crawl(crawl_cmd(fault_sites, data), log)
     code = final.wait()
     assert code == 0, f"the crawl after {len(kills)} kills failed ({code}):\n{final.stderr()}"
@@ -94,14 +100,17 @@ def test_sigkill_twenty_times_loses_nothing(
     verify = run_cli("verify", "--data", str(data), check=False)
     leftovers = temp_leftovers(data)
     record(
-        "fault", f"SIGKILL of the crawl at {KILLS} random moments, restarted each time",
-        injected=killed, survived=killed if not missing and check == "ok" else 0,
-        started=started, captures_lost=len(missing),
+        "fault",
+        f"SIGKILL of the crawl at {KILLS} random moments, restarted each time",
+        injected=killed,
+        survived=killed if not missing and check == "ok" else 0,
+        started=started,
+        captures_lost=len(missing),
         note=f"seed {seed}; {got.rows} captures vs {ref.rows} uninterrupted; "
         f"{len(got.urls - ref.urls)} more URLs found; {got.duplicates} duplicated fetches; integrity {check}; verify exit "
         f"{verify.returncode}; {len(leftovers)} temp files left",
         kills=kills,
-    )  # fmt: skip
+    )
     assert killed >= KILLS * 0.8, f"only {killed} kills landed mid-crawl: {kills}"
     assert not missing, f"captures lost (seed {seed}): {sorted(missing)[:5]}"
     # the same story under two URLs: whichever is fetched first is the article, the other

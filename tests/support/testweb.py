@@ -41,9 +41,24 @@ class TestWeb:
     ) -> None:
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="testweb-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
-        cmd = [sys.executable, "-m", "archive.demo.web", "serve", "--articles", str(articles),
-               "--revision", str(revision), "--seed", str(seed), "--port", str(port),
-               "--workdir", str(self.workdir), "--huge-mb", str(huge_mb)]  # fmt: skip
+        cmd = [
+            sys.executable,
+            "-m",
+            "archive.demo.web",
+            "serve",
+            "--articles",
+            str(articles),
+            "--revision",
+            str(revision),
+            "--seed",
+            str(seed),
+            "--port",
+            str(port),
+            "--workdir",
+            str(self.workdir),
+            "--huge-mb",
+            str(huge_mb),
+        ]
         errors = self.workdir / "server.err"
         with errors.open("w") as err:
             self.proc = subprocess.Popen(
