@@ -1,5 +1,5 @@
 """Issue 19: many crawler nodes, one polite crawler. Three `newsarchive crawl` processes share a
-real redis-server and mirror to a real SeaweedFS; the sites of tests/cluster_web.py log every
+real redis-server and mirror to a real SeaweedFS; the sites of tests/support/cluster_web.py log every
 request with its arrival time, and the spacing is read from that log."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cluster_web import ClusterWeb, SiteSpec, gaps
 from tests.fixtures import ROOT
+from tests.support.cluster_web import ClusterWeb, SiteSpec, gaps
 from tests.support.s3server import Bucket
 
 KEY = "test-cluster-key-0123456789abcdef"

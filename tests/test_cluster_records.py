@@ -1,6 +1,6 @@
 """Issue 19: every capture reaches the indexer (a record per fetch in the store), `rebuild`
 restores every capture row, and fresh nodes skip what the archive already holds (the snapshot
-`ingest` publishes). Real redis-server, real SeaweedFS, the logged sites of tests/cluster_web.py.
+`ingest` publishes). Real redis-server, real SeaweedFS, the logged sites of tests/support/cluster_web.py.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import pytest
 
 from archive.model import Capture
 from archive.storage import LocalBlobStore
-from tests.cluster_web import ClusterWeb, SiteSpec
 from tests.fixtures import run_cli
+from tests.support.cluster_web import ClusterWeb, SiteSpec
 from tests.support.s3server import Bucket
 from tests.test_cluster_politeness import finish, node
 

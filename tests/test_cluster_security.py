@@ -16,9 +16,9 @@ from scrapy import Request
 from scrapy.http import FormRequest
 
 from crawler.redisjson import RedisKeyMissing, RejectedEntry, SignedJSON, check_key
-from tests.cluster_web import ClusterWeb, SiteSpec
 from tests.faults.report import record
 from tests.fixtures import run_cli
+from tests.support.cluster_web import ClusterWeb, SiteSpec
 from tests.support.s3server import Bucket
 from tests.test_cluster_politeness import KEY, finish, node
 
