@@ -33,6 +33,7 @@ from archive.db.connection import data_dir, open_db, write_transaction
 from archive.db.deferred import Deferred, save_deferred
 from crawler.middlewares import retry_after_seconds
 from crawler.slots import Cut, SiteDownloader, is_article
+from crawler.throttle import cluster_throttle
 
 log = logging.getLogger(__name__)
 
@@ -122,11 +123,7 @@ class LaterMiddleware:
             log.info("Giving up on %s: %s, Retry-After %.0fs", request.url, response.status, wait)
             return response
         if response.status == 429:  # the whole site asked us to slow down
-            downloader = self._downloader()
-            if isinstance(downloader, SiteDownloader) and (
-                key := request.meta.get("download_slot")
-            ):
-                downloader.raise_floor(key, wait)
+            self._slow_down(request, wait)
         self._stat(f"retry_after/status_{response.status}")
         meta = {**request.meta, "retry_after_times": tries + 1}
         retry = request.replace(dont_filter=True, meta=meta)
@@ -164,6 +161,17 @@ class LaterMiddleware:
     @property
     def end_patience(self) -> float:
         return max(self.config.straggler_after, self.config.wait_at_end)
+
+    def _slow_down(self, request: Request, wait: float) -> None:
+        site = request.meta.get("site")
+        throttle = cluster_throttle(self.crawler)
+        if throttle is not None and isinstance(site, str):  # every node pauses and slows down
+            throttle.learn(site, "retry_delay", min(wait, self.config.max_wait), pause=True)
+            return
+        downloader = self._downloader()
+        key = request.meta.get("download_slot")
+        if isinstance(downloader, SiteDownloader) and key:
+            downloader.raise_floor(key, wait)
 
     # -- held requests -------------------------------------------------------------------------
     def hold(self, request: Request, wait: float, reason: str, *, tried: bool) -> None:
