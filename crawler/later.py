@@ -78,6 +78,7 @@ class LaterMiddleware:
         self.deferred: dict[tuple[str, str], Deferred] = {}
         self.settled: set[tuple[str, str]] = set()  # deferred by an earlier crawl, asked now
         self.loop: task.LoopingCall | None = None
+        self.nudged = 0.0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -229,6 +230,18 @@ class LaterMiddleware:
         self.release()
         self.cut_stragglers()
         self.free_needed_slots()
+        self.nudge_when_idle()
+
+    def nudge_when_idle(self) -> None:
+        """Scrapy looks for the end of a crawl every 5 s; once nothing is left, look now (at
+        most once a second), so the crawl ends when its work does."""
+        engine = self.crawler.engine
+        slot = getattr(engine, "_slot", None)
+        if engine is None or slot is None or monotonic() - self.nudged < 1.0:
+            return
+        if engine.spider_is_idle():
+            self.nudged = monotonic()
+            slot.nextcall.schedule()
 
     def free_needed_slots(self) -> None:
         """A download slower than NEWSARCHIVE_STRAGGLER_AFTER (an article: ARTICLE_PATIENCE
