@@ -29,6 +29,7 @@ from archive.extract.meta import (
     microdata,
 )
 from archive.extract.overrides import apply_overrides
+from archive.extract.rules import NONE, Off
 from archive.extract.text import fold, nfkc
 from archive.model import Article, Image
 
@@ -224,7 +225,9 @@ def _images(
     return skip
 
 
-def assemble(tree: HtmlElement, article: Article, overrides: dict[str, str]) -> None:
+def assemble(
+    tree: HtmlElement, article: Article, overrides: dict[str, str], off: Off = NONE
+) -> None:
     """Fill `article` from a parsed page."""
     url = article.url
     ld = JsonLd(tree)
@@ -293,14 +296,16 @@ def assemble(tree: HtmlElement, article: Article, overrides: dict[str, str]) -> 
     if article.authors:
         skip.add(fold(" ".join(article.authors)))
     title_keys = [fold(t) for t in (title, h1_text, *(t for t, _ in structured_titles)) if t]
-    body = body_text(
+    body, body_layer = body_text(
         tree,
         url,
         skip_lines=skip,
         title_keys=list(dict.fromkeys(title_keys)),
         author_keys=[fold(name) for name in article.authors],
+        dek=article.subtitle,
+        off=off,
     )
-    _set(article, "body", body, "trafilatura")
+    _set(article, "body", body, body_layer)
     if not article.published:
         _set(article, "published", visible_date(tree, url), "dom")
     if overrides:

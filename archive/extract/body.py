@@ -12,7 +12,8 @@ from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.settings import Document
 
-from archive.extract.cleanup import trim
+from archive.extract.cleanup import MIN_KEPT_SHARE, is_prose, prose_chars, trim
+from archive.extract.rules import NONE, Off
 from archive.extract.text import fold, text_of, words
 
 # Class/id words of blocks that are never article text: share bars, newsletter boxes, teasers.
@@ -137,15 +138,15 @@ _NOT_BY_CLASS = frozenset(("p", "h2", "h3", "ul", "ol"))
 _KEPT_BLOCKS = frozenset(("body", "html", "article", "main"))  # judged, never removed
 
 
-def _is_boilerplate_block(el: HtmlElement) -> bool:
+def _is_boilerplate_block(el: HtmlElement, off: Off) -> bool:
     tag = el.tag
     if tag in _ALWAYS_BOILERPLATE:
-        return True
+        return True  # (trafilatura drops these itself; here they go before its text search)
     if tag in ("aside", "footer"):
         return len(text_of(el)) <= _MAX_BLOCK_TEXT
-    if tag in ("ul", "ol") and _link_list(el):
+    if tag in ("ul", "ol") and "body.link_lists" not in off and _link_list(el):
         return True
-    if tag in _NOT_BY_CLASS:
+    if tag in _NOT_BY_CLASS or "body.boilerplate_class" in off:
         return False
     cls, id_ = el.get("class"), el.get("id")
     if not (cls or id_):
@@ -155,7 +156,7 @@ def _is_boilerplate_block(el: HtmlElement) -> bool:
     )
 
 
-def _boilerplate_blocks(root: HtmlElement) -> list[HtmlElement]:
+def _boilerplate_blocks(root: HtmlElement, off: Off) -> list[HtmlElement]:
     """The boilerplate blocks under `root`, in document order.
 
     The inside of a block that is removed is not looked at: removing its own boilerplate
@@ -164,17 +165,17 @@ def _boilerplate_blocks(root: HtmlElement) -> list[HtmlElement]:
     doomed: list[HtmlElement] = []
     walk = etree.iterwalk(root, events=("start",))
     for _event, el in walk:
-        if isinstance(el.tag, str) and _is_boilerplate_block(el):
+        if isinstance(el.tag, str) and _is_boilerplate_block(el, off):
             doomed.append(el)
             if el.tag not in _KEPT_BLOCKS and el is not root:
                 walk.skip_subtree()
     return doomed
 
 
-def clean_copy(tree: HtmlElement) -> HtmlElement:
+def clean_copy(tree: HtmlElement, off: Off = NONE) -> HtmlElement:
     """A copy of the page without figures, captions, share bars, teasers and prompts."""
     copy = deepcopy(tree)
-    for el in _boilerplate_blocks(copy):
+    for el in _boilerplate_blocks(copy, off):
         parent = el.getparent()
         if parent is None or el.tag in _KEPT_BLOCKS:
             continue
@@ -291,6 +292,15 @@ def _add_missing_parts(lines: list[str], parts: list[list[str]]) -> list[str]:
 # quarter of its time and changes the text of few pages. When what fast mode finds, after our own
 # boilerplate filtering, is shorter than a short news brief, the page gets the full cascade.
 FULL_CASCADE_BELOW = 500
+# The body falls back to trafilatura's own text for the page when our clean-up kept less than
+# this share of its running text. On the dev pages (219) the lowest share kept where our cut is
+# right is 0.65 (a cut teaser list); bodies our clean-up broke keep 0 to 0.25 of it.
+FALLBACK_SHARE = MIN_KEPT_SHARE
+# Below this much running text the page is checked against trafilatura's text of the whole page
+# (our block removal may have taken a short story's only container with it).
+CHECK_BELOW_CHARS = 600
+# A link-dense line of trafilatura's text is support for a cut: the reader sees a teaser there
+FALLBACK_LAYER = "trafilatura-fallback"
 
 
 def _trafilatura(tree: HtmlElement, url: str, *, fast: bool) -> str:
@@ -308,6 +318,77 @@ def _trafilatura(tree: HtmlElement, url: str, *, fast: bool) -> str:
     return (doc.text or "") if isinstance(doc, Document) else ""
 
 
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+class _Filters:
+    """The line rules of the body, with the page facts they read."""
+
+    def __init__(
+        self, tree: HtmlElement, skip_lines: set[str], off: Off
+    ) -> None:
+        self.off = off
+        self.linky, self.linky_text = linked_blocks(tree)
+        if "body.link_density" in off:
+            self.linky = set()
+        if "body.linky_multiline" in off:
+            self.linky_text = ""
+        self.parts = [] if "body.parts" in off else body_parts(tree)
+        self.skip_lines = set() if "body.skip_lines" in off else skip_lines
+
+    def verdict(self, line: str) -> str:
+        """The rule that drops a line, "" if none does."""
+        key = fold(line)
+        if "body.boilerplate_lines" not in self.off and BOILERPLATE_LINE.match(line):
+            return "body.boilerplate_lines"
+        if key in self.skip_lines:
+            return "body.skip_lines"
+        if key in self.linky:
+            return "body.link_density"
+        # one line of a multi-line teaser block ("DON'T MISS<br><a>…</a><br><a>…</a>")
+        if len(key) >= 25 and len(line) <= 200 and key in self.linky_text:
+            return "body.linky_multiline"
+        return ""
+
+    def keep(self, text: str) -> list[str]:
+        """trafilatura's lines without teasers, furniture and the lines the caller names.
+
+        No rule alone may take most of the running text: when one would, it is wrong about this
+        page (a story of linked phrases, a caption repeated as a paragraph) and its lines stay.
+        """
+        lines = _lines(text)
+        if not lines:
+            return []
+        if self.parts:
+            lines = _add_missing_parts(lines, self.parts)
+        verdicts: list[str] = []
+        for i, line in enumerate(lines):
+            if (
+                "body.next_marker" not in self.off
+                and NEXT_MARKER.match(line)
+                and len(lines) - i <= 4
+            ):
+                # "SCROLL FOR NEXT" and the teaser of the next story end the article
+                verdicts.extend("body.next_marker" for _ in lines[i:])
+                break
+            verdicts.append(self.verdict(line))
+        kept = [line for line, v in zip(lines, verdicts, strict=True) if not v]
+        total = prose_chars(lines)
+        if prose_chars(kept) >= MIN_KEPT_SHARE * total:
+            return kept
+        taken: dict[str, int] = {}
+        for line, v in zip(lines, verdicts, strict=True):
+            if v and is_prose(line):
+                taken[v] = taken.get(v, 0) + len(line)
+        worst = max(taken, key=lambda v: taken[v]) if taken else ""
+        return [line for line, v in zip(lines, verdicts, strict=True) if not v or v == worst]
+
+    def support(self, line: str) -> bool:
+        """Whether a line trafilatura keeps is one a cut may take: a teaser or furniture."""
+        return bool(self.verdict(line))
+
+
 def body_text(
     tree: HtmlElement,
     url: str,
@@ -315,40 +396,59 @@ def body_text(
     skip_lines: set[str],
     title_keys: list[str] = (),  # type: ignore[assignment]
     author_keys: list[str] = (),  # type: ignore[assignment]
-) -> str:
-    """The article text, one paragraph per line pair, without boilerplate lines."""
-    cleaned = clean_copy(tree)
-    linky, linky_text = linked_blocks(tree)
-    parts = body_parts(tree)
-    keep = _keep_lines(_trafilatura(cleaned, url, fast=True), linky, linky_text, parts, skip_lines)
-    if sum(len(line) for line in keep) < FULL_CASCADE_BELOW:
+    dek: str = "",
+    off: Off = NONE,
+) -> tuple[str, str]:
+    """(the article text, one paragraph per line pair, without boilerplate lines; its layer).
+
+    The layer is "trafilatura", or FALLBACK_LAYER when our clean-up kept too little of what
+    trafilatura finds in the page and the text was taken from trafilatura unfiltered.
+    """
+    cleaned = clean_copy(tree, off)
+    filters = _Filters(tree, skip_lines, off)
+    raw = _trafilatura(cleaned, url, fast=True)
+    keep = filters.keep(raw)
+    if "body.full_cascade" not in off and sum(len(line) for line in keep) < FULL_CASCADE_BELOW:
         full = _trafilatura(cleaned, url, fast=False)
         if full:
-            keep = _keep_lines(full, linky, linky_text, parts, skip_lines)
-    return "\n\n".join(trim(keep, list(title_keys), list(author_keys)))
+            raw, keep = full, filters.keep(full)
+    lines = trim(keep, list(title_keys), list(author_keys), off)
+    if "body.dek" not in off:
+        lines = drop_dek(lines, dek, tree)
+    if "body.fallback" not in off:
+        ours = prose_chars(lines)
+        if ours < FALLBACK_SHARE * prose_chars(_lines(raw)) or ours < CHECK_BELOW_CHARS:
+            whole = _lines(_trafilatura(tree, url, fast=False))
+            # what trafilatura keeps that a cut rule names (a teaser, furniture) supports the cut
+            theirs = prose_chars([line for line in whole if not filters.support(line)])
+            if ours < FALLBACK_SHARE * theirs:
+                return "\n\n".join(whole), FALLBACK_LAYER
+    return "\n\n".join(lines), "trafilatura"
 
 
-def _keep_lines(
-    text: str, linky: set[str], linky_text: str, parts: list[list[str]], skip_lines: set[str]
-) -> list[str]:
-    """trafilatura's lines without teasers, furniture and the lines the caller names."""
-    keep: list[str] = []
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    if not lines:
-        return keep
-    if parts:
-        lines = _add_missing_parts(lines, parts)
-    for i, line in enumerate(lines):
-        if NEXT_MARKER.match(line) and len(lines) - i <= 4:
-            break  # "SCROLL FOR NEXT" and the teaser of the next story end the article
-        key = fold(line)
-        if (
-            BOILERPLATE_LINE.match(line)
-            or key in skip_lines
-            or key in linky
-            # one line of a multi-line teaser block ("DON'T MISS<br><a>…</a><br><a>…</a>")
-            or (len(key) >= 25 and len(line) <= 200 and key in linky_text)
-        ):
+MIN_TEXT_PARAGRAPH = 80  # a paragraph of running text, not a one-line dek
+
+
+def shown_apart(tree: HtmlElement, dek: str) -> bool:
+    """Whether the page shows `dek` in an element of its own (a standfirst, a heading), not
+    as the first plain paragraph of the text that a description merely copies."""
+    key = fold(dek)
+    for el in islice(tree.iter("p", "h2", "h3", "h4", "div", "span", "strong"), 3000):
+        if el.tag in ("div", "span", "strong") and len(el) > 3:
             continue
-        keep.append(line)
-    return keep
+        if fold(text_of(el)) != key:
+            continue
+        if el.tag != "p" or (el.get("class") or "").strip():
+            return True
+        parent = el.getparent()
+        siblings = [] if parent is None else [c for c in parent if c is not el and c.tag == "p"]
+        return not any(len(text_of(c)) >= MIN_TEXT_PARAGRAPH for c in siblings[:6])
+    return False
+
+
+def drop_dek(lines: list[str], dek: str, tree: HtmlElement) -> list[str]:
+    """The lines without a first paragraph that repeats the subtitle shown above the text."""
+    key = fold(dek)
+    if key and len(lines) > 1 and fold(lines[0]) == key and shown_apart(tree, dek):
+        return lines[1:]
+    return lines
