@@ -13,7 +13,8 @@ from archive.extract.credits import clean_credit
 from archive.extract.dates import normalize_date, visible_date
 from archive.extract.images import figures
 from archive.extract.jsonld import JsonLd, string_list, text_value
-from archive.extract.lead import figures_above, lead_figure
+from archive.extract.imgsrc import picture_key
+from archive.extract.lead import figures_above, lead_figure, shown_img
 from archive.extract.meta import (
     AUTHOR_KEYS,
     IMAGE_KEYS,
@@ -159,12 +160,20 @@ def _images(
     scope: HtmlElement,
     base: str,
     h1: HtmlElement | None,
+    off: Off = NONE,
 ) -> set[str]:
-    """Fill images; returns the folded captions and credits, to keep them out of the body."""
+    """Fill images, the lead (position 0) first; returns the folded captions and credits, to
+    keep them out of the body.
+
+    The lead is the picture a reader sees first. The page's og:image is taken for it when the
+    page shows that picture (in any rendition: "photo-1200x630.jpg" is "photo-800x450.jpg");
+    a social-media card that the article does not show gives way to the article's first figure.
+    """
     images: list[Image] = []
-    by_url: dict[str, Image] = {}
+    by_key: dict[str, Image] = {}
     from_dom: list[Image] = []
     layer = ""
+    merge_renditions = "images.lead_merge" not in off
 
     def add(url: str, caption: str, credit: str, source: str) -> None:
         nonlocal layer
@@ -175,9 +184,18 @@ def _images(
         except ValueError:
             return
         key = url.split("?")[0].rstrip("/")
-        known = by_url.get(key)
+        known = by_key.get(key)
+        picture = picture_key(url) if merge_renditions else ""
+        rendition = known is None and bool(picture)
+        if rendition:
+            known = by_key.get("picture:" + picture)
         if known and source == "dom" and known in from_dom and caption and known.caption:
             known = None  # one picture in two figures of the page, each with its own caption
+        if known and rendition and source == "dom" and known not in from_dom:
+            # the metadata's picture in another size: the one the reader sees stands for it
+            known.url = url
+            by_key[key] = known
+            from_dom.append(known)
         if known:
             known.caption = known.caption or caption
             if credit and (
@@ -190,7 +208,9 @@ def _images(
                 known.credit = credit
             return
         image = Image(url=url, caption=caption, credit=credit)
-        by_url[key] = image
+        by_key[key] = image
+        if picture:
+            by_key.setdefault("picture:" + picture, image)
         images.append(image)
         if source == "dom":
             from_dom.append(image)
@@ -208,14 +228,28 @@ def _images(
         )
     for item in structured:
         add(item["url"], item["caption"], clean_credit(item["credit"]), "jsonld")
-    for fig in figures_above(scope, h1, base):
+    if "images.figures_above" not in off:
+        for fig in figures_above(scope, h1, base, off):
+            add(fig["url"], fig["caption"], fig["credit"], "dom")
+    for _el, fig in figures(scope, base, h1, off):
         add(fig["url"], fig["caption"], fig["credit"], "dom")
-    for _el, fig in figures(scope, base, h1):
-        add(fig["url"], fig["caption"], fig["credit"], "dom")
-    if lead and images and not (images[0].caption or images[0].credit):
-        found = lead_figure(scope.getroottree().getroot(), scope, lead, base, h1)
-        if found:
-            images[0].caption, images[0].credit = found["caption"], found["credit"]
+    lead_image = images[0] if lead and images else None
+    if lead_image is not None and lead_image not in from_dom:
+        root = scope.getroottree().getroot()
+        shown = shown_img(root, lead, base)
+        if shown is None and from_dom and "images.first_figure_lead" not in off:
+            # og:image is a card made for social media: the article's first figure leads
+            images.remove(from_dom[0])
+            images.insert(0, from_dom[0])
+            layer = "dom"
+        elif (
+            shown is not None
+            and not (lead_image.caption or lead_image.credit)
+            and "images.lead_figure" not in off
+        ):
+            found = lead_figure(root, scope, lead, base, h1, off, shown)
+            if found:
+                lead_image.caption, lead_image.credit = found["caption"], found["credit"]
     if images:
         article.images = images
         article.provenance["images"] = layer
@@ -288,7 +322,7 @@ def assemble(
 
     scope = article_scope(tree, h1)
     _authors(article, ld, node, micro, meta, scope, tree, publishers)
-    skip = _images(article, ld, node, meta, scope, base, h1)
+    skip = _images(article, ld, node, meta, scope, base, h1, off)
 
     if title:
         skip.add(fold(title))

@@ -292,6 +292,11 @@ def _add_missing_parts(lines: list[str], parts: list[list[str]]) -> list[str]:
 # quarter of its time and changes the text of few pages. When what fast mode finds, after our own
 # boilerplate filtering, is shorter than a short news brief, the page gets the full cascade.
 FULL_CASCADE_BELOW = 500
+# ... and also when fast mode's text is mostly menu entries rather than running text (a portal
+# whose navigation sits in the same container as the story): the full cascade compares it with
+# readability's and jusText's choice, which leave menus out
+MENU_SHARE = 0.5
+KEEP_PROSE = 0.8
 # The body falls back to trafilatura's own text for the page when our clean-up kept less than
 # this share of its running text. On the dev pages (219) the lowest share kept where our cut is
 # right is 0.65 (a cut teaser list); bodies our clean-up broke keep 0 to 0.25 of it.
@@ -408,10 +413,15 @@ def body_text(
     filters = _Filters(tree, skip_lines, off)
     raw = _trafilatura(cleaned, url, fast=True)
     keep = filters.keep(raw)
-    if "body.full_cascade" not in off and sum(len(line) for line in keep) < FULL_CASCADE_BELOW:
+    chars = sum(len(line) for line in keep)
+    if "body.full_cascade" not in off and (
+        chars < FULL_CASCADE_BELOW or prose_chars(keep) < MENU_SHARE * chars
+    ):
         full = _trafilatura(cleaned, url, fast=False)
-        if full:
-            raw, keep = full, filters.keep(full)
+        full_keep = filters.keep(full) if full else []
+        # taken unless it loses running text the fast pass found
+        if full_keep and prose_chars(full_keep) >= KEEP_PROSE * prose_chars(keep):
+            raw, keep = full, full_keep
     lines = trim(keep, list(title_keys), list(author_keys), off)
     if "body.dek" not in off:
         lines = drop_dek(lines, dek, tree)

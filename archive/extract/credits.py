@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from archive.extract.rules import NONE, Off
 from archive.extract.text import nfkc
 
 # A label that introduces a credit, in the languages of the dev corpus and a few more.
@@ -214,7 +215,18 @@ def _bracket_tail(caption: str) -> tuple[str, str]:
     return head, credit
 
 
-def split_caption(caption: str, *, labelled_only: bool = False) -> tuple[str, str]:
+_TAIL_RULES = {
+    _TAIL_LABEL: "credit.tail_label",
+    _TAIL_BY: "credit.tail_by",
+    _TAIL_COPYRIGHT: "credit.tail_copyright",
+    _TAIL_DOC: "credit.tail_label",
+    _TAIL_SLASH: "credit.tail_slash",
+}
+
+
+def split_caption(
+    caption: str, *, labelled_only: bool = False, off: Off = NONE
+) -> tuple[str, str]:
     """(caption, credit) from a caption that may end with its credit; credit may be "".
 
     With `labelled_only`, only credits with an explicit marker count ("Photo:", "©", "=AP"),
@@ -223,10 +235,10 @@ def split_caption(caption: str, *, labelled_only: bool = False) -> tuple[str, st
     caption = nfkc(caption)
     if not caption:
         return "", ""
-    head, credit = _cjk_tail(caption)
+    head, credit = _cjk_tail(caption) if "credit.cjk" not in off else (caption, "")
     if credit:
         return head, credit
-    if not labelled_only:
+    if not labelled_only and "credit.tail_bracket" not in off:
         head, credit = _bracket_tail(caption)
         if credit and not _TAIL_LABEL.search(caption):
             return head, clean_credit(credit) or credit
@@ -236,6 +248,8 @@ def split_caption(caption: str, *, labelled_only: bool = False) -> tuple[str, st
         else (_TAIL_LABEL, _TAIL_BY, _TAIL_COPYRIGHT, _TAIL_DOC, _TAIL_SLASH)
     )
     for pattern in patterns:
+        if _TAIL_RULES[pattern] in off:
+            continue
         match = pattern.search(caption)
         if match:
             start = match.start("credit")
