@@ -101,6 +101,7 @@ def _authors(
     scope: HtmlElement,
     tree: HtmlElement,
     publishers: list[str],
+    off: Off = NONE,
 ) -> None:
     people = ld.people(node.get("author")) if node else []
     # a CMS account ("admin") stands for the site: a byline only when nothing else is found
@@ -118,14 +119,15 @@ def _authors(
         if not is_person
         for n in bylines.split_names(name, org=True)
     ]
-    blocks = bylines.byline_blocks(tree, scope)
+    blocks = bylines.byline_blocks(tree, scope, off)
     dom = bylines.dedupe([n for _el, found in blocks for n in found])
-    persons = bylines.co_bylines(blocks, persons) or persons
+    if "authors.co_bylines" not in off:
+        persons = bylines.co_bylines(blocks, persons) or persons
     candidates: list[tuple[list[str], str]] = [
         (persons, "jsonld"),
         ([n for v in micro.get("author", []) for n in bylines.split_names(v)], "microdata"),
         (dom, "dom"),
-        (bylines.by_lines(scope), "dom"),
+        ([] if "authors.by_lines" in off else bylines.by_lines(scope), "dom"),
     ]
     meta_names: list[str] = []
     for key in AUTHOR_KEYS:
@@ -133,11 +135,15 @@ def _authors(
             meta_names.extend(bylines.split_names(value, last_first=key.startswith("dc")))
     candidates.append((meta_names, "meta"))
     candidates.append((orgs, "jsonld"))
-    candidates.append((bylines.bare_byline(scope), "dom"))
+    candidates.append(([] if "authors.bare_byline" in off else bylines.bare_byline(scope), "dom"))
     # an editor named next to the byline ("Editor: Jane Doe") is no author; looked for only
     # when the visible byline and the structured one disagree, the search is not free
     known = {fold(n) for n in persons}
-    edited = bylines.editors(scope) if any(fold(n) not in known for n in dom) else set()
+    edited = (
+        bylines.editors(scope)
+        if "authors.editors" not in off and any(fold(n) not in known for n in dom)
+        else set()
+    )
     fallback: tuple[list[str], str] | None = None
     for names, layer in candidates:
         kept = bylines.drop_publishers([n for n in names if fold(n) not in edited], publishers)
@@ -292,11 +298,12 @@ def assemble(
         (meta.get(TITLE_KEYS[1:]), "meta"),
     ]
     h1 = headline.find_h1(tree, [t for t, _ in structured_titles if t] + [meta.title])
-    h1_text = nfkc(headline.headline_text(h1)) if h1 is not None else ""
+    h1_text = nfkc(headline.headline_text(h1, off)) if h1 is not None else ""
     title, layer = headline.choose_title(
         [*((nfkc(t), lay) for t, lay in structured_titles if t), (h1_text, "dom")],
         nfkc(meta.title),
         publishers,
+        off,
     )
     _set(article, "title", title, layer)
 
@@ -321,7 +328,7 @@ def assemble(
     _set(article, "tags", list(dict.fromkeys(meta_tags))[:50], "meta")
 
     scope = article_scope(tree, h1)
-    _authors(article, ld, node, micro, meta, scope, tree, publishers)
+    _authors(article, ld, node, micro, meta, scope, tree, publishers, off)
     skip = _images(article, ld, node, meta, scope, base, h1, off)
 
     if title:

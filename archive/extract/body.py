@@ -327,6 +327,12 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.split("\n") if line.strip()]
 
 
+_LINK_RULES = frozenset(("body.link_density", "body.linky_multiline"))
+# A linked line this long is a paragraph with links, not a teaser headline: a page whose text is
+# all teaser headlines (a front page) keeps an empty body
+LINKED_PARAGRAPH_CHARS = 200
+
+
 class _Filters:
     """The line rules of the body, with the page facts they read."""
 
@@ -387,7 +393,12 @@ class _Filters:
             if v and is_prose(line):
                 taken[v] = taken.get(v, 0) + len(line)
         worst = max(taken, key=lambda v: taken[v]) if taken else ""
-        return [line for line, v in zip(lines, verdicts, strict=True) if not v or v == worst]
+        return [
+            line
+            for line, v in zip(lines, verdicts, strict=True)
+            if not v
+            or (v == worst and (v not in _LINK_RULES or len(line) >= LINKED_PARAGRAPH_CHARS))
+        ]
 
     def support(self, line: str) -> bool:
         """Whether a line trafilatura keeps is one a cut may take: a teaser or furniture."""

@@ -9,7 +9,9 @@ from itertools import islice
 from lxml import etree
 from lxml.html import HtmlElement
 
+from archive.extract.cards import linked_heading
 from archive.extract.names import AGENCIES, NAME_WORD, dedupe, is_agency, split_names
+from archive.extract.rules import NONE, Off
 from archive.extract.text import first_char, fold, squash, text_of
 
 __all__ = [
@@ -62,14 +64,28 @@ def drop_publishers(names: list[str], publishers: list[str]) -> list[str]:
     return people or names
 
 
-def _in_other_story(el: HtmlElement, root: HtmlElement) -> bool:
-    """Whether `el` sits in a teaser or related-stories block below `root`."""
-    for anc in islice(el.iterancestors(), 12):
+def _in_other_story(el: HtmlElement, root: HtmlElement, off: Off = NONE) -> bool:
+    """Whether `el` sits in a teaser or related-stories block below `root`: one named so, or a
+    card that holds another story's linked headline (and not this story's h1)."""
+    if "authors.other_story" in off:
+        return False
+    for depth, anc in enumerate(islice(el.iterancestors(), 12)):
         if anc is root:
             return False
         if _OTHER_STORY_CLASS.search(anc.get("class", "")):
             return True
+        if (
+            depth < CARD_DEPTH
+            and anc.tag in _CARD_TAGS
+            and linked_heading(anc)
+            and next(anc.iter("h1"), None) is None
+        ):
+            return True
     return False
+
+
+CARD_DEPTH = 4  # a teaser card wraps its byline closely
+_CARD_TAGS = frozenset(("li", "article", "div", "section", "aside"))
 
 
 def _byline_markup(root: HtmlElement) -> Iterator[HtmlElement]:
@@ -99,7 +115,7 @@ def _byline_markup(root: HtmlElement) -> Iterator[HtmlElement]:
             yield el
 
 
-def _byline_elements(root: HtmlElement) -> list[HtmlElement]:
+def _byline_elements(root: HtmlElement, off: Off = NONE) -> list[HtmlElement]:
     found: list[HtmlElement] = []
     for el in _byline_markup(root):
         cls = f"{el.get('class', '')} {el.get('id', '')} {el.get('data-testid', '')}"
@@ -108,7 +124,7 @@ def _byline_elements(root: HtmlElement) -> list[HtmlElement]:
             continue
         if el.tag in ("meta", "link", "script", "style", "img", "body", "html", "article"):
             continue
-        if _in_other_story(el, root):
+        if _in_other_story(el, root, off):
             continue
         found.append(el)
         if len(found) >= 40:
@@ -117,14 +133,14 @@ def _byline_elements(root: HtmlElement) -> list[HtmlElement]:
 
 
 def byline_blocks(
-    tree: HtmlElement, scope: HtmlElement | None = None
+    tree: HtmlElement, scope: HtmlElement | None = None, off: Off = NONE
 ) -> list[tuple[HtmlElement, list[str]]]:
     """Visible byline markup (rel=author, itemprop=author, byline/author classes), each element
     with the names it gives."""
     root = scope if scope is not None else tree
-    elements = _byline_elements(root)
+    elements = _byline_elements(root, off)
     if not elements and scope is not None:
-        elements = _byline_elements(tree)
+        elements = _byline_elements(tree, off)
     blocks: list[tuple[HtmlElement, list[str]]] = []
     count = 0
     inside: set[HtmlElement] = set()

@@ -7,7 +7,8 @@ from itertools import islice
 
 from lxml.html import HtmlElement
 
-from archive.extract.text import class_words, fold, text_of
+from archive.extract.rules import NONE, Off
+from archive.extract.text import class_words, fold, squash, text_of
 
 _SEPARATORS = re.compile(r"\s+(?:\||\u2013|\u2014|-|::|·|•|»|«|/|:)\s+")
 _SEP_CHARS = "|\u2013\u2014\\-:\u00b7\u2022/\u3163\u1175\uff5c"
@@ -32,7 +33,9 @@ def strip_site(title: str, sites: list[str], *, guess: bool = True) -> str:
         if len(site) >= 2 and title.endswith(site) and len(title) > len(site) + 10:
             head = title[: -len(site)]
             glued = _GLUED_TAIL.search(head)
-            if glued:
+            # "US-Dollar" ending a headline on a site named "Dollar": a compound, not a suffix
+            compound = glued is not None and glued.group() == "-" and head[-2:-1].isalnum()
+            if glued and not compound:
                 return head[: glued.start()].rstrip()
     parts = _SEPARATORS.split(title)
     if len(parts) < 2:
@@ -129,8 +132,10 @@ def _visible_heading_after(h1: HtmlElement) -> HtmlElement | None:
     return None
 
 
-def headline_text(el: HtmlElement) -> str:
+def headline_text(el: HtmlElement, off: Off = NONE) -> str:
     """A heading's text without a kicker ("Meinung", "Topic:") set in its own child element."""
+    if "title.kicker" in off:
+        return str(el.text_content())
     children = [
         c for c in el if isinstance(c.tag, str) and c.get("aria-hidden") != "true" and text_of(c)
     ]
@@ -144,7 +149,8 @@ def headline_text(el: HtmlElement) -> str:
         and not _is_headline_part(children[0])
         and not ((el.text or "").strip())
     ):
-        rest = [text_of(c) for c in children[1:]]
+        # each part's own text as written: text_of would put a space before "<i>x</i>:"
+        rest = [squash(str(c.text_content())) for c in children[1:]]
         if not all(any(ch.isalnum() for ch in t) for t in rest):
             return str(el.text_content())  # "Kicker<span>: </span>Headline" is one headline
         if len(" ".join(rest)) >= 10:
@@ -171,7 +177,7 @@ def find_h1(tree: HtmlElement, hints: list[str]) -> HtmlElement | None:
 
 
 def choose_title(
-    candidates: list[tuple[str, str]], title_tag: str, sites: list[str]
+    candidates: list[tuple[str, str]], title_tag: str, sites: list[str], off: Off = NONE
 ) -> tuple[str, str]:
     """(title, layer) by vote: the text most sources agree on, ties going to the earliest.
 
@@ -181,7 +187,10 @@ def choose_title(
     (it mostly copies og:title) but breaks a tie the visible headline does not.
     """
     # only page titles get a short tail guessed as the site; a headline's tail is its own
-    cleaned = [(strip_site(t, sites, guess=layer == "meta"), layer) for t, layer in candidates if t]
+    guess = "title.site_guess" not in off
+    cleaned = [
+        (strip_site(t, sites, guess=guess and layer == "meta"), layer) for t, layer in candidates if t
+    ]
     votes: dict[str, list[int]] = {}
     for i, (text, _layer) in enumerate(cleaned):
         key = fold(text)
