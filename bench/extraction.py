@@ -115,7 +115,8 @@ def _page_value(row: dict[str, Any], metric: str) -> float | None:
 
 def _load_score(score_py: Path) -> Any:
     spec = importlib.util.spec_from_file_location("testdata_score", score_py)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -158,9 +159,7 @@ def ablation(
             1
             for folder, items in corpus.items()
             for page_id, url, html in items
-            if json.loads(
-                (out / "ablation" / rule / folder / f"{page_id}.json").read_text("utf-8")
-            )
+            if json.loads((out / "ablation" / rule / folder / f"{page_id}.json").read_text("utf-8"))
             != base_pred[folder, page_id]
         )
         cells = ""

@@ -9,12 +9,18 @@ from archive.extract.cleanup import trim
 from archive.extract.parse import parse_html
 
 STORY = [
-    "The harbour board voted on Tuesday to close the old ferry pier for repairs that are "
-    "expected to take most of the coming winter, officials said after the meeting.",
-    "Engineers found that several of the wooden piles had rotted through at the waterline, "
-    "and the board decided that patching them again would only delay a larger bill.",
-    "Ferry passengers will use a temporary landing at the fish market from next month, with "
-    "an extra bus to the town centre every half hour during the morning rush.",
+    (
+        "The harbour board voted on Tuesday to close the old ferry pier for repairs that are "
+        "expected to take most of the coming winter, officials said after the meeting."
+    ),
+    (
+        "Engineers found that several of the wooden piles had rotted through at the waterline, "
+        "and the board decided that patching them again would only delay a larger bill."
+    ),
+    (
+        "Ferry passengers will use a temporary landing at the fish market from next month, with "
+        "an extra bus to the town centre every half hour during the morning rush."
+    ),
 ]
 DEK = "The pier will reopen in spring after the wooden piles are replaced"
 
@@ -29,7 +35,9 @@ def page(article: str, head: str = "") -> str:
 def test_a_short_story_in_a_furniture_classed_container_falls_back() -> None:
     # "print-friendly" names furniture to the block rule; the story is short enough for it
     story = "".join(f"<p>{p}</p>" for p in STORY)
-    article = extract(page(f'<div class="story print-friendly">{story}</div>'), "https://b.example/a")
+    article = extract(
+        page(f'<div class="story print-friendly">{story}</div>'), "https://b.example/a"
+    )
     assert STORY[0][:50] in article.body, "the block rule emptied the body: see body.FALLBACK_SHARE"
     assert STORY[2][:50] in article.body
     assert article.provenance["body"] == FALLBACK_LAYER
@@ -46,7 +54,9 @@ def test_fallback_can_be_switched_off() -> None:
 def test_a_story_of_linked_paragraphs_keeps_its_text() -> None:
     # each paragraph is mostly link text: the link-density rule alone would take all of it
     long = [f"{p} {STORY[(i + 1) % 3]}" for i, p in enumerate(STORY)]
-    linked = "".join(f'<p><a href="/t/{i}">{p}</a> Officials agreed.</p>' for i, p in enumerate(long))
+    linked = "".join(
+        f'<p><a href="/t/{i}">{p}</a> Officials agreed.</p>' for i, p in enumerate(long)
+    )
     article = extract(page(linked), "https://b.example/a")
     for paragraph in long:
         assert paragraph[:50] in article.body

@@ -35,7 +35,9 @@ def test_og_image_in_another_size_is_the_figure() -> None:
 
 
 def test_og_image_with_resize_parameters_is_the_figure() -> None:
-    article = _page("https://cdn.harbour.example/resize/1200x630/news/pier-at-dawn.jpg?q=80", FIGURE)
+    article = _page(
+        "https://cdn.harbour.example/resize/1200x630/news/pier-at-dawn.jpg?q=80", FIGURE
+    )
     assert article.images[0].credit == "Jane Doe/AP"
     assert len(article.images) == 1
 

@@ -12,8 +12,8 @@ from archive.extract.body import article_scope, body_text
 from archive.extract.credits import clean_credit
 from archive.extract.dates import normalize_date, visible_date
 from archive.extract.images import figures
-from archive.extract.jsonld import JsonLd, string_list, text_value
 from archive.extract.imgsrc import picture_key
+from archive.extract.jsonld import JsonLd, string_list, text_value
 from archive.extract.lead import figures_above, lead_figure, shown_img
 from archive.extract.meta import (
     AUTHOR_KEYS,

@@ -336,9 +336,7 @@ LINKED_PARAGRAPH_CHARS = 200
 class _Filters:
     """The line rules of the body, with the page facts they read."""
 
-    def __init__(
-        self, tree: HtmlElement, skip_lines: set[str], off: Off
-    ) -> None:
+    def __init__(self, tree: HtmlElement, skip_lines: set[str], off: Off) -> None:
         self.off = off
         self.linky, self.linky_text = linked_blocks(tree)
         if "body.link_density" in off:

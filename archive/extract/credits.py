@@ -16,7 +16,9 @@ LABEL = (
     r"fotoğraf|图片来源|圖片來源|图片|圖片|图|圖|摄影|攝影|来源|來源|供图|供圖|©)"
     r"(?:\s+(?:by|von|de|di|credits?))?"  # "Photo by", "Image credit"
 )
-_LABELLED = re.compile(rf"^\s*{LABEL}\s*[:\uff1a|/=]\s*|^\s*(?:©|\(c\)|copyright)\s*", re.IGNORECASE)
+_LABELLED = re.compile(
+    rf"^\s*{LABEL}\s*[:\uff1a|/=]\s*|^\s*(?:©|\(c\)|copyright)\s*", re.IGNORECASE
+)
 # "... text. Photo: Jane Doe/Reuters" or "... text (Image: Jane Doe)" at the end of a caption
 _TAIL_LABEL = re.compile(
     rf"(?:^|[\s.,;:!?)»\"\u201d'\u2019|\u2013\u2014-])\(?\s*(?P<label>{LABEL})\s*[:\uff1a=]\s*"
@@ -89,7 +91,9 @@ _RESERVED = re.compile(
     r"alle rechten voorbehouden)\b\.?",
     re.IGNORECASE,
 )
-_NOTICE = re.compile(r"(?:©|\(c\)|\bcopyright\b)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\b)?\s*", re.I)
+_NOTICE = re.compile(
+    r"(?:©|\(c\)|\bcopyright\b)\s*(?:\d{4}(?:\s*[-\u2013]\s*\d{4})?\b)?\s*", re.IGNORECASE
+)
 _LEADING_NOTICE = re.compile(r"^(?:©|\(c\)|copyright)\s*\d{4}\b\s*", re.IGNORECASE)
 # Link texts next to a picture that ask the reader to do something: no credit
 _CALL_TO_ACTION = re.compile(
@@ -233,7 +237,10 @@ _AGENCY_PHOTO = re.compile(
     rf"^(?:{_AGENCY_WORDS})(?:\s+(?:photo|foto|images?|pictures?))?\s*/\s*[^\W\d][\w.' -]{{1,40}}$",
     re.IGNORECASE,
 )
-_NOTE_ONLY = re.compile(r"^(?:archiv|archive|file|handout|pool)$", re.IGNORECASE)
+_NOTE_ONLY = re.compile(
+    r"^(?:archiv|archive|file|handout|pool|symbol)(?:\s*(?:photo|foto|bild|image|picture))?$",
+    re.IGNORECASE,
+)
 # "WikiLeaks founder Julian Assange (AFP)": an agency in brackets needs no full stop before it
 _TAIL_AGENCY = re.compile(r"\s*\((?P<credit>[^()]{2,40})\)\s*$")
 
@@ -275,9 +282,7 @@ _TAIL_RULES = {
 }
 
 
-def split_caption(
-    caption: str, *, labelled_only: bool = False, off: Off = NONE
-) -> tuple[str, str]:
+def split_caption(caption: str, *, labelled_only: bool = False, off: Off = NONE) -> tuple[str, str]:
     """(caption, credit) from a caption that may end with its credit; credit may be "".
 
     With `labelled_only`, only credits with an explicit marker count ("Photo:", "©", "=AP"),

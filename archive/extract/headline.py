@@ -189,7 +189,9 @@ def choose_title(
     # only page titles get a short tail guessed as the site; a headline's tail is its own
     guess = "title.site_guess" not in off
     cleaned = [
-        (strip_site(t, sites, guess=guess and layer == "meta"), layer) for t, layer in candidates if t
+        (strip_site(t, sites, guess=guess and layer == "meta"), layer)
+        for t, layer in candidates
+        if t
     ]
     votes: dict[str, list[int]] = {}
     for i, (text, _layer) in enumerate(cleaned):

@@ -213,7 +213,9 @@ def split_names(
             _INSTITUTION.search(name)
             or (len(tokens) == 1 and not _one_word_name(name))
             # "Jane Doe, Berlin": a place or a desk after a full name, not a co-author
-            or (len(tokens) == 1 and not is_agency(name) and any(len(n.split()) >= 2 for n in names))
+            or (
+                len(tokens) == 1 and not is_agency(name) and any(len(n.split()) >= 2 for n in names)
+            )
         ):
             continue
         names.append(name)
@@ -224,14 +226,104 @@ def split_names(
 # ("By", "Twitter", "Nachrichten"). Lower-case single words are not names either ("red", short
 # for Redaktion), except agencies written so ("dpa").
 _NOT_A_NAME = frozenset(
-    """by von par por door av af di de da und and et y e mit with from for
-    twitter facebook instagram linkedin youtube tiktok threads mastodon bluesky whatsapp telegram
-    x email e-mail mail rss more profile bio follow share contact kontakt homepage website
-    nachrichten news newsroom redaktion redaccion redacción rédaction redazione redactie
-    staff admin administrator editor editors editorial author autor autorin authors writer
-    foto photo fotos photos video videos bild bilder image images grafik graphic
-    updated published aktualisiert veröffentlicht home startseite politik politics wirtschaft
-    business sport sports kultur culture meinung opinion local lokales world welt""".split()
+    [
+        "by",
+        "von",
+        "par",
+        "por",
+        "door",
+        "av",
+        "af",
+        "di",
+        "de",
+        "da",
+        "und",
+        "and",
+        "et",
+        "y",
+        "e",
+        "mit",
+        "with",
+        "from",
+        "for",
+        "twitter",
+        "facebook",
+        "instagram",
+        "linkedin",
+        "youtube",
+        "tiktok",
+        "threads",
+        "mastodon",
+        "bluesky",
+        "whatsapp",
+        "telegram",
+        "x",
+        "email",
+        "e-mail",
+        "mail",
+        "rss",
+        "more",
+        "profile",
+        "bio",
+        "follow",
+        "share",
+        "contact",
+        "kontakt",
+        "homepage",
+        "website",
+        "nachrichten",
+        "news",
+        "newsroom",
+        "redaktion",
+        "redaccion",
+        "redacción",
+        "rédaction",
+        "redazione",
+        "redactie",
+        "staff",
+        "admin",
+        "administrator",
+        "editor",
+        "editors",
+        "editorial",
+        "author",
+        "autor",
+        "autorin",
+        "authors",
+        "writer",
+        "foto",
+        "photo",
+        "fotos",
+        "photos",
+        "video",
+        "videos",
+        "bild",
+        "bilder",
+        "image",
+        "images",
+        "grafik",
+        "graphic",
+        "updated",
+        "published",
+        "aktualisiert",
+        "veröffentlicht",
+        "home",
+        "startseite",
+        "politik",
+        "politics",
+        "wirtschaft",
+        "business",
+        "sport",
+        "sports",
+        "kultur",
+        "culture",
+        "meinung",
+        "opinion",
+        "local",
+        "lokales",
+        "world",
+        "welt",
+    ]
 )
 # "Jane Doe, University of Oxford", "Institut für …": an affiliation, not a second author
 _INSTITUTION = re.compile(

@@ -55,7 +55,9 @@ def apply_overrides(
         elif name in DATE_FIELDS:
             value = normalize_date(_value(found[0]))
         elif name == "authors":
-            value = list(dict.fromkeys(n for el in found for n in split_names(_value(el), trusted=True)))
+            value = list(
+                dict.fromkeys(n for el in found for n in split_names(_value(el), trusted=True))
+            )
         elif name == "tags":
             value = list(dict.fromkeys(v for el in found if (v := _value(el))))
         elif name == "body":
