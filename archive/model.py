@@ -40,7 +40,7 @@ def content_hash(article: Article) -> str:
 class TextKeys:
     """What the store derives from an article's text, computed beside the extraction (in the
     worker process) so that the one writer does not have to: the content hash and the
-    near-duplicate signature (an `archive.dedupe.Signature`)."""
+    near-duplicate signature (an `archive.db.dedupe.Signature`)."""
 
     content_hash: str
     signature: Any = None

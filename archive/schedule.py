@@ -24,18 +24,11 @@ from typing import Any
 
 from croniter import croniter
 
-from archive.sites import Site, SiteConfigError, parse_duration
+from archive.errors import ScheduleError, SiteBusy, SiteConfigError
+from archive.sites import Site, parse_duration
 
 CRON_FIELDS = 5
 DAY_NAMES = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-
-
-class ScheduleError(ValueError):
-    """A schedule cannot be parsed or expressed; the message says what to write instead."""
-
-
-class SiteBusy(RuntimeError):
-    """Another run of this site holds its lock."""
 
 
 @dataclass(frozen=True)
@@ -228,8 +221,17 @@ def on_calendar(schedule: Schedule) -> str:
 
 
 def run_command(newsarchive: list[str], sites_file: Path, data: Path, site: str) -> list[str]:
-    return [*newsarchive, "run-due", "--sites", str(sites_file), "--data", str(data),
-            "--site", site, "--force"]  # fmt: skip
+    return [
+        *newsarchive,
+        "run-due",
+        "--sites",
+        str(sites_file),
+        "--data",
+        str(data),
+        "--site",
+        site,
+        "--force",
+    ]
 
 
 def crontab_lines(

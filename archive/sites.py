@@ -31,17 +31,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from archive.urls import canonical_url, host_of
+from archive.discovery.urls import canonical_url, host_of
+from archive.errors import SiteConfigError
 
 DEFAULT_REVISIT = ("1h", "24h", "7d")  # most edits land in an article's first day
 DEFAULT_DELAY = 1.0
 DEFAULT_CONCURRENCY = 2
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-
-
-class SiteConfigError(ValueError):
-    """sites.toml is wrong; the message names the file, the site and the key."""
 
 
 def parse_duration(value: str) -> float:

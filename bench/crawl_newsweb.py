@@ -49,7 +49,7 @@ def revision_two(db_path: Path, m1: dict[str, Any], m2: dict[str, Any]) -> dict[
     ch = m2["changes"]
 
     def row(url: str) -> Any:
-        from archive.urls import canonical_url
+        from archive.discovery.urls import canonical_url
 
         return db.execute(
             "SELECT version, gone_at, title FROM articles WHERE url = ?", [canonical_url(url)]
@@ -110,18 +110,34 @@ def main() -> None:
         # SIGKILL at a random moment of a fresh crawl, then restart
         killed = args.out / "killed"
         proc = subprocess.Popen(
-            [sys.executable, "-m", "archive", "crawl", "--sites", str(sites), "--data",
-             str(killed), *CRAWL_SETTINGS],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "archive",
+                "crawl",
+                "--sites",
+                str(sites),
+                "--data",
+                str(killed),
+                *CRAWL_SETTINGS,
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         moment = random.uniform(0.2, 0.8) * seconds
         time.sleep(moment)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         crawl(sites, killed)
         a, b = state(data / "news.db"), state(killed / "news.db")
-        report["sigkill"] = {"killed_after_s": round(moment, 1), "same_archive": a == b,
-                             "missing": len(a - b), "extra": len(b - a)}  # fmt: skip
+        report["sigkill"] = {
+            "killed_after_s": round(moment, 1),
+            "same_archive": a == b,
+            "missing": len(a - b),
+            "extra": len(b - a),
+        }
         manifest1 = server.manifest
     finally:
         server.stop()

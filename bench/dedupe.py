@@ -23,8 +23,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from archive.db import open_db
-from archive.dedupe import NUM_PERM, TITLE_BAND_OFFSET, Deduper, Doc, Signature
+from archive.db.connection import open_db
+from archive.db.dedupe import NUM_PERM, TITLE_BAND_OFFSET, Deduper, Doc, Signature
 
 VOCAB = [f"w{i}" for i in range(20000)]
 CHUNK = 50_000
@@ -84,12 +84,22 @@ def measure(deduper: Deduper, first_id: int, sample: int, seed: int) -> dict[str
             originals.append(body)
         title = " ".join(rng.choices(VOCAB, k=8))
         site = "b" if k % 2 else "a"
-        docs.append(Doc(first_id + k, f"https://{site}.example/{first_id + k}", site, title, body,
-                        "2024-05-01"))  # fmt: skip
+        docs.append(
+            Doc(
+                first_id + k,
+                f"https://{site}.example/{first_id + k}",
+                site,
+                title,
+                body,
+                "2024-05-01",
+            )
+        )
     with db.atomic():
         for doc in docs:  # clusters rows reference articles
-            db.execute("INSERT INTO articles (id, url, site) VALUES (?, ?, ?)",
-                       [doc.article_id, doc.url, doc.site])  # fmt: skip
+            db.execute(
+                "INSERT INTO articles (id, url, site) VALUES (?, ?, ?)",
+                [doc.article_id, doc.url, doc.site],
+            )
     totals, signing, links = [], [], 0
     with db.atomic():
         for doc in docs:

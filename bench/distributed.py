@@ -46,20 +46,48 @@ def stat(log: str, name: str) -> float:
     return float(found[-1])
 
 
-def run(nodes: int, sites: Path, work: Path, env: dict[str, str], opts: argparse.Namespace,
-        blobs: str, job: str) -> tuple[float, int, float, float, list[int]]:  # fmt: skip
+def run(
+    nodes: int,
+    sites: Path,
+    work: Path,
+    env: dict[str, str],
+    opts: argparse.Namespace,
+    blobs: str,
+    job: str,
+) -> tuple[float, int, float, float, list[int]]:
     """One distributed crawl with `nodes` processes; (pages/s, pages, seconds, CPU seconds of
     the nodes and their extraction processes, pages per node)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     procs = []
     for i in range(nodes):
-        cmd = [sys.executable, "-m", "archive", "crawl", "--sites", str(sites),
-               "--data", str(work / f"node{i}"), "--blobs", blobs, *CRAWL_SETTINGS,
-               "--workers", str(opts.extract_workers), "-s", "NEWSARCHIVE_NODE_EXTRACT=True",
-               "-s", f"NEWSARCHIVE_JOB={job}", "-s", "NEWSARCHIVE_REDIS_HEARTBEAT=1",
-               "-s", "MAX_IDLE_TIME_BEFORE_CLOSE=1"]  # fmt: skip
-        procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.PIPE, text=True))  # fmt: skip
+        cmd = [
+            sys.executable,
+            "-m",
+            "archive",
+            "crawl",
+            "--sites",
+            str(sites),
+            "--data",
+            str(work / f"node{i}"),
+            "--blobs",
+            blobs,
+            *CRAWL_SETTINGS,
+            "--workers",
+            str(opts.extract_workers),
+            "-s",
+            "NEWSARCHIVE_NODE_EXTRACT=True",
+            "-s",
+            f"NEWSARCHIVE_JOB={job}",
+            "-s",
+            "NEWSARCHIVE_REDIS_HEARTBEAT=1",
+            "-s",
+            "MAX_IDLE_TIME_BEFORE_CLOSE=1",
+        ]
+        procs.append(
+            subprocess.Popen(
+                cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+            )
+        )
     for proc in procs:
         _, stderr = proc.communicate(timeout=1800)
         if proc.returncode != 0:
@@ -83,8 +111,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=2, help="Crawls per mode (default 2).")
     parser.add_argument("--articles", type=int, default=1000, help="newsweb size (default 1000).")
-    parser.add_argument("--extract-workers", type=int, default=1,
-                        help="Extraction processes per node (default 1).")  # fmt: skip
+    parser.add_argument(
+        "--extract-workers", type=int, default=1, help="Extraction processes per node (default 1)."
+    )
     opts = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-distributed-"))
     weed, redis = WeedServer(work / "weed"), RedisServer(work)
@@ -105,14 +134,17 @@ def main() -> None:
             for nodes in (1, 2) if n % 2 == 0 else (2, 1):
                 run_dir = work / f"run-{n}-{nodes}"
                 job = f"bench-{n}-{nodes}"
-                rate, pages, seconds, cpu, split = run(nodes, sites, run_dir, env, opts,
-                                                       f"s3://{bucket}/{job}", job)  # fmt: skip
+                rate, pages, seconds, cpu, split = run(
+                    nodes, sites, run_dir, env, opts, f"s3://{bucket}/{job}", job
+                )
                 results[nodes].append(rate)
                 cpu_per_page[nodes].append(cpu / pages)
-                print(f"round {n + 1}, {nodes} process{'es' if nodes > 1 else ''}: {pages} pages "
-                      f"in {seconds:.1f} s = {rate:.1f} pages/s; pages per node {split}; "
-                      f"{1000 * cpu / pages:.1f} ms CPU/page; load {os.getloadavg()[0]:.1f}",
-                      flush=True)  # fmt: skip
+                print(
+                    f"round {n + 1}, {nodes} process{'es' if nodes > 1 else ''}: {pages} pages "
+                    f"in {seconds:.1f} s = {rate:.1f} pages/s; pages per node {split}; "
+                    f"{1000 * cpu / pages:.1f} ms CPU/page; load {os.getloadavg()[0]:.1f}",
+                    flush=True,
+                )
                 shutil.rmtree(run_dir, ignore_errors=True)
                 time.sleep(0.5)
         one, two = statistics.median(results[1]), statistics.median(results[2])

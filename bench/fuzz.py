@@ -36,10 +36,11 @@ def fuzz_one(target: str) -> None:
     with atheris.instrument_imports():  # only what the target needs: start-up stays short
         if target == "extract":
             from archive.extract import extract
-        from archive.blobs import blob_key
-        from archive.discover import parse_feed, parse_sitemap
-        from archive.sites import SiteConfigError, load_sites
-        from archive.urls import canonical_url
+        from archive.discovery.documents import parse_feed, parse_sitemap
+        from archive.discovery.urls import canonical_url
+        from archive.errors import SiteConfigError
+        from archive.sites import load_sites
+        from archive.storage import blob_key
 
     toml = Path(tempfile.mkdtemp()) / "sites.toml"
 
@@ -73,8 +74,17 @@ def fuzz_one(target: str) -> None:
 
 def run(target: str, seconds: int) -> dict[str, object]:
     (ARTIFACTS / "fuzz").mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, __file__, "--child", target, "--", f"-max_total_time={seconds}",
-           "-timeout=10", "-rss_limit_mb=1536", "-print_final_stats=1"]  # fmt: skip
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        target,
+        "--",
+        f"-max_total_time={seconds}",
+        "-timeout=10",
+        "-rss_limit_mb=1536",
+        "-print_final_stats=1",
+    ]
     started = time.monotonic()
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)
     elapsed = time.monotonic() - started
@@ -84,8 +94,13 @@ def run(target: str, seconds: int) -> dict[str, object]:
     crashed = proc.returncode != 0
     if crashed:
         sys.stderr.write(proc.stderr[-4000:])
-    return {"target": target, "inputs": count, "seconds": round(elapsed, 1),
-            "crashes": int(crashed), "exit": proc.returncode}  # fmt: skip
+    return {
+        "target": target,
+        "inputs": count,
+        "seconds": round(elapsed, 1),
+        "crashes": int(crashed),
+        "exit": proc.returncode,
+    }
 
 
 def main() -> int:
@@ -101,8 +116,10 @@ def main() -> int:
     lines = ["| target | inputs fuzzed | seconds | crashes |", "| --- | ---: | ---: | ---: |"]
     lines += [f"| {r['target']} | {r['inputs']} | {r['seconds']} | {r['crashes']} |" for r in rows]
     total = sum(int(str(r["inputs"])) for r in rows)
-    lines.append(f"| **all** | {total} | {sum(float(str(r['seconds'])) for r in rows):.1f} "
-                 f"| {sum(int(str(r['crashes'])) for r in rows)} |")  # fmt: skip
+    lines.append(
+        f"| **all** | {total} | {sum(float(str(r['seconds'])) for r in rows):.1f} "
+        f"| {sum(int(str(r['crashes'])) for r in rows)} |"
+    )
     table = "\n".join(lines) + "\n"
     print(table)
     ARTIFACTS.mkdir(exist_ok=True)

@@ -75,8 +75,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="Crawls per store (default 3).")
     parser.add_argument("--concurrency", type=int, default=8, help="Requests in flight.")
-    parser.add_argument("--newsweb", type=int, default=0, metavar="ARTICLES",
-                        help="Crawl ../shared/newsweb with this many articles instead.")  # fmt: skip
+    parser.add_argument(
+        "--newsweb",
+        type=int,
+        default=0,
+        metavar="ARTICLES",
+        help="Crawl ../shared/newsweb with this many articles instead.",
+    )
     opts = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-mirror-"))
     server = WeedServer(work / "weed")
@@ -93,8 +98,11 @@ def main() -> None:
                     blobs = f"s3://{bucket}/run-{n}" if name == "s3" else ""
                     rate, pages, seconds = crawl(sites, data, blobs, env)
                     results[name].append(rate)
-                    print(f"round {n + 1} {name:5}: {pages} pages in {seconds:.2f} s = "
-                          f"{rate:.1f} pages/s", flush=True)  # fmt: skip
+                    print(
+                        f"round {n + 1} {name:5}: {pages} pages in {seconds:.2f} s = "
+                        f"{rate:.1f} pages/s",
+                        flush=True,
+                    )
                     shutil.rmtree(data, ignore_errors=True)
                     time.sleep(0.5)
         s3, local = statistics.median(results["s3"]), statistics.median(results["local"])

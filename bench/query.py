@@ -7,7 +7,7 @@ Builds the archive once (schema from archive.db, rows by executemany in big tran
 the FTS triggers off, then one FTS5 'rebuild'; a few minutes on 2 cores) and reuses it while
 its article count matches. Then prints:
 
-- `search` median latency (archive.query.search, 20 hits, relevance order) for a rare term
+- `search` median latency (archive.db.search.search, 20 hits, relevance order) for a rare term
   (in 0.002% of articles) and a common one; target < 50 ms for the rare term. Baseline: the
   same rare-term lookup as a `LIKE '%term%'` scan without the FTS index (ratio = how much
   the index buys).
@@ -33,8 +33,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout
-from archive.db import open_db
-from archive.query import search
+from archive.db.connection import open_db
+from archive.db.search import search
 
 RARE = "zyxquorum"  # in 1 article of 50,000
 COMMON = "harbor"
@@ -93,11 +93,45 @@ def build(data: Path, articles: int, seed: int = 7) -> None:
             body = " ".join(body_words)
             title = " ".join(rng.choices(words, cum_weights=cum, k=8)).capitalize()
             author = f"{FIRST[i % len(FIRST)]} {LAST[(i // 7) % len(LAST)]}"
-            captures.append((i, url, url, url, site, crawl, fetched, 200, "text/html", sha,
-                             2000 + i % 5000, f"{sha[:2]}/{sha[2:4]}/{sha}.gz", 1, "new", i))  # fmt: skip
-            rows.append((i, url, site, title, SECTIONS[i % len(SECTIONS)], author,
-                         f"{day}T08:00:00Z", "en", body, f"Cam Era/Agency {i % 9}",
-                         f"{i:064x}", fetched, fetched, i, "bench-1", i // 40 if i % 10 == 0 else None))  # fmt: skip
+            captures.append(
+                (
+                    i,
+                    url,
+                    url,
+                    url,
+                    site,
+                    crawl,
+                    fetched,
+                    200,
+                    "text/html",
+                    sha,
+                    2000 + i % 5000,
+                    f"{sha[:2]}/{sha[2:4]}/{sha}.gz",
+                    1,
+                    "new",
+                    i,
+                )
+            )
+            rows.append(
+                (
+                    i,
+                    url,
+                    site,
+                    title,
+                    SECTIONS[i % len(SECTIONS)],
+                    author,
+                    f"{day}T08:00:00Z",
+                    "en",
+                    body,
+                    f"Cam Era/Agency {i % 9}",
+                    f"{i:064x}",
+                    fetched,
+                    fetched,
+                    i,
+                    "bench-1",
+                    i // 40 if i % 10 == 0 else None,
+                )
+            )
         with conn:
             conn.executemany(
                 """INSERT INTO captures (id, url, final_url, canonical_url, site, crawl_id,
@@ -194,10 +228,17 @@ def main() -> None:
         print(f"Building {args.articles:,} synthetic articles in {data}", file=sys.stderr)
         # in a child process: a child forked from a big parent would report the parent's RSS
         subprocess.run(
-            [sys.executable, __file__, "--build-only", "--articles", str(args.articles),
-             "--data", str(data)],
+            [
+                sys.executable,
+                __file__,
+                "--build-only",
+                "--articles",
+                str(args.articles),
+                "--data",
+                str(data),
+            ],
             check=True,
-        )  # fmt: skip
+        )
     else:
         print(f"Reusing {data / 'news.db'} ({args.articles:,} articles)", file=sys.stderr)
     size_mb = (data / "news.db").stat().st_size / 2**20
@@ -207,11 +248,15 @@ def main() -> None:
     common_ms, common_hits = search_median(data, COMMON, args.runs)
     scan_ms = like_scan_ms(data, RARE)
     verdict = "ok" if rare_ms < 50 else "OVER TARGET"
-    print(f"search rare term {RARE!r}: median {rare_ms:.1f} ms over {args.runs} runs, "
-          f"{rare_hits} hits (target < 50 ms: {verdict})")  # fmt: skip
+    print(
+        f"search rare term {RARE!r}: median {rare_ms:.1f} ms over {args.runs} runs, "
+        f"{rare_hits} hits (target < 50 ms: {verdict})"
+    )
     print(f"search common term {COMMON!r}: median {common_ms:.1f} ms, {common_hits} hits")
-    print(f"baseline LIKE scan for {RARE!r}: {scan_ms:.0f} ms "
-          f"(FTS is {scan_ms / max(rare_ms, 1e-6):,.0f}x faster)")  # fmt: skip
+    print(
+        f"baseline LIKE scan for {RARE!r}: {scan_ms:.0f} ms "
+        f"(FTS is {scan_ms / max(rare_ms, 1e-6):,.0f}x faster)"
+    )
 
     formats = args.formats.split(",")
     for fmt in formats:
@@ -219,11 +264,15 @@ def main() -> None:
         seconds, peak_mb, code = export_rss(data, fmt)
         verdict = "ok" if peak_mb < 300 else "OVER TARGET"
         target = f" (target < 300 MB: {verdict})" if fmt == "jsonl" else ""
-        print(f"export --format {fmt} (all {args.articles:,}): {seconds:.0f} s "
-              f"({args.articles / seconds:,.0f} rows/s), peak RSS {peak_mb:.0f} MB, "
-              f"exit {code}{target}")  # fmt: skip
-        print(f"  baseline: the same export of ~1% (--until 2024-01-04): {small_s:.1f} s, "
-              f"peak RSS {small_mb:.0f} MB; full/1% ratio {peak_mb / small_mb:.2f}")  # fmt: skip
+        print(
+            f"export --format {fmt} (all {args.articles:,}): {seconds:.0f} s "
+            f"({args.articles / seconds:,.0f} rows/s), peak RSS {peak_mb:.0f} MB, "
+            f"exit {code}{target}"
+        )
+        print(
+            f"  baseline: the same export of ~1% (--until 2024-01-04): {small_s:.1f} s, "
+            f"peak RSS {small_mb:.0f} MB; full/1% ratio {peak_mb / small_mb:.2f}"
+        )
     children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"largest child by getrusage(RUSAGE_CHILDREN): {children_mb:.0f} MB (the build too)")
 

@@ -122,8 +122,9 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[str, PeakRSS
     """Run a stage; its RSS sampler also holds the CPU seconds of the whole tree (`cpu`)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=err,
-                                text=True)  # fmt: skip
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=err, text=True
+        )
         rss = PeakRSS(proc.pid)
         out, _ = proc.communicate()
         rss.stop()
@@ -141,7 +142,7 @@ _STORE: Any = None
 
 def _bare_init(blobs: str) -> None:
     global _STORE
-    from archive.blobs import LocalBlobStore
+    from archive.storage.local import LocalBlobStore
 
     _STORE = LocalBlobStore(blobs)
 
@@ -170,8 +171,15 @@ def bare_main(blobs: str, pages_file: str, workers: int) -> None:
 def sites_toml(urls: dict[str, str], path: Path, concurrency: int) -> Path:
     lines = []
     for host, url in sorted(urls.items()):
-        lines += ["[[site]]", f'name = "{host.split(".")[0]}"', f'url = "{url.rstrip("/")}/"',
-                  "delay = 0", f"concurrency = {concurrency}", "allow_private = true", ""]  # fmt: skip
+        lines += [
+            "[[site]]",
+            f'name = "{host.split(".")[0]}"',
+            f'url = "{url.rstrip("/")}/"',
+            "delay = 0",
+            f"concurrency = {concurrency}",
+            "allow_private = true",
+            "",
+        ]
     path.write_text("\n".join(lines))
     return path
 
@@ -179,22 +187,43 @@ def sites_toml(urls: dict[str, str], path: Path, concurrency: int) -> Path:
 def crawl(sites: Path, data: Path, workers: int) -> dict[str, Any]:
     from tests.fixtures import CRAWL_SETTINGS
 
-    cmd = [sys.executable, "-m", "archive", "crawl", "--sites", str(sites), "--data", str(data),
-           "--workers", str(workers), *CRAWL_SETTINGS]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "archive",
+        "crawl",
+        "--sites",
+        str(sites),
+        "--data",
+        str(data),
+        "--workers",
+        str(workers),
+        *CRAWL_SETTINGS,
+    ]
     _, rss = run(cmd)
     with sqlite3.connect(data / "news.db") as db:
         (raw,) = db.execute("SELECT stats FROM crawls ORDER BY id DESC LIMIT 1").fetchone()
-        times = [t for (t,) in db.execute(
-            "SELECT fetched_at FROM captures WHERE status = 200 ORDER BY fetched_at")]  # fmt: skip
+        times = [
+            t
+            for (t,) in db.execute(
+                "SELECT fetched_at FROM captures WHERE status = 200 ORDER BY fetched_at"
+            )
+        ]
     stats = json.loads(raw)
     pages, seconds = len(times), float(stats["elapsed_time_seconds"])
     lo, hi = times[len(times) // 10], times[len(times) * 9 // 10]
     span = _seconds(hi) - _seconds(lo)
-    return {"pages": pages, "seconds": seconds, "rate": pages / seconds,
-            "steady": (len(times) * 8 // 10) / span if span > 0 else 0.0,
-            "responses": stats.get("response_received_count", 0),
-            "rss": rss.peak, "main_rss": rss.main_peak, "quarters": rss.quarters(),
-            **_cpu_fields(rss, pages)}  # fmt: skip
+    return {
+        "pages": pages,
+        "seconds": seconds,
+        "rate": pages / seconds,
+        "steady": (len(times) * 8 // 10) / span if span > 0 else 0.0,
+        "responses": stats.get("response_received_count", 0),
+        "rss": rss.peak,
+        "main_rss": rss.main_peak,
+        "quarters": rss.quarters(),
+        **_cpu_fields(rss, pages),
+    }
 
 
 def floor(sites: Path, work: Path, pages: int) -> dict[str, Any]:
@@ -204,13 +233,30 @@ def floor(sites: Path, work: Path, pages: int) -> dict[str, Any]:
 
     data = work / "crawl-floor"
     shutil.rmtree(data, ignore_errors=True)
-    cmd = [sys.executable, "-m", "archive", "crawl", "--sites", str(sites), "--data", str(data),
-           "-s", "ITEM_PIPELINES={}", *CRAWL_SETTINGS]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "archive",
+        "crawl",
+        "--sites",
+        str(sites),
+        "--data",
+        str(data),
+        "-s",
+        "ITEM_PIPELINES={}",
+        *CRAWL_SETTINGS,
+    ]
     started = time.perf_counter()
     _, rss = run(cmd)
     seconds = time.perf_counter() - started
-    return {"pages": pages, "seconds": seconds, "rate": pages / seconds, "rss": rss.peak,
-            "main_rss": rss.main_peak, **_cpu_fields(rss, pages)}  # fmt: skip
+    return {
+        "pages": pages,
+        "seconds": seconds,
+        "rate": pages / seconds,
+        "rss": rss.peak,
+        "main_rss": rss.main_peak,
+        **_cpu_fields(rss, pages),
+    }
 
 
 def _seconds(iso: str) -> float:
@@ -223,29 +269,53 @@ def bare(data: Path, workers: int) -> dict[str, Any]:
     pages = data / "pages.tsv"
     if not pages.exists():
         with sqlite3.connect(data / "news.db") as db:
-            rows = db.execute("SELECT sha256, min(final_url) FROM captures WHERE status = 200 "
-                              "GROUP BY sha256 ORDER BY min(id)").fetchall()  # fmt: skip
+            rows = db.execute(
+                "SELECT sha256, min(final_url) FROM captures WHERE status = 200 "
+                "GROUP BY sha256 ORDER BY min(id)"
+            ).fetchall()
         pages.write_text("\n".join(f"{sha}\t{url}" for sha, url in rows))
     cmd = [sys.executable, __file__, "_bare", str(data / "raw"), str(pages), str(workers)]
     out, rss = run(cmd)
     result = json.loads(out)
-    return {**result, "rate": result["pages"] / result["seconds"], "rss": rss.peak,
-            "main_rss": rss.main_peak, **_cpu_fields(rss, result["pages"])}  # fmt: skip
+    return {
+        **result,
+        "rate": result["pages"] / result["seconds"],
+        "rss": rss.peak,
+        "main_rss": rss.main_peak,
+        **_cpu_fields(rss, result["pages"]),
+    }
 
 
 def reextract(data: Path, workers: int, version: str) -> dict[str, Any]:
     site = data.parent / "sitecustomize"
     site.mkdir(exist_ok=True)
     (site / "sitecustomize.py").write_text(SITECUSTOMIZE)
-    env = {**os.environ, "PYTHONPATH": f"{site}{os.pathsep}{ROOT}",
-           "BENCH_EXTRACTOR_VERSION": version}  # fmt: skip
-    cmd = [sys.executable, "-m", "archive", "reextract", "--data", str(data), "--workers",
-           str(workers), "--json"]  # fmt: skip
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{site}{os.pathsep}{ROOT}",
+        "BENCH_EXTRACTOR_VERSION": version,
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "archive",
+        "reextract",
+        "--data",
+        str(data),
+        "--workers",
+        str(workers),
+        "--json",
+    ]
     out, rss = run(cmd, env)
     report = json.loads(out)
-    return {"pages": report["extracted"], "seconds": report["seconds"],
-            "rate": report["pages_per_second"], "rss": rss.peak, "main_rss": rss.main_peak,
-            **_cpu_fields(rss, report["extracted"])}  # fmt: skip
+    return {
+        "pages": report["extracted"],
+        "seconds": report["seconds"],
+        "rate": report["pages_per_second"],
+        "rss": rss.peak,
+        "main_rss": rss.main_peak,
+        **_cpu_fields(rss, report["extracted"]),
+    }
 
 
 def _cpu_fields(rss: PeakRSS, pages: int) -> dict[str, float]:
@@ -267,8 +337,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[2, 1])
     parser.add_argument("--concurrency", type=int, default=16, help="Requests per site.")
     parser.add_argument("--out", type=Path, default=None, help="Work folder (default: temp).")
-    parser.add_argument("--floor", action="store_true",
-                        help="Also (d): the crawl with no item pipeline, and the c/a ceiling.")  # fmt: skip
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="Also (d): the crawl with no item pipeline, and the c/a ceiling.",
+    )
     opts = parser.parse_args()
     from tests.fixtures import NewswebServer, build_newsweb
 
@@ -291,9 +364,11 @@ def main() -> None:
                 stages.append(("d floor", floor(sites, work, c["pages"])))
             for name, result in stages:
                 rows.append((workers, name, result))
-                print(f"N={workers} {name:12} {result['pages']:6} pages {result['seconds']:7.1f} s "
-                      f"{result['rate']:6.1f} pages/s  peak RSS {result['rss'] / 2**20:6.0f} MB",
-                      flush=True)  # fmt: skip
+                print(
+                    f"N={workers} {name:12} {result['pages']:6} pages {result['seconds']:7.1f} s "
+                    f"{result['rate']:6.1f} pages/s  peak RSS {result['rss'] / 2**20:6.0f} MB",
+                    flush=True,
+                )
     finally:
         server.stop()
     print(f"load after: {load()}\n")
@@ -303,21 +378,27 @@ def main() -> None:
 def _table(rows: list[tuple[int, str, dict[str, Any]]]) -> None:
     """Wall pages/s and their ratio to (a); CPU ms/page (tree, and the parent alone) and the
     CPU ratio a/x, which is what the wall ratio would be on cores nobody else uses."""
-    print("| N | stage | pages | s | pages/s | ratio to a | CPU ms/page (parent) | CPU ratio "
-          "| peak RSS tree / parent MB |")  # fmt: skip
+    print(
+        "| N | stage | pages | s | pages/s | ratio to a | CPU ms/page (parent) | CPU ratio "
+        "| peak RSS tree / parent MB |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     rates = {(n, name[0]): r["rate"] for n, name, r in rows}
     cpu = {(n, name[0]): r["cpu_ms"] for n, name, r in rows}
     for n, name, r in rows:
-        print(f"| {n} | {name} | {r['pages']} | {r['seconds']:.1f} | {r['rate']:.1f} | "
-              f"{r['rate'] / rates[(n, 'a')]:.2f} | {r['cpu_ms']:.1f} ({r['main_cpu_ms']:.1f}) | "
-              f"{cpu[(n, 'a')] / r['cpu_ms']:.2f} | {r['rss'] / 2**20:.0f} / "
-              f"{r['main_rss'] / 2**20:.0f} |")  # fmt: skip
+        print(
+            f"| {n} | {name} | {r['pages']} | {r['seconds']:.1f} | {r['rate']:.1f} | "
+            f"{r['rate'] / rates[(n, 'a')]:.2f} | {r['cpu_ms']:.1f} ({r['main_cpu_ms']:.1f}) | "
+            f"{cpu[(n, 'a')] / r['cpu_ms']:.2f} | {r['rss'] / 2**20:.0f} / "
+            f"{r['main_rss'] / 2**20:.0f} |"
+        )
     for n, name, r in rows:
         if name.startswith("c"):
-            print(f"crawl N={n}: steady rate (10th-90th percentile capture) {r['steady']:.1f} "
-                  f"pages/s = {r['steady'] / rates[(n, 'a')]:.2f} of a; {r['responses']} "
-                  f"responses; parent RSS by quarter of the run {r['quarters']} MB")  # fmt: skip
+            print(
+                f"crawl N={n}: steady rate (10th-90th percentile capture) {r['steady']:.1f} "
+                f"pages/s = {r['steady'] / rates[(n, 'a')]:.2f} of a; {r['responses']} "
+                f"responses; parent RSS by quarter of the run {r['quarters']} MB"
+            )
     results = {(n, name[0]): r for n, name, r in rows}
     for n in sorted({n for n, _, _ in rows}):
         if (n, "d") not in results:
@@ -325,17 +406,21 @@ def _table(rows: list[tuple[int, str, dict[str, Any]]]) -> None:
         a, b, d = results[(n, "a")], results[(n, "b")], results[(n, "d")]
         extraction = b["cpu_ms"] - b["main_cpu_ms"]  # reextract's workers: extraction alone
         ceiling = a["cpu_ms"] / (d["cpu_ms"] + extraction)
-        print(f"ceiling N={n}: a crawl costs at least {d['cpu_ms']:.1f} ms CPU/page before it "
-              f"stores anything (d) and extraction {extraction:.1f} (b's workers), so c/a <= "
-              f"{a['cpu_ms']:.1f} / {d['cpu_ms'] + extraction:.1f} = {ceiling:.2f} with every "
-              f"core busy and nothing mirrored, written or deduplicated")  # fmt: skip
+        print(
+            f"ceiling N={n}: a crawl costs at least {d['cpu_ms']:.1f} ms CPU/page before it "
+            f"stores anything (d) and extraction {extraction:.1f} (b's workers), so c/a <= "
+            f"{a['cpu_ms']:.1f} / {d['cpu_ms'] + extraction:.1f} = {ceiling:.2f} with every "
+            f"core busy and nothing mirrored, written or deduplicated"
+        )
     ns = sorted({n for n, _, _ in rows})
     if len(ns) > 1:
         lo, hi = ns[0], ns[-1]
         for stage in "abc":
             if (lo, stage) in rates and (hi, stage) in rates:
-                print(f"scaling {stage}: N={lo} / N={hi} = "
-                      f"{rates[(lo, stage)] / rates[(hi, stage)]:.2f}")  # fmt: skip
+                print(
+                    f"scaling {stage}: N={lo} / N={hi} = "
+                    f"{rates[(lo, stage)] / rates[(hi, stage)]:.2f}"
+                )
 
 
 if __name__ == "__main__":

@@ -79,7 +79,7 @@ def prefix(settings: BaseSettings) -> str:
 def apply_distributed(settings: BaseSettings) -> None:
     """Switch a crawl to the shared redis frontier when REDIS_URL is set (else do nothing).
 
-    Crawler nodes only fetch and mirror: NEWSARCHIVE_STORE is off (the one SQLite writer is
+    Crawler nodes only fetch and mirror: NEWSARCHIVE_INDEX is off (the one SQLite writer is
     `newsarchive ingest`), and extraction is skipped unless NEWSARCHIVE_NODE_EXTRACT is on.
     """
     if not settings.get("REDIS_URL"):
@@ -92,7 +92,7 @@ def apply_distributed(settings: BaseSettings) -> None:
         "SCHEDULER_PERSIST": True,
         "SCHEDULER_QUEUE_KEY": f"{keys}:requests",
         "SCHEDULER_DUPEFILTER_KEY": f"{keys}:seen",
-        "NEWSARCHIVE_STORE": False,
+        "NEWSARCHIVE_INDEX": False,
     }.items():
         settings.set(name, value, priority="spider")
     if settings.get("MAX_IDLE_TIME_BEFORE_CLOSE") is None:
@@ -102,7 +102,7 @@ def apply_distributed(settings: BaseSettings) -> None:
     settings.set("SPIDER_MIDDLEWARES", middlewares, priority="spider")
     if not settings.getbool("NEWSARCHIVE_NODE_EXTRACT"):
         pipelines = settings.getdict("ITEM_PIPELINES")
-        pipelines["pipelines.archive.ExtractPipeline"] = None
+        pipelines["pipelines.extract.ExtractPipeline"] = None
         settings.set("ITEM_PIPELINES", pipelines, priority="spider")
 
 

@@ -14,7 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 
-from archive.netguard import forbidden_reason, parse_ip
+from archive.discovery.netguard import forbidden_reason, parse_ip
 
 log = logging.getLogger(__name__)
 

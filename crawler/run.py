@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from archive.db import DISK_FULL, DataDirError, ensure_writable
+from archive.db.connection import DISK_FULL, ensure_writable
+from archive.errors import DataDirError
 from archive.sites import Site
 
 

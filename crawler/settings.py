@@ -82,9 +82,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RetryAfterMiddleware": 560,
 }
 ITEM_PIPELINES = {
-    "pipelines.archive.MirrorPipeline": 100,
-    "pipelines.archive.ExtractPipeline": 200,
-    "pipelines.archive.StorePipeline": 300,
+    "pipelines.mirror.MirrorPipeline": 100,
+    "pipelines.extract.ExtractPipeline": 200,
+    "pipelines.store.StorePipeline": 300,
 }
 EXTENSIONS = {
     "crawler.extensions.Progress": 110,

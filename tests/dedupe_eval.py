@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from archive.urls import canonical_url
+from archive.discovery.urls import canonical_url
 
 
 def manifest_groups(manifest: dict[str, Any]) -> dict[str, str]:
@@ -82,7 +82,7 @@ def body_overlaps(db: sqlite3.Connection, manifest: dict[str, Any]) -> dict[str,
     """Estimated body overlap of every cross-site pair the overlap rule may judge
     (Jaccard >= MIN_JACCARD), split into copies and distinct stories: where the threshold
     can sit."""
-    from archive.dedupe import MIN_JACCARD, _unpack, body_similarity
+    from archive.db.dedupe import MIN_JACCARD, _unpack, body_similarity
 
     groups = manifest_groups(manifest)
     owner = {aid: mid for mid, (aid, _) in archived_ids(db, manifest).items() if mid in groups}
@@ -105,8 +105,8 @@ def body_overlaps(db: sqlite3.Connection, manifest: dict[str, Any]) -> dict[str,
 
 def rescore(db_path: Path, manifest: dict[str, Any], threshold: float) -> dict[str, Any]:
     """Re-run dedupe over a copy of an archive with another threshold; score it."""
-    from archive.db import open_db
-    from archive.dedupe import backfill
+    from archive.db.connection import open_db
+    from archive.db.dedupe import backfill
 
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "news.db"

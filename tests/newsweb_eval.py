@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from archive.urls import canonical_url
+from archive.discovery.urls import canonical_url
 
 LOG_LINE = re.compile(r'"(?P<method>[A-Z]+) (?P<path>\S+) HTTP/[\d.]+" (?P<status>\d{3})')
 ROBOTS_DISALLOWED = ("/private/", "/search", "/calendar/")
@@ -58,7 +58,7 @@ def news_sitemap_urls(site_urls: dict[str, str]) -> set[str]:
     """Canonical article URLs listed in each site's Google News sitemap."""
     from urllib.request import urlopen
 
-    from archive.discover import parse_sitemap
+    from archive.discovery.documents import parse_sitemap
 
     urls: set[str] = set()
     for base in site_urls.values():

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from archive.urls import canonical_url
+from archive.discovery.urls import canonical_url
 from tests.fixtures import CRAWL_SETTINGS, NewswebServer, run_cli
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from archive.db import open_db
-from archive.dedupe import (
+from archive.db.connection import open_db
+from archive.db.dedupe import (
     DEFAULT_THRESHOLD,
     Deduper,
     Doc,
@@ -19,9 +19,9 @@ from archive.dedupe import (
     signature,
     threshold_from_env,
 )
+from archive.db.search import find_article
+from archive.db.writer import IndexWriter
 from archive.model import Article, Capture
-from archive.query import find_article
-from archive.store import Archive
 
 VOCAB = [f"w{i}" for i in range(3000)]
 
@@ -33,7 +33,7 @@ def story(seed: int, words: int = 400) -> str:
 
 
 def ingest(
-    archive: Archive,
+    writer: IndexWriter,
     url: str,
     site: str,
     title: str,
@@ -44,28 +44,36 @@ def ingest(
     when: str = "2024-05-01T12:00:00Z",
 ) -> int:
     capture = Capture(
-        url=url, final_url=url, status=200, body=f"{url} {when}".encode(), fetched_at=when,
+        url=url,
+        final_url=url,
+        status=200,
+        body=f"{url} {when}".encode(),
+        fetched_at=when,
         site=site,
-    )  # fmt: skip
+    )
     article = Article(
-        url=url, canonical_url=canonical or url, title=title, body=body, published=published,
+        url=url,
+        canonical_url=canonical or url,
+        title=title,
+        body=body,
+        published=published,
         extractor_version="t1",
-    )  # fmt: skip
-    result = archive.ingest(capture, article, is_article=True)
+    )
+    result = writer.ingest(capture, article, is_article=True)
     assert result.article_id is not None
     return result.article_id
 
 
-def cluster(archive: Archive, article_id: int) -> int:
-    (value,) = archive.db.execute(
+def cluster(writer: IndexWriter, article_id: int) -> int:
+    (value,) = writer.db.execute(
         "SELECT cluster_id FROM articles WHERE id = ?", [article_id]
     ).fetchone()
     return int(value)
 
 
 @pytest.fixture
-def archive(tmp_path: Path) -> Archive:
-    return Archive(open_db(tmp_path))
+def writer(tmp_path: Path) -> IndexWriter:
+    return IndexWriter(open_db(tmp_path))
 
 
 def test_overlap_survives_chrome_around_a_copy() -> None:
@@ -80,39 +88,49 @@ def test_overlap_survives_chrome_around_a_copy() -> None:
     assert overlap < 0.1
 
 
-def test_exact_copy_on_one_site_is_one_article(archive: Archive) -> None:
+def test_exact_copy_on_one_site_is_one_article(writer: IndexWriter) -> None:
     body = story(10)
-    first = ingest(archive, "https://a.example/news/1.html", "a", "Council votes on bond", body)
+    first = ingest(writer, "https://a.example/news/1.html", "a", "Council votes on bond", body)
     capture = Capture(
-        url="https://a.example/print/1.html", final_url="https://a.example/print/1.html",
-        status=200, body=b"print", fetched_at="2024-05-02T00:00:00Z", site="a",
-    )  # fmt: skip
+        url="https://a.example/print/1.html",
+        final_url="https://a.example/print/1.html",
+        status=200,
+        body=b"print",
+        fetched_at="2024-05-02T00:00:00Z",
+        site="a",
+    )
     article = Article(url=capture.url, title="Council votes on bond", body=body)
-    result = archive.ingest(capture, article, is_article=True)
+    result = writer.ingest(capture, article, is_article=True)
     assert (result.outcome, result.article_id) == ("duplicate", first)
-    assert archive.db.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
-    found = find_article(archive.db, "https://a.example/print/1.html")
+    assert writer.db.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+    found = find_article(writer.db, "https://a.example/print/1.html")
     assert found is not None
     assert found["id"] == first
     assert len(found["captures"]) == 2
     # the same text on another site is a separate article, linked as a copy
-    other = ingest(archive, "https://b.example/s/1", "b", "Council votes on bond", body)
+    other = ingest(writer, "https://b.example/s/1", "b", "Council votes on bond", body)
     assert other != first
-    assert cluster(archive, other) == cluster(archive, first) == first
+    assert cluster(writer, other) == cluster(writer, first) == first
 
 
-def test_near_duplicate_across_sites_linked(archive: Archive) -> None:
+def test_near_duplicate_across_sites_linked(writer: IndexWriter) -> None:
     body = story(20)
-    original = ingest(archive, "https://a.example/n/2.html", "a", "Storm hits the coast", body)
+    original = ingest(writer, "https://a.example/n/2.html", "a", "Storm hits the coast", body)
     edited = body + "\n\nThis story first appeared in The A Times."
-    copy = ingest(archive, "https://b.example/s/2", "b", "Storm hits coast", edited)
+    copy = ingest(writer, "https://b.example/s/2", "b", "Storm hits coast", edited)
     chrome = f"{story(21, 900)}\n\n{body}"
-    wrapped = ingest(archive, "https://c.example/x/2/", "c", "A storm", chrome)
-    distinct = ingest(archive, "https://c.example/x/3/", "c", "Storm hits the coast", story(22),
-                      published="2024-09-01T00:00:00Z")  # fmt: skip
-    assert cluster(archive, copy) == cluster(archive, wrapped) == original
-    assert cluster(archive, distinct) == distinct
-    rows = archive.db.execute(
+    wrapped = ingest(writer, "https://c.example/x/2/", "c", "A storm", chrome)
+    distinct = ingest(
+        writer,
+        "https://c.example/x/3/",
+        "c",
+        "Storm hits the coast",
+        story(22),
+        published="2024-09-01T00:00:00Z",
+    )
+    assert cluster(writer, copy) == cluster(writer, wrapped) == original
+    assert cluster(writer, distinct) == distinct
+    rows = writer.db.execute(
         "SELECT article_id, member_id, reason, similarity FROM clusters ORDER BY 1, 2"
     ).fetchall()
     assert [(r[0], r[1], r[2]) for r in rows] == [
@@ -123,33 +141,48 @@ def test_near_duplicate_across_sites_linked(archive: Archive) -> None:
     assert all(r[3] >= DEFAULT_THRESHOLD for r in rows)
 
 
-def test_same_site_needs_title_and_body(archive: Archive) -> None:
+def test_same_site_needs_title_and_body(writer: IndexWriter) -> None:
     chrome = story(30, 800)  # a template's leftover text dominates both bodies
-    one = ingest(archive, "https://b.example/s/1", "b", "Ten tips for spring", chrome + story(31))
-    two = ingest(archive, "https://b.example/s/2", "b", "Rates rise again", chrome + story(32))
-    assert cluster(archive, one) != cluster(archive, two)
+    one = ingest(writer, "https://b.example/s/1", "b", "Ten tips for spring", chrome + story(31))
+    two = ingest(writer, "https://b.example/s/2", "b", "Rates rise again", chrome + story(32))
+    assert cluster(writer, one) != cluster(writer, two)
     body = story(33)
-    three = ingest(archive, "https://b.example/s/3", "b", "Rates rise again today", body)
-    four = ingest(archive, "https://b.example/s/4", "b", "Rates rise again today", body + " Ok.")
-    assert cluster(archive, three) == cluster(archive, four)
+    three = ingest(writer, "https://b.example/s/3", "b", "Rates rise again today", body)
+    four = ingest(writer, "https://b.example/s/4", "b", "Rates rise again today", body + " Ok.")
+    assert cluster(writer, three) == cluster(writer, four)
 
 
-def test_headline_match_links_mangled_copies(archive: Archive) -> None:
-    original = ingest(archive, "https://a.example/n/5.html", "a",
-                      "Velzukaka: Fedchin left Russia in 2020 owing to his views", story(50))  # fmt: skip
-    mangled = ingest(archive, "https://b.example/s/5", "b",
-                     "Velzukaka: Fedchin left Russia in 2020 owing to his views", story(51),
-                     published="2024-05-02T08:00:00Z")  # fmt: skip
-    stale = ingest(archive, "https://c.example/x/5/", "c",
-                   "Velzukaka: Fedchin left Russia in 2020 owing to his views", story(52),
-                   published="2019-01-01T00:00:00Z")  # fmt: skip
-    assert cluster(archive, mangled) == original
-    assert cluster(archive, stale) == stale, "an old story with the same headline stays apart"
+def test_headline_match_links_mangled_copies(writer: IndexWriter) -> None:
+    original = ingest(
+        writer,
+        "https://a.example/n/5.html",
+        "a",
+        "Velzukaka: Fedchin left Russia in 2020 owing to his views",
+        story(50),
+    )
+    mangled = ingest(
+        writer,
+        "https://b.example/s/5",
+        "b",
+        "Velzukaka: Fedchin left Russia in 2020 owing to his views",
+        story(51),
+        published="2024-05-02T08:00:00Z",
+    )
+    stale = ingest(
+        writer,
+        "https://c.example/x/5/",
+        "c",
+        "Velzukaka: Fedchin left Russia in 2020 owing to his views",
+        story(52),
+        published="2019-01-01T00:00:00Z",
+    )
+    assert cluster(writer, mangled) == original
+    assert cluster(writer, stale) == stale, "an old story with the same headline stays apart"
 
 
 @pytest.mark.parametrize("copy_first", [False, True])
 def test_cross_domain_canonical_links_without_similarity(
-    archive: Archive, copy_first: bool
+    writer: IndexWriter, copy_first: bool
 ) -> None:
     original_url = "https://a.example/n/6.html"
     copy = ("https://b.example/s/6", "b", "Wire: budget", story(61))
@@ -157,20 +190,20 @@ def test_cross_domain_canonical_links_without_similarity(
     ids = []
     for url, site, title, body in [copy, original] if copy_first else [original, copy]:
         canonical = original_url + "?utm_source=x" if site == "b" else ""
-        ids.append(ingest(archive, url, site, title, body, canonical=canonical))
-    assert cluster(archive, ids[0]) == cluster(archive, ids[1]) == min(ids)
-    (reason,) = archive.db.execute("SELECT reason FROM clusters").fetchone()
+        ids.append(ingest(writer, url, site, title, body, canonical=canonical))
+    assert cluster(writer, ids[0]) == cluster(writer, ids[1]) == min(ids)
+    (reason,) = writer.db.execute("SELECT reason FROM clusters").fetchone()
     assert reason == "canonical"
 
 
 def test_state_survives_reopening(tmp_path: Path) -> None:
-    first = Archive(open_db(tmp_path))
+    first = IndexWriter(open_db(tmp_path))
     body = story(70)
     original = ingest(
         first, "https://a.example/n/7.html", "a", "Bridge reopens after the flood", body
     )
     first.db.close()
-    again = Archive(open_db(tmp_path))
+    again = IndexWriter(open_db(tmp_path))
     assert again.dedupe._params is None, "the index loads lazily"
     copy = ingest(
         again, "https://b.example/s/7", "b", "Bridge reopens after the flood", body + " Ends."
@@ -182,15 +215,15 @@ def test_state_survives_reopening(tmp_path: Path) -> None:
     assert bands == 2 * per_article, "bands are written once, not rebuilt on reopening"
 
 
-def test_changed_article_reindexed(archive: Archive) -> None:
+def test_changed_article_reindexed(writer: IndexWriter) -> None:
     url = "https://a.example/n/8.html"
-    article_id = ingest(archive, url, "a", "Fire downtown", story(80))
-    ingest(archive, url, "a", "Fire downtown", story(81), when="2024-05-02T00:00:00Z")
-    rows = archive.db.execute(
+    article_id = ingest(writer, url, "a", "Fire downtown", story(80))
+    ingest(writer, url, "a", "Fire downtown", story(81), when="2024-05-02T00:00:00Z")
+    rows = writer.db.execute(
         "SELECT band, hash FROM minhash_bands WHERE article_id = ?", [article_id]
     ).fetchall()
     fresh = Signature.of(Doc(article_id, url, "a", "Fire downtown", story(81)))
-    expected = fresh.band_rows(article_id, archive.dedupe.params)
+    expected = fresh.band_rows(article_id, writer.dedupe.params)
     assert sorted(rows) == sorted((b, h) for b, h, _ in expected)
 
 
@@ -199,7 +232,7 @@ def test_threshold_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
     monkeypatch.setenv("NEWSARCHIVE_DEDUPE_THRESHOLD", "0.6")
     assert threshold_from_env() == 0.6
     assert threshold_from_env(0.9) == 0.9
-    assert Archive(open_db(tmp_path), dedupe_threshold=0.7).dedupe.threshold == 0.7
+    assert IndexWriter(open_db(tmp_path), dedupe_threshold=0.7).dedupe.threshold == 0.7
     monkeypatch.setenv("NEWSARCHIVE_DEDUPE_THRESHOLD", "high")
     with pytest.raises(ValueError, match="not a number"):
         Deduper(open_db(tmp_path))
@@ -208,12 +241,12 @@ def test_threshold_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
 
 
 def test_signatures_are_datasketchs() -> None:
-    """archive.minhash gives datasketch's MinHash values (the archive's stored signatures were
+    """archive.db.minhash gives datasketch's MinHash values (the archive's stored signatures were
     made with datasketch), and the written-out bands are datasketch's optimum."""
     from datasketch import MinHash
     from datasketch.lsh import _optimal_param
 
-    from archive import dedupe, minhash
+    from archive.db import dedupe, minhash
 
     rng = random.Random(7)
     for size in (0, 1, 40, 2500):
@@ -230,15 +263,17 @@ def test_signatures_are_datasketchs() -> None:
 
 
 def test_worker_signature_is_the_one_stored(
-    archive: Archive, monkeypatch: pytest.MonkeyPatch
+    writer: IndexWriter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The content hash and signature computed next to the extraction are what the store
     uses: the writer computes neither again, and the copy still links to its original."""
-    from archive import dedupe, process, store
+    from archive.db import dedupe
+    from archive.db import writer as store
+    from archive.jobs import worker as process
 
     body = story(11)
     title = "A headline of some length here"
-    first = ingest(archive, "https://a.example/one", "a", title, body)
+    first = ingest(writer, "https://a.example/one", "a", title, body)
     url = "https://b.example/copy"
     article = Article(url=url, title=title, body=body, published="2024-05-01T10:00:00Z")
     capture = Capture(url, url, 200, b"<html>copy</html>", site="b")
@@ -249,7 +284,7 @@ def test_worker_signature_is_the_one_stored(
 
     monkeypatch.setattr(dedupe.Signature, "of_text", computed_again)
     monkeypatch.setattr(store, "content_hash", computed_again)
-    result = archive.ingest(capture, article, is_article=True)
+    result = writer.ingest(capture, article, is_article=True)
     assert result.outcome == "new"
     assert result.article_id is not None
-    assert cluster(archive, result.article_id) == cluster(archive, first)
+    assert cluster(writer, result.article_id) == cluster(writer, first)

@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
-from archive.db import open_db
+from archive.db.connection import open_db
+from archive.db.search import find_article, search
+from archive.db.writer import IndexWriter
+from archive.discovery.urls import canonical_url
+from archive.jobs.worker import extract_capture
 from archive.model import Capture
-from archive.process import extract_capture
-from archive.query import find_article, search
-from archive.store import Archive
-from archive.urls import canonical_url
 from tests.dedupe_eval import archived_ids, pair_scores
 from tests.fixtures import CRAWL_SETTINGS, NewswebServer, build_newsweb, run_cli
 
@@ -36,7 +36,7 @@ def _only_site(toml: Path, name: str, out: Path) -> Path:
 
 def _ingest_amp(data: Path, manifest: dict[str, Any]) -> dict[str, tuple[int | None, str]]:
     """Fetch each AMP page and ingest it as the crawl would if it captured it."""
-    archive = Archive(open_db(data))
+    writer = IndexWriter(open_db(data))
     out = {}
     try:
         for amp in (a for a in manifest["articles"] if a["kind"] == "amp"):
@@ -45,10 +45,10 @@ def _ingest_amp(data: Path, manifest: dict[str, Any]) -> dict[str, tuple[int | N
             result = extract_capture(body, amp["url"], ctype)
             capture = Capture(url=amp["url"], final_url=amp["url"], status=200, body=body,
                               content_type=ctype, site="site-a")  # fmt: skip
-            stored = archive.ingest(capture, result.article, is_article=True)
+            stored = writer.ingest(capture, result.article, is_article=True)
             out[amp["id"]] = (stored.article_id, stored.outcome)
     finally:
-        archive.db.close()
+        writer.db.close()
     return out
 
 

@@ -27,8 +27,13 @@ def test_bounded_atheris_run() -> None:
     proc = subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
     rows = json.loads((ARTIFACTS / "fuzz.json").read_text())
     for row in rows:
-        record("fuzz", f"atheris (libFuzzer): {row['target']}", injected=row["inputs"],
-               survived=row["inputs"] if not row["crashes"] else 0, started=started,
-               note=f"{row['seconds']} s, {row['crashes']} crashes")  # fmt: skip
+        record(
+            "fuzz",
+            f"atheris (libFuzzer): {row['target']}",
+            injected=row["inputs"],
+            survived=row["inputs"] if not row["crashes"] else 0,
+            started=started,
+            note=f"{row['seconds']} s, {row['crashes']} crashes",
+        )
     assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
     assert all(row["inputs"] > 0 for row in rows), rows

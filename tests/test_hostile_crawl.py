@@ -35,10 +35,20 @@ STORY = (
 GZIP_BOMB = gzip.compress(b"\0" * (256 * 2**20), compresslevel=9)  # 256 MiB inflated
 DEFLATE_BOMB = zlib.compress(b"\0" * (256 * 2**20), 9)
 EVIL_HOSTS = [
-    "localhost", "127.0.0.2", "2130706433", "0x7f000001", "017700000001", "127.1", "0.0.0.0",
-    "169.254.169.254", "10.0.0.1", "192.168.0.1", "[::1]", "[::ffff:127.0.0.1]",
+    "localhost",
+    "127.0.0.2",
+    "2130706433",
+    "0x7f000001",
+    "017700000001",
+    "127.1",
+    "0.0.0.0",
+    "169.254.169.254",
+    "10.0.0.1",
+    "192.168.0.1",
+    "[::1]",
+    "[::ffff:127.0.0.1]",
     "metadata.google.internal",
-]  # fmt: skip
+]
 
 
 class Hostile(BaseHTTPRequestHandler):
@@ -64,8 +74,10 @@ class Hostile(BaseHTTPRequestHandler):
         if self.path == "/robots.txt":
             return self._send(b"User-agent: *\nAllow: /\n", "text/plain")
         if self.path == "/":
-            links = [f"{DAY}{n}.html" for n in ("story", "gzip-bomb", "deflate-bomb", "endless",
-                                                "drip", "redirect")]  # fmt: skip
+            links = [
+                f"{DAY}{n}.html"
+                for n in ("story", "gzip-bomb", "deflate-bomb", "endless", "drip", "redirect")
+            ]
             links += [f"{e}{DAY}ssrf-link.html" for e in evil]
             body = "".join(f'<a href="{u}">{u}</a>' for u in links)
             return self._send(f"<html><body>{body}</body></html>".encode())
@@ -135,8 +147,19 @@ def test_bombs_endless_bodies_and_ssrf_in_a_real_crawl(hostile: str, tmp_path: P
     started = time.monotonic()
     data = tmp_path / "data"
     sites = _sites(tmp_path / "sites.toml", hostile)
-    proc = run_cli("crawl", "--sites", str(sites), "--data", str(data), "--workers", "1",
-                   *CRAWL_SETTINGS, "-s", "RETRY_TIMES=0", timeout=180)  # fmt: skip
+    proc = run_cli(
+        "crawl",
+        "--sites",
+        str(sites),
+        "--data",
+        str(data),
+        "--workers",
+        "1",
+        *CRAWL_SETTINGS,
+        "-s",
+        "RETRY_TIMES=0",
+        timeout=180,
+    )
     seconds = time.monotonic() - started
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     db = sqlite3.connect(data / "news.db")
@@ -144,18 +167,30 @@ def test_bombs_endless_bodies_and_ssrf_in_a_real_crawl(hostile: str, tmp_path: P
     urls = {u for (u,) in db.execute("SELECT url FROM captures")}
     db.close()
     log = (data / "logs" / "crawl.log").read_text(errors="replace")
-    cut = {name: f"{DAY}{name}.html" not in "".join(urls)
-           for name in ("gzip-bomb", "deflate-bomb", "endless", "drip")}  # fmt: skip
-    record("hostile", "gzip bomb, deflate bomb (256 MiB inflated), endless body, dripping "
-           "body in a real crawl", injected=len(cut), survived=sum(cut.values()),
-           started=started, note=f"crawl {seconds:.0f} s, peak RSS {peak_mib:.0f} MiB; "
-           f"story archived: {any(u.endswith('story.html') for u in urls)}")  # fmt: skip
+    cut = {
+        name: f"{DAY}{name}.html" not in "".join(urls)
+        for name in ("gzip-bomb", "deflate-bomb", "endless", "drip")
+    }
+    record(
+        "hostile",
+        "gzip bomb, deflate bomb (256 MiB inflated), endless body, dripping body in a real crawl",
+        injected=len(cut),
+        survived=sum(cut.values()),
+        started=started,
+        note=f"crawl {seconds:.0f} s, peak RSS {peak_mib:.0f} MiB; "
+        f"story archived: {any(u.endswith('story.html') for u in urls)}",
+    )
     reached = [(h, p) for h, p in Hostile.seen if not h.startswith("127.0.0.1:")]
     blocked = int(stats.get("newsarchive/blocked/ssrf", 0))
-    record("ssrf", f"{len(EVIL_HOSTS)} inside-network spellings (decimal, hex, octal, short, "
-           "IPv6, metadata) as links, a redirect, sections, a feed, a sitemap", injected=blocked
-           + len(reached), survived=blocked, started=started,
-           note=f"{len(reached)} requests reached the server under an inside name")  # fmt: skip
+    record(
+        "ssrf",
+        f"{len(EVIL_HOSTS)} inside-network spellings (decimal, hex, octal, short, "
+        "IPv6, metadata) as links, a redirect, sections, a feed, a sitemap",
+        injected=blocked + len(reached),
+        survived=blocked,
+        started=started,
+        note=f"{len(reached)} requests reached the server under an inside name",
+    )
     assert all(cut.values()), f"not cut off: {cut}"
     assert any(u.endswith(f"{DAY}story.html") for u in urls), "the real story is archived"
     assert "exceeded DOWNLOAD_MAXSIZE" in log or "max size" in log.lower(), "size limit hit"

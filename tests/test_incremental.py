@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from archive.urls import canonical_url
+from archive.discovery.urls import canonical_url
 from tests.fixtures import (
     CRAWL_SETTINGS,
     NEWSWEB_ARTICLES,

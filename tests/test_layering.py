@@ -28,4 +28,4 @@ def test_archive_imports_no_scrapy_or_twisted() -> None:
 
 
 def test_every_archive_module_found() -> None:
-    assert {"archive.model", "archive.db", "archive.blobs", "archive.cli"} <= set(MODULES)
+    assert {"archive.model", "archive.db", "archive.storage", "archive.cli"} <= set(MODULES)

@@ -21,10 +21,12 @@ from typing import Any
 import pytest
 
 import archive.extract
-import archive.process
-from archive.blobs import LocalBlobStore, open_blob_store
-from archive.db import open_db
-from archive.reextract import POOL_MIN, Selection, count_selected, reextract
+import archive.jobs.worker
+from archive.db.connection import open_db
+from archive.jobs.pool import POOL_MIN
+from archive.jobs.reextract import Selection, count_selected, reextract
+from archive.storage import open_blob_store
+from archive.storage.local import LocalBlobStore
 from tests.fixtures import ROOT, run_cli
 from tests.s3server import Bucket
 
@@ -32,15 +34,15 @@ NEW = "99.0.0"
 SITECUSTOMIZE = """
 import os, time
 if os.environ.get("TEST_EXTRACTOR_VERSION"):
-    import archive.extract, archive.process
+    import archive.extract, archive.jobs.worker
     archive.extract.EXTRACTOR_VERSION = os.environ["TEST_EXTRACTOR_VERSION"]
     delay = float(os.environ.get("TEST_EXTRACT_DELAY") or 0)
     if delay:
-        slow = archive.process.extract
+        slow = archive.jobs.worker.extract
         def extract(*args, **kwargs):
             time.sleep(delay)
             return slow(*args, **kwargs)
-        archive.process.extract = extract
+        archive.jobs.worker.extract = extract
 """
 
 
@@ -67,8 +69,12 @@ def reextract_cli(
     site = data.parent / "site"
     site.mkdir(exist_ok=True)
     (site / "sitecustomize.py").write_text(SITECUSTOMIZE)
-    env = {**os.environ, "PYTHONPATH": f"{site}{os.pathsep}{ROOT}",
-           "TEST_EXTRACTOR_VERSION": version, "TEST_EXTRACT_DELAY": str(delay)}  # fmt: skip
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{site}{os.pathsep}{ROOT}",
+        "TEST_EXTRACTOR_VERSION": version,
+        "TEST_EXTRACT_DELAY": str(delay),
+    }
     cmd = [sys.executable, "-m", "archive", "reextract", "--data", str(data), "--json", *args]
     if not wait:  # output to files: orphaned workers must not hold our pipes open
         with (data.parent / "reextract.log").open("w") as log:
@@ -182,7 +188,7 @@ def test_changed_fields_refresh_the_article_not_its_version(
         return article
 
     monkeypatch.setattr(archive.extract, "EXTRACTOR_VERSION", NEW)
-    monkeypatch.setattr(archive.process, "extract", new_extractor)
+    monkeypatch.setattr(archive.jobs.worker, "extract", new_extractor)
     signatures = dict(rows(data, "SELECT article_id, body FROM minhash_signatures"))
     db = open_db(data, create=False)
     report = reextract(LocalBlobStore(data / "raw"), db, workers=1)  # in-process: few pages
@@ -239,8 +245,12 @@ def test_filters_select_the_right_captures(data: Path, monkeypatch: pytest.Monke
     ran = reextract_cli(data, "--site", "other", "--since", "2024-05-02", version=NEW)
     wanted = sum(i % 2 == 0 and i % 3 != 0 for i in ids)
     assert ran["captures"] == wanted
-    chosen = rows(data, "SELECT c.site, c.fetched_at FROM extractions e JOIN captures c "
-                        "ON c.id = e.capture_id WHERE e.extractor_version = ?", NEW)  # fmt: skip
+    chosen = rows(
+        data,
+        "SELECT c.site, c.fetched_at FROM extractions e JOIN captures c "
+        "ON c.id = e.capture_id WHERE e.extractor_version = ?",
+        NEW,
+    )
     assert len(chosen) == wanted
     assert all(s == "other" and f >= "2024-05-02" for s, f in chosen)
 

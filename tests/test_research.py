@@ -261,8 +261,16 @@ def test_export_warc_passes_warcio(demo: dict[str, Any]) -> None:
 
 def test_warc_needs_the_blobs(demo: dict[str, Any], tmp_path: Path) -> None:
     proc = run_cli(
-        "export", "--data", str(demo["data"]), "--format", "warc", "-o",
-        str(tmp_path / "x.warc.gz"), "--blobs", str(tmp_path / "empty"), check=False,
-    )  # fmt: skip
+        "export",
+        "--data",
+        str(demo["data"]),
+        "--format",
+        "warc",
+        "-o",
+        str(tmp_path / "x.warc.gz"),
+        "--blobs",
+        str(tmp_path / "empty"),
+        check=False,
+    )
     assert proc.returncode != 0
     assert not (tmp_path / "x.warc.gz").exists(), "no half-written file left behind"

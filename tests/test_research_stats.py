@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from archive.db import open_db
+from archive.db.connection import open_db
+from archive.db.crawlstate import finish_crawl, start_crawl
+from archive.db.writer import IndexWriter
 from archive.model import Article, Capture, Image
-from archive.store import Archive
 from tests.fixtures import ROOT, run_cli
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -27,18 +28,27 @@ def _article(site: str, n: int, *, authors: bool, credit: bool, body: str = "") 
         section="News",
         language="en",
         body=body or f"Story {n} of {site}. " * 20,
-        images=[Image(f"https://{site}.example/img/{n}.jpg", "A caption", "Cam Era/AP" if credit else "")],
+        images=[
+            Image(
+                f"https://{site}.example/img/{n}.jpg", "A caption", "Cam Era/AP" if credit else ""
+            )
+        ],
         extractor_version="test-1",
-    )  # fmt: skip
+    )
 
 
-def _ingest(archive: Archive, crawl: int, site: str, article: Article, when: str) -> None:
+def _ingest(writer: IndexWriter, crawl: int, site: str, article: Article, when: str) -> None:
     capture = Capture(
-        url=article.url, final_url=article.url, status=200, site=site, crawl_id=crawl,
+        url=article.url,
+        final_url=article.url,
+        status=200,
+        site=site,
+        crawl_id=crawl,
         body=f"<html>{article.title} {article.authors} {article.body}</html>".encode(),
-        content_type="text/html", fetched_at=when,
-    )  # fmt: skip
-    archive.ingest(capture, article, is_article=True)
+        content_type="text/html",
+        fetched_at=when,
+    )
+    writer.ingest(capture, article, is_article=True)
 
 
 @pytest.fixture(scope="module")
@@ -47,24 +57,44 @@ def redesign(tmp_path_factory: pytest.TempPathFactory) -> Path:
     `steady` dips from 10 of 10 to 8 of 10 (not a regression)."""
     data = tmp_path_factory.mktemp("stats") / "data"
     db = open_db(data)
-    archive = Archive(db)
-    first = archive.start_crawl(["ledger", "steady"])
+    writer = IndexWriter(db)
+    first = start_crawl(writer.db, ["ledger", "steady"])
     for n in range(10):
-        _ingest(archive, first, "ledger", _article("ledger", n, authors=True, credit=True),
-                f"2024-06-21T10:00:{n:02d}Z")  # fmt: skip
-        _ingest(archive, first, "steady", _article("steady", n, authors=True, credit=n < 5),
-                f"2024-06-21T10:01:{n:02d}Z")  # fmt: skip
-    archive.finish_crawl(first, "finished", {})
-    second = archive.start_crawl(["ledger", "steady"])
+        _ingest(
+            writer,
+            first,
+            "ledger",
+            _article("ledger", n, authors=True, credit=True),
+            f"2024-06-21T10:00:{n:02d}Z",
+        )
+        _ingest(
+            writer,
+            first,
+            "steady",
+            _article("steady", n, authors=True, credit=n < 5),
+            f"2024-06-21T10:01:{n:02d}Z",
+        )
+    finish_crawl(writer.db, first, "finished", {})
+    second = start_crawl(writer.db, ["ledger", "steady"])
     for n in range(10, 20):
-        _ingest(archive, second, "ledger", _article("ledger", n, authors=n < 13, credit=True),
-                f"2024-06-28T10:00:{n:02d}Z")  # fmt: skip
-        _ingest(archive, second, "steady", _article("steady", n, authors=n < 18, credit=n < 15),
-                f"2024-06-28T10:01:{n:02d}Z")  # fmt: skip
+        _ingest(
+            writer,
+            second,
+            "ledger",
+            _article("ledger", n, authors=n < 13, credit=True),
+            f"2024-06-28T10:00:{n:02d}Z",
+        )
+        _ingest(
+            writer,
+            second,
+            "steady",
+            _article("steady", n, authors=n < 18, credit=n < 15),
+            f"2024-06-28T10:01:{n:02d}Z",
+        )
     # one ledger story changed since the first crawl: a second version
     changed = _article("ledger", 0, authors=True, credit=True, body="Corrected text. " * 20)
-    _ingest(archive, second, "ledger", changed, "2024-06-28T10:02:00Z")
-    archive.finish_crawl(second, "finished", {})
+    _ingest(writer, second, "ledger", changed, "2024-06-28T10:02:00Z")
+    finish_crawl(writer.db, second, "finished", {})
     db.close()
     return data
 
@@ -104,11 +134,16 @@ def test_byline_regression_is_flagged(redesign: Path) -> None:
 
 def test_no_warning_without_history(tmp_path: Path) -> None:
     db = open_db(tmp_path)
-    archive = Archive(db)
-    crawl = archive.start_crawl(["solo"])
+    writer = IndexWriter(db)
+    crawl = start_crawl(writer.db, ["solo"])
     for n in range(6):
-        _ingest(archive, crawl, "solo", _article("solo", n, authors=False, credit=False),
-                f"2024-06-21T10:00:{n:02d}Z")  # fmt: skip
+        _ingest(
+            writer,
+            crawl,
+            "solo",
+            _article("solo", n, authors=False, credit=False),
+            f"2024-06-21T10:00:{n:02d}Z",
+        )
     db.close()
     code, report = stats_json(tmp_path)
     assert code == 0

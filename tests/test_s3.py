@@ -8,16 +8,24 @@ from pathlib import Path
 
 import pytest
 
-from archive.blobs import BlobNotFound, BlobStoreError, Put, blob_key, open_blob_store
+from archive.errors import BlobNotFound, BlobStoreError
 from archive.model import Capture, sha256_hex
-from archive.s3 import S3BlobStore, decode_meta, encode_meta
+from archive.storage import Put, blob_key, open_blob_store
+from archive.storage.s3 import S3BlobStore, decode_meta, encode_meta
 from tests.s3server import SECRET_KEY, Bucket
 
 
 def capture(n: int = 1, url: str = "https://news.example/a") -> Capture:
     body = f"<html><body><p>Story {n}</p></body></html>".encode()
-    return Capture(url=url, final_url=url, status=200, body=body, content_type="text/html",
-                   site="example", fetched_at="2026-01-02T03:04:05Z")  # fmt: skip
+    return Capture(
+        url=url,
+        final_url=url,
+        status=200,
+        body=body,
+        content_type="text/html",
+        site="example",
+        fetched_at="2026-01-02T03:04:05Z",
+    )
 
 
 def test_put_get_meta_and_object_layout(s3_bucket: Bucket, tmp_path: Path) -> None:
@@ -97,8 +105,9 @@ def test_check_missing_bucket(s3_bucket: Bucket, tmp_path: Path) -> None:
     assert "create it" in message, f"the message must say what to do: {message}"
 
 
-def test_check_bad_credentials(s3_bucket: Bucket, tmp_path: Path,
-                               monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_check_bad_credentials(
+    s3_bucket: Bucket, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     wrong = "wrong-" + SECRET_KEY
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", wrong)
     store = open_blob_store(s3_bucket.uri, spool=tmp_path / "spool")

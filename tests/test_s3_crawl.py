@@ -42,8 +42,15 @@ def cli(*args: str) -> list[str]:
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     # the AWS_* variables the s3_bucket fixture set reach the subprocess like a user's would
-    return subprocess.run(cli(*args), capture_output=True, text=True, cwd=ROOT, timeout=300,
-                          env=os.environ.copy(), check=False)  # fmt: skip
+    return subprocess.run(
+        cli(*args),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        env=os.environ.copy(),
+        check=False,
+    )
 
 
 def last_crawl_stats(data: Path) -> dict[str, float]:
@@ -115,8 +122,14 @@ def test_s3_killed_mid_crawl_loses_nothing(
 ) -> None:
     sites, data = sites_toml(tmp_path / "sites.toml", demo_url, 0.1, 1), tmp_path / "data"
     args = cli("crawl", "--sites", str(sites), "--data", str(data), "--blobs", s3_bucket.uri)
-    with subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True, env=os.environ.copy()) as crawl:  # fmt: skip
+    with subprocess.Popen(
+        args,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    ) as crawl:
         deadline = time.monotonic() + 120
         while len(s3_bucket.object_keys()) < 4 and time.monotonic() < deadline:
             assert crawl.poll() is None, "the crawl ended before the outage could start"

@@ -17,9 +17,9 @@ import pytest
 from croniter import croniter
 
 from archive.demo import serve_demo
+from archive.errors import SiteBusy, SiteConfigError
 from archive.schedule import (
     Schedule,
-    SiteBusy,
     cron_expression,
     load_state,
     on_calendar,
@@ -28,7 +28,7 @@ from archive.schedule import (
     schedules,
     site_lock,
 )
-from archive.sites import Site, SiteConfigError, load_sites
+from archive.sites import Site, load_sites
 from tests.fixtures import ROOT, run_cli
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
@@ -141,28 +141,35 @@ def test_systemd_units_verify(tmp_path: Path) -> None:
     sites = tmp_path / "sites.toml"
     sites.write_text(SITES_TOML.format(url="http://127.0.0.1:1/"))
     units = tmp_path / "units"
-    out = run_cli("schedule", "--sites", str(sites), "--data", str(tmp_path / "d"),
-                  "--systemd", str(units))  # fmt: skip
+    out = run_cli(
+        "schedule", "--sites", str(sites), "--data", str(tmp_path / "d"), "--systemd", str(units)
+    )
     files = sorted(units.iterdir())
     assert [f.name for f in files] == [
         f"newsarchive-{n}.{kind}"
-        for n in ("hourly", "quarter", "weekdays") for kind in ("service", "timer")
-    ]  # fmt: skip
+        for n in ("hourly", "quarter", "weekdays")
+        for kind in ("service", "timer")
+    ]
     assert len(out.stdout.splitlines()) == 6
     weekdays = (units / "newsarchive-weekdays.timer").read_text()
     assert "OnCalendar=Mon..Fri *-*-* 2:30:00" in weekdays
     analyze = shutil.which("systemd-analyze")
     if analyze is None:
         pytest.skip("systemd-analyze not installed: unit files checked by content only")
-    verify = subprocess.run([analyze, "verify", *map(str, files)], capture_output=True,
-                            text=True, check=False)  # fmt: skip
+    verify = subprocess.run(
+        [analyze, "verify", *map(str, files)], capture_output=True, text=True, check=False
+    )
     assert verify.returncode == 0, verify.stderr
     assert "newsarchive" not in verify.stderr, verify.stderr  # no warnings about our units
     for every in ("15m", "1h", "6h", "1d", "7d", "0 */6 * * *", "30 2 * * 1-5", "0 0 1,15 * *"):
         schedule = parse_schedule(site(every))
         assert schedule is not None
-        calendar = subprocess.run([analyze, "calendar", on_calendar(schedule)],
-                                  capture_output=True, text=True, check=False)  # fmt: skip
+        calendar = subprocess.run(
+            [analyze, "calendar", on_calendar(schedule)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert calendar.returncode == 0, f"{every}: {calendar.stderr}"
 
 
@@ -194,8 +201,11 @@ def test_run_due_runs_only_due_sites(demo_sites: Path, tmp_path: Path) -> None:
     record_run(data, "quarter", started_at=long_ago, status="ok")
     record_run(data, "weekdays", started_at=datetime.now(UTC).isoformat(), status="ok")
     assert run_due(demo_sites, data, "--dry-run") == {
-        "hourly": "not_due", "quarter": "due", "weekdays": "not_due", "manual": "unscheduled",
-    }  # fmt: skip
+        "hourly": "not_due",
+        "quarter": "due",
+        "weekdays": "not_due",
+        "manual": "unscheduled",
+    }
     assert not (data / "news.db").exists(), "a dry run crawls nothing"
 
     first = run_due(demo_sites, data)
@@ -220,10 +230,32 @@ def test_run_due_never_overlaps_a_running_site(demo_sites: Path, tmp_path: Path)
     assert busy == {"quarter": "busy"}
     assert not (data / "news.db").exists()
     # two run-due processes at once: one crawls, the other finds the site busy
-    cmd = [sys.executable, "-m", "archive", "run-due", "--sites", str(demo_sites),
-           "--data", str(data), "--site", "quarter", "--json", "-s", "DOWNLOAD_DELAY=0.1"]  # fmt: skip
-    procs = [subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, env=os.environ.copy()) for _ in range(2)]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "archive",
+        "run-due",
+        "--sites",
+        str(demo_sites),
+        "--data",
+        str(data),
+        "--site",
+        "quarter",
+        "--json",
+        "-s",
+        "DOWNLOAD_DELAY=0.1",
+    ]
+    procs = [
+        subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=os.environ.copy(),
+        )
+        for _ in range(2)
+    ]
     outcomes = sorted(json.loads(p.communicate(timeout=300)[0])[0]["outcome"] for p in procs)
     assert outcomes in (["busy", "ok"], ["not_due", "ok"]), outcomes
     with sqlite3.connect(data / "news.db") as db:

@@ -20,11 +20,27 @@ def test_scrapy_crawl_news_with_sites_file(tmp_path: Path) -> None:
             "allow_private = true\n"
         )
         proc = subprocess.run(
-            [sys.executable, "-m", "scrapy", "crawl", "news", "-a", "site=ledger",
-             "-s", f"NEWSARCHIVE_SITES={sites}", "-s", f"NEWSARCHIVE_DATA={data}",
-             "-s", "LOG_LEVEL=WARNING"],
-            cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "scrapy",
+                "crawl",
+                "news",
+                "-a",
+                "site=ledger",
+                "-s",
+                f"NEWSARCHIVE_SITES={sites}",
+                "-s",
+                f"NEWSARCHIVE_DATA={data}",
+                "-s",
+                "LOG_LEVEL=WARNING",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
     assert proc.returncode == 0, proc.stderr[-3000:]
     db = sqlite3.connect(data / "news.db")
     (count,) = db.execute("SELECT count(*) FROM articles WHERE site = 'ledger'").fetchone()

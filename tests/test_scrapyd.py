@@ -72,8 +72,13 @@ def scrapyd(tmp_path: Path) -> Iterator[str]:
 
 def project_copy(dest: Path) -> Path:
     """The committed-or-not working files, so building the egg litters nothing in the repo."""
-    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT,
-                           capture_output=True, text=True, check=True).stdout.split()  # fmt: skip
+    files = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     wanted = ("archive/", "crawler/", "pipelines/", "scrapy.cfg", "pyproject.toml", "README.md")
     for name in files:
         if name.startswith(wanted) and (ROOT / name).is_file():
@@ -85,8 +90,15 @@ def project_copy(dest: Path) -> Path:
 def test_news_spider_runs_under_scrapyd(scrapyd: str, tmp_path: Path) -> None:
     project = project_copy(tmp_path / "project")
     env = {**os.environ, "SCRAPYD_URL": scrapyd}
-    deploy = subprocess.run([str(BIN / "scrapyd-deploy"), "env", "--version", "t1"], cwd=project,
-                            env=env, capture_output=True, text=True, timeout=180, check=False)  # fmt: skip
+    deploy = subprocess.run(
+        [str(BIN / "scrapyd-deploy"), "env", "--version", "t1"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     assert deploy.returncode == 0, deploy.stdout + deploy.stderr
     assert '"status": "ok"' in deploy.stdout, deploy.stdout + deploy.stderr
     assert "news" in call(scrapyd + "listspiders.json?project=newsarchive")["spiders"]
@@ -94,13 +106,21 @@ def test_news_spider_runs_under_scrapyd(scrapyd: str, tmp_path: Path) -> None:
     data = tmp_path / "data"
     with serve_demo() as base_url:
         sites = tmp_path / "sites.toml"
-        sites.write_text(f'[[site]]\nname = "demo"\nurl = "{base_url}"\ndelay = 0\n'
-                         "concurrency = 8\nallow_private = true\n")  # fmt: skip
-        job = call(scrapyd + "schedule.json", [
-            ("project", "newsarchive"), ("spider", "news"), ("site", "demo"),
-            ("setting", f"NEWSARCHIVE_SITES={sites}"), ("setting", f"NEWSARCHIVE_DATA={data}"),
-            ("setting", "NEWSARCHIVE_WORKERS=1"),
-        ])["jobid"]  # fmt: skip
+        sites.write_text(
+            f'[[site]]\nname = "demo"\nurl = "{base_url}"\ndelay = 0\n'
+            "concurrency = 8\nallow_private = true\n"
+        )
+        job = call(
+            scrapyd + "schedule.json",
+            [
+                ("project", "newsarchive"),
+                ("spider", "news"),
+                ("site", "demo"),
+                ("setting", f"NEWSARCHIVE_SITES={sites}"),
+                ("setting", f"NEWSARCHIVE_DATA={data}"),
+                ("setting", "NEWSARCHIVE_WORKERS=1"),
+            ],
+        )["jobid"]
         deadline = time.monotonic() + 240
         while True:
             jobs = call(scrapyd + "listjobs.json?project=newsarchive")

@@ -9,18 +9,29 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from archive.netguard import forbidden_reason
+from archive.discovery.netguard import forbidden_reason
 from tests.fixtures import run_cli
 
 
 @pytest.mark.parametrize(
     "address",
     [
-        "127.0.0.1", "127.0.2.3", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",
-        "100.64.0.1", "0.0.0.0", "::1", "fc00::1", "fe80::1", "::ffff:127.0.0.1",
-        "metadata.google.internal", "224.0.0.1",
+        "127.0.0.1",
+        "127.0.2.3",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "::1",
+        "fc00::1",
+        "fe80::1",
+        "::ffff:127.0.0.1",
+        "metadata.google.internal",
+        "224.0.0.1",
     ],
-)  # fmt: skip
+)
 def test_forbidden(address: str) -> None:
     assert forbidden_reason(address), f"{address} must be refused"
 

@@ -11,13 +11,14 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from archive.blobs import BlobStore, LocalBlobStore, Put, blob_key, open_blob_store
 from archive.cli import cli
-from archive.db import open_db
+from archive.db.connection import open_db
+from archive.db.writer import IndexWriter
+from archive.jobs.worker import extract_capture
 from archive.model import Capture
-from archive.process import extract_capture
-from archive.store import Archive
-from archive.sync import retry_spool
+from archive.storage import BlobStore, Put, blob_key, open_blob_store
+from archive.storage.local import LocalBlobStore
+from archive.storage.spool import retry_spool
 from tests.s3server import Bucket
 
 AUTHORS = [["Mara Quist"], ["Tobias Lind", "Ana Ferreira"], ["Jon Reyes"], ["Ilse Brandt"]]
@@ -27,11 +28,12 @@ TOPICS = ["harbor dredging", "council budget", "ferry timetable", "library reope
 def article_html(n: int, revision: int = 1) -> bytes:
     topic, authors = TOPICS[n], AUTHORS[n]
     ld = {
-        "@context": "https://schema.org", "@type": "NewsArticle",
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
         "headline": f"The {topic} story{' (updated)' if revision > 1 else ''}",
         "author": [{"@type": "Person", "name": a} for a in authors],
         "datePublished": f"2026-03-0{n + 1}T08:00:00Z",
-    }  # fmt: skip
+    }
     paras = "".join(
         f"<p>Paragraph {i} about the {topic}: residents and officials met on the quay to "
         f"discuss what happens next, and revision {revision} of this report adds detail.</p>"
@@ -48,32 +50,58 @@ def article_html(n: int, revision: int = 1) -> bytes:
 FRONT = b"<html><head><title>Ledger</title></head><body><a href='/a'>A</a></body></html>"
 
 
-def write(archive: Archive, store: BlobStore, url: str, body: bytes, when: str,
-          status: int = 200) -> Capture:  # fmt: skip
+def write(
+    writer: IndexWriter, store: BlobStore, url: str, body: bytes, when: str, status: int = 200
+) -> Capture:
     """What the Mirror, Extract and Store pipelines do with one response."""
-    cap = Capture(url=url, final_url=url, status=status, body=body, content_type="text/html",
-                  site="ledger", fetched_at=when)  # fmt: skip
+    cap = Capture(
+        url=url,
+        final_url=url,
+        status=status,
+        body=body,
+        content_type="text/html",
+        site="ledger",
+        fetched_at=when,
+    )
     cap.blob_key = blob_key(cap.sha256)
     cap.mirrored = store.put(cap.sha256, cap.body, cap.meta()).mirrored
     result = extract_capture(body, url, cap.content_type)
     cap.extract_error = result.error
-    archive.ingest(cap, result.article if status == 200 else None,
-                   is_article=result.is_article and status == 200)  # fmt: skip
+    writer.ingest(
+        cap,
+        result.article if status == 200 else None,
+        is_article=result.is_article and status == 200,
+    )
     return cap
 
 
 def build(data: Path, store: BlobStore) -> list[Capture]:
-    archive = Archive(open_db(data))
-    caps = [write(archive, store, "https://ledger.example/", FRONT, "2026-03-05T07:00:00Z")]
+    writer = IndexWriter(open_db(data))
+    caps = [write(writer, store, "https://ledger.example/", FRONT, "2026-03-05T07:00:00Z")]
     for n in range(len(TOPICS)):
         url = f"https://ledger.example/news/{n}"
-        caps.append(write(archive, store, url, article_html(n), f"2026-03-05T08:0{n}:00Z"))
+        caps.append(write(writer, store, url, article_html(n), f"2026-03-05T08:0{n}:00Z"))
     # a changed article (a second version) and a gone page
-    caps.append(write(archive, store, "https://ledger.example/news/1", article_html(1, 2),
-                      "2026-03-06T08:00:00Z"))  # fmt: skip
-    caps.append(write(archive, store, "https://ledger.example/gone", b"Not found",
-                      "2026-03-06T09:00:00Z", status=404))  # fmt: skip
-    archive.db.close()
+    caps.append(
+        write(
+            writer,
+            store,
+            "https://ledger.example/news/1",
+            article_html(1, 2),
+            "2026-03-06T08:00:00Z",
+        )
+    )
+    caps.append(
+        write(
+            writer,
+            store,
+            "https://ledger.example/gone",
+            b"Not found",
+            "2026-03-06T09:00:00Z",
+            status=404,
+        )
+    )
+    writer.db.close()
     return caps
 
 
@@ -94,14 +122,22 @@ def dump(data: Path) -> list[str]:
 def test_outage_spools_then_sync_uploads(s3_bucket: Bucket, tmp_path: Path) -> None:
     data = tmp_path / "data"
     store = open_blob_store(s3_bucket.uri, spool=data / "spool")
-    archive = Archive(open_db(data))
+    writer = IndexWriter(open_db(data))
     up = write(
-        archive, store, "https://ledger.example/news/0", article_html(0), "2026-03-05T08:00:00Z"
+        writer, store, "https://ledger.example/news/0", article_html(0), "2026-03-05T08:00:00Z"
     )
     s3_bucket.server.stop(kill=True)
     try:
-        down = [write(archive, store, f"https://ledger.example/news/{n}", article_html(n),
-                      f"2026-03-05T09:0{n}:00Z") for n in (1, 2)]  # fmt: skip
+        down = [
+            write(
+                writer,
+                store,
+                f"https://ledger.example/news/{n}",
+                article_html(n),
+                f"2026-03-05T09:0{n}:00Z",
+            )
+            for n in (1, 2)
+        ]
         assert not any(c.mirrored for c in down), "an unreachable store must spool, not fail"
         assert rows(data, "SELECT sum(mirrored), count(*) FROM captures") == [(1, 3)]
         assert sorted(LocalBlobStore(data / "spool").keys()) == sorted(c.sha256 for c in down)
@@ -128,11 +164,12 @@ def test_outage_spools_then_sync_uploads(s3_bucket: Bucket, tmp_path: Path) -> N
 def test_next_crawl_retries_the_spool(s3_bucket: Bucket, tmp_path: Path) -> None:
     data = tmp_path / "data"
     store = open_blob_store(s3_bucket.uri, spool=data / "spool")
-    archive = Archive(open_db(data))
+    writer = IndexWriter(open_db(data))
     s3_bucket.server.stop(kill=True)
     try:
-        cap = write(archive, store, "https://ledger.example/news/3", article_html(3),
-                    "2026-03-05T08:00:00Z")  # fmt: skip
+        cap = write(
+            writer, store, "https://ledger.example/news/3", article_html(3), "2026-03-05T08:00:00Z"
+        )
     finally:
         s3_bucket.server.start()
     assert not cap.mirrored
@@ -153,8 +190,11 @@ def test_verify_finds_missing_and_corrupt_and_repairs(s3_bucket: Bucket, tmp_pat
     client = s3_bucket.client()
     client.delete_object(Bucket=s3_bucket.name, Key=f"raw/{blob_key(missing.sha256)}")
     client.delete_object(Bucket=s3_bucket.name, Key=f"raw/{blob_key(lost.sha256)}")
-    client.put_object(Bucket=s3_bucket.name, Key=f"raw/{blob_key(corrupt.sha256)}",
-                      Body=b"\x1f\x8b not gzip at all")  # fmt: skip
+    client.put_object(
+        Bucket=s3_bucket.name,
+        Key=f"raw/{blob_key(corrupt.sha256)}",
+        Body=b"\x1f\x8b not gzip at all",
+    )
     # local copies: one in the spool, one in a local raw folder; none for `lost`
     LocalBlobStore(data / "spool").put(missing.sha256, missing.body, missing.meta())
     LocalBlobStore(data / "raw").put(corrupt.sha256, corrupt.body, corrupt.meta())

@@ -7,11 +7,17 @@ from datetime import UTC, datetime
 
 import pytest
 
-from archive import classify
-from archive.discover import TooLarge, maybe_gunzip, parse_feed, parse_sitemap, sitemaps_from_robots
-from archive.process import decode_html
-from archive.revisit import due_for_revisit
-from archive.urls import canonical_url
+from archive.discovery import classify
+from archive.discovery.documents import (
+    maybe_gunzip,
+    parse_feed,
+    parse_sitemap,
+    sitemaps_from_robots,
+)
+from archive.discovery.revisit import due_for_revisit
+from archive.discovery.urls import canonical_url
+from archive.errors import DocumentTooLarge
+from archive.jobs.worker import decode_html
 
 
 @pytest.mark.parametrize(
@@ -49,10 +55,13 @@ def test_news_sitemap_keeps_news_fields() -> None:
     assert kind == "urlset"
     assert entries[0].url == "https://n.example/a.html"
     assert entries[0].hints == {
-        "lastmod": "2024-05-02", "news_publication": "N", "news_language": "en",
-        "news_publication_date": "2024-05-01T10:00:00Z", "news_title": "A title",
+        "lastmod": "2024-05-02",
+        "news_publication": "N",
+        "news_language": "en",
+        "news_publication_date": "2024-05-01T10:00:00Z",
+        "news_title": "A title",
         "news_keywords": ["x", "y"],
-    }  # fmt: skip
+    }
 
 
 def test_gzipped_sitemap_index() -> None:
@@ -66,7 +75,7 @@ def test_gzipped_sitemap_index() -> None:
 
 def test_gzip_bomb_refused() -> None:
     bomb = gzip.compress(b"\0" * (5 * 2**20))
-    with pytest.raises(TooLarge):
+    with pytest.raises(DocumentTooLarge):
         maybe_gunzip(bomb, max_size=2**20)
 
 
@@ -169,13 +178,15 @@ def test_revisit_policy() -> None:
 @pytest.mark.parametrize(
     ("html", "href"),
     [
-        (b'<head><link rel="canonical" href="https://n.example/a?x=1&amp;y=2"></head>',
-         "https://n.example/a?x=1&y=2"),
+        (
+            b'<head><link rel="canonical" href="https://n.example/a?x=1&amp;y=2"></head>',
+            "https://n.example/a?x=1&y=2",
+        ),
         (b"<link href='/b' rel='canonical' />", "/b"),
-        (b'<LINK REL=canonical HREF=/c>', "/c"),
+        (b"<LINK REL=canonical HREF=/c>", "/c"),
         (b'<link rel="alternate" href="/feed"><link rel="amphtml" href="/amp">', ""),
         (b'<link rel="canonical alternate" href="/d">', "/d"),
     ],
-)  # fmt: skip
+)
 def test_canonical_href(html: bytes, href: str) -> None:
     assert classify.canonical_href(html) == href

@@ -17,11 +17,12 @@ from protego import Protego
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, Response
 
-from archive.db import data_dir, open_db, write_transaction
-from archive.discover import TooLarge, parse_feed, parse_sitemap, sitemaps_from_robots
+from archive.db.connection import data_dir, open_db, write_transaction
+from archive.db.crawlstate import merge_hints, save_validators
+from archive.discovery.documents import parse_feed, parse_sitemap, sitemaps_from_robots
+from archive.discovery.urls import canonical_url
+from archive.errors import DocumentTooLarge
 from archive.sites import Site
-from archive.store import merge_hints, save_validators
-from archive.urls import canonical_url
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +135,7 @@ class DiscoveryMixin(scrapy.Spider):
             return
         try:
             kind, entries = parse_sitemap(response.body, response.url)
-        except TooLarge:
+        except DocumentTooLarge:
             log.warning("Sitemap %s inflates past the size limit; skipped", response.url)
             self._stat("errors/sitemap_too_large")
             return

@@ -21,17 +21,14 @@ from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from archive import classify
-from archive.db import data_dir, open_db
-from archive.discover import (
-    looks_like_feed,
-    looks_like_sitemap,
-)
+from archive.db.connection import data_dir, open_db
+from archive.db.crawlstate import known_articles, load_validators, sitemap_sources
+from archive.discovery import classify
+from archive.discovery.documents import looks_like_feed, looks_like_sitemap
+from archive.discovery.revisit import due_for_revisit
+from archive.discovery.urls import canonical_url, host_of
 from archive.model import Capture
-from archive.query import known_articles, load_validators, sitemap_sources
-from archive.revisit import due_for_revisit
 from archive.sites import Site, load_sites
-from archive.urls import canonical_url, host_of
 from crawler.config import sites_from_settings, slot_settings
 from crawler.distributed import apply_distributed
 from crawler.spiders.discovery import (
@@ -222,9 +219,12 @@ class NewsSpider(DiscoveryMixin):
     async def start(self) -> AsyncIterator[Request]:
         for site in self.sites:
             yield self._request(
-                urljoin(site.url, "/robots.txt"), self.parse_robots, site, PRIO_DISCOVERY,
+                urljoin(site.url, "/robots.txt"),
+                self.parse_robots,
+                site,
+                PRIO_DISCOVERY,
                 dont_obey_robotstxt=True,
-            )  # fmt: skip
+            )
             for url in site.feeds:
                 yield self._discovery(url, self.parse_feed, site)
             for url in [site.url, *site.sections]:  # entry points: read with the sitemaps

@@ -18,8 +18,9 @@ from typing import Any
 
 import pytest
 
-from archive.blobs import BlobStoreError, LocalBlobStore
+from archive.errors import BlobStoreError
 from archive.model import sha256_hex
+from archive.storage.local import LocalBlobStore
 from tests.faults.conftest import (
     Crawl,
     archive_state,

@@ -15,10 +15,11 @@ import sys
 import time
 from pathlib import Path
 
-from archive.blobs import LocalBlobStore, blob_key
-from archive.db import open_db
+from archive.db.connection import open_db
+from archive.db.writer import IndexWriter
 from archive.model import Capture
-from archive.store import Archive
+from archive.storage import blob_key
+from archive.storage.local import LocalBlobStore
 from tests.faults.conftest import Crawl, crawl_cmd
 from tests.faults.report import record
 from tests.fixtures import ROOT
@@ -37,9 +38,9 @@ def _cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
 def _spool(data: Path, count: int) -> list[str]:
     """Captures an S3 outage left in the spool (rows unmirrored), as the crawl leaves them."""
     spool = LocalBlobStore(data / "spool")
-    archive = Archive(open_db(data))
+    writer = IndexWriter(open_db(data))
     shas = []
-    with archive.db.atomic():
+    with writer.db.atomic():
         for n in range(count):
             body = os.urandom(48 * 1024)  # incompressible: the uploads take a moment
             url = f"https://ledger.example/news/{n}"
@@ -48,9 +49,9 @@ def _spool(data: Path, count: int) -> list[str]:
                           fetched_at=f"2026-03-05T08:{n // 60:02}:{n % 60:02}Z")  # fmt: skip
             cap.blob_key, cap.mirrored = blob_key(cap.sha256), False
             spool.put(cap.sha256, body, cap.meta())
-            archive.add_capture(cap)
+            writer.add_capture(cap)
             shas.append(cap.sha256)
-    archive.db.close()
+    writer.db.close()
     return shas
 
 

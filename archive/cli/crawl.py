@@ -1,0 +1,158 @@
+"""Crawl commands of the CLI: crawl, demo. The only face of `archive` that starts a crawl
+(Scrapy is imported lazily, inside `start_crawl`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archive.cli.options import blobs_option, data_option, friendly_errors, open_store
+from archive.db.connection import data_dir, ensure_writable, open_db
+from archive.sites import load_sites, site_for_url
+
+
+@click.command()
+@click.argument("urls", nargs=-1)
+@click.option("--sites", "sites_file", type=click.Path(dir_okay=False), help="A sites.toml.")
+@click.option("--site", "site_names", default="", help="Only these sites of --sites (a,b).")
+@data_option
+@blobs_option
+@click.option("--allow-private", is_flag=True, help="Allow loopback/private addresses.")
+@click.option("--workers", type=int, default=0, help="Extraction processes (default: cores).")
+@click.option("--jobdir", default="", help="Scrapy JOBDIR for a resumable crawl.")
+@click.option(
+    "-s",
+    "--set",
+    "extra",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Any Scrapy or NEWSARCHIVE_* setting.",
+)
+@click.pass_context
+@friendly_errors
+def crawl(
+    ctx: click.Context,
+    urls: tuple[str, ...],
+    sites_file: str | None,
+    site_names: str,
+    data: str | None,
+    blobs: str,
+    allow_private: bool,
+    workers: int,
+    jobdir: str,
+    extra: tuple[str, ...],
+) -> None:
+    """Crawl sites (home-page URLs, or a sites.toml) into the archive.
+
+    Example:
+
+    \b
+        newsarchive crawl https://news.example/ --data ./data
+        newsarchive crawl --sites sites.toml --site harbor
+    """
+    if bool(urls) == bool(sites_file):
+        raise click.UsageError("Give home-page URLs or --sites sites.toml (not both).")
+    if sites_file:
+        sites = load_sites(sites_file)
+        if site_names:
+            wanted = set(site_names.split(","))
+            if missing := wanted - {s.name for s in sites}:
+                raise click.UsageError(f"No site named {min(missing)!r} in {sites_file}")
+            sites = [s for s in sites if s.name in wanted]
+    else:
+        try:
+            sites = [site_for_url(u, allow_private=allow_private) for u in urls]
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+    settings: dict[str, Any] = {}
+    for item in extra:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise click.UsageError(f"-s takes NAME=VALUE, got {item!r}")
+        settings[name] = value
+    stats = start_crawl(
+        data=data_dir(data),
+        blobs=blobs,
+        sites_file=sites_file or "",
+        urls=list(urls),
+        allow_private=allow_private,
+        workers=workers,
+        jobdir=jobdir,
+        verbose=ctx.obj["verbose"] > 0,
+        settings=settings,
+        sites=sites,
+    )
+    print_summary(stats, data_dir(data))
+
+
+def start_crawl(sites: Any, **options: Any) -> dict[str, Any]:
+    from crawler.run import CrawlOptions, run_crawl
+
+    data = Path(options["data"])
+    ensure_writable(data)
+    open_store(data, options.get("blobs", ""))  # a missing bucket or bad credentials: exit 2
+    options.setdefault("progress", sys.stderr.isatty())
+    return run_crawl(CrawlOptions(**options), sites)
+
+
+def print_summary(stats: dict[str, Any], data: Path) -> None:
+    def get(key: str) -> int:
+        return int(stats.get(key, 0))
+
+    errors = sum(int(v) for k, v in stats.items() if k.startswith("newsarchive/errors/"))
+    click.echo(
+        f"Crawl finished ({stats.get('finish_reason', '?')}): "
+        f"{get('response_received_count')} pages fetched, "
+        f"{get('newsarchive/articles/new')} new articles, "
+        f"{get('newsarchive/articles/changed')} changed, "
+        f"{get('newsarchive/articles/unchanged')} unchanged, "
+        f"{get('newsarchive/articles/not_article')} not articles, {errors} fetch errors.",
+        err=True,
+    )
+    if blocked := get("newsarchive/blocked/ssrf"):
+        click.echo(
+            f"{blocked} requests refused: they resolve to loopback/private addresses. Pass "
+            "--allow-private (or allow_private = true for the site) if that is intended.",
+            err=True,
+        )
+    click.echo(f"Archive: {data / 'news.db'}  (log: {data / 'logs' / 'crawl.log'})", err=True)
+
+
+@click.command()
+@data_option
+@click.option("--port", type=int, default=0, help="Port for the demo site (default: any free).")
+@click.pass_context
+@friendly_errors
+def demo(ctx: click.Context, data: str | None, port: int) -> None:
+    """Serve the bundled demo news site on 127.0.0.1 and crawl it into an archive.
+
+    Example:
+
+    \b
+        newsarchive demo --data /tmp/demo
+    """
+    from archive.demo import serve_demo
+
+    folder = data_dir(data)
+    ensure_writable(folder)
+    with serve_demo(port=port) as base_url:
+        click.echo(f"Demo site at {base_url}; crawling it into {folder} ...", err=True)
+        stats = start_crawl(
+            sites=[site_for_url(base_url, allow_private=True, delay=0.0, concurrency=8)],
+            data=folder,
+            urls=[base_url],
+            allow_private=True,
+            verbose=ctx.obj["verbose"] > 0,
+            settings={"NEWSARCHIVE_DEMO": True},
+        )
+    print_summary(stats, folder)
+    db = open_db(folder)
+    rows = list(db.query("SELECT id, title, authors, section FROM articles ORDER BY published"))
+    for row in rows:
+        click.echo(f"{row['id']:>4}  {row['title']}  —  {row['authors']}")
+    click.echo(f"\n{len(rows)} articles archived. Try:", err=True)
+    click.echo(f'  newsarchive search "council" --data {folder}', err=True)
+    click.echo(f"  newsarchive show {rows[0]['id'] if rows else 1} --data {folder}", err=True)

@@ -1,0 +1,165 @@
+"""Blob store commands of the CLI: sync, verify, rebuild."""
+
+from __future__ import annotations
+
+import click
+
+from archive.cli.options import (
+    blobs_option,
+    data_option,
+    emit_json,
+    friendly_errors,
+    json_option,
+    open_store,
+    progress_bar,
+)
+from archive.db.connection import data_dir, open_db
+from archive.storage import open_blob_store
+from archive.storage.local import LocalBlobStore
+from archive.storage.spool import spool_dir, sync_spool, verify_store
+
+
+@click.command()
+@data_option
+@blobs_option
+@json_option
+@friendly_errors
+def sync(data: str | None, blobs: str, as_json: bool) -> None:
+    """Upload what an S3 outage left in DATA/spool, and mark those captures mirrored.
+
+    Each object is read back and checked before its spooled copy is removed. Running it again
+    does nothing. Exit code 1 if something could not be uploaded (run it again later).
+
+    Example:
+
+    \b
+        newsarchive sync --data ./data --blobs s3://news-raw/raw
+    """
+    folder = data_dir(data)
+    store = open_store(folder, blobs)
+    spool = LocalBlobStore(spool_dir(folder))
+    db = open_db(folder) if (folder / "news.db").exists() else None
+    pending = list(spool.keys()) if spool.root.is_dir() else []
+    with progress_bar(f"Uploading to {store.uri}", len(pending)) as update:
+        report = sync_spool(store, spool, db, only=pending, progress=update)
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        click.echo(
+            f"{len(report.uploaded)} uploaded, {report.marked} capture rows marked mirrored, "
+            f"{len(report.failed)} failed."
+        )
+    for sha, reason in sorted(report.failed.items()):
+        click.echo(f"Not uploaded {sha}: {reason}", err=True)
+    if report.failed:
+        click.echo("Some blobs stay in the spool: run `newsarchive sync` again later.", err=True)
+        raise SystemExit(1)
+
+
+@click.command()
+@data_option
+@blobs_option
+@click.option("--repair", is_flag=True, help="Re-upload broken objects from a local copy.")
+@json_option
+@friendly_errors
+def verify(data: str | None, blobs: str, repair: bool, as_json: bool) -> None:
+    """Check that every capture's object exists and gunzips to its sha256.
+
+    Exit code 1 if any object is missing or corrupt (after --repair: if any is left). With
+    --repair, objects are re-uploaded from DATA/spool or DATA/raw where a good copy exists.
+
+    Example:
+
+    \b
+        newsarchive verify --data ./data --blobs s3://news-raw/raw --repair
+    """
+    folder = data_dir(data)
+    store = open_store(folder, blobs)
+    db = open_db(folder, create=False)
+    spool = LocalBlobStore(spool_dir(folder))
+    raw = LocalBlobStore(folder / "raw")
+    copies = [raw] if raw.uri != store.uri and raw.root.is_dir() else []
+    (total,) = db.execute("SELECT count(DISTINCT sha256) FROM captures").fetchone()
+    with progress_bar(f"Verifying {store.uri}", total) as update:
+        report = verify_store(store, db, repair=repair, spool=spool, copies=copies, progress=update)
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        click.echo(
+            f"{report.checked} objects checked: {len(report.missing)} missing, "
+            f"{len(report.corrupt)} corrupt, {len(report.repaired)} repaired."
+        )
+    for sha, url in sorted(report.missing.items()):
+        where = " (waiting in the spool: run `newsarchive sync`)" if sha in report.spooled else ""
+        click.echo(f"Missing {sha} ({url}){where}", err=True)
+    for sha, problem in sorted(report.corrupt.items()):
+        click.echo(f"Corrupt {sha}: {problem}", err=True)
+    for sha, reason in sorted(report.unrepaired.items()):
+        click.echo(f"Not repaired {sha}: {reason}", err=True)
+    if report.unmarked and not repair:
+        click.echo(
+            f"{report.unmarked} capture rows are not marked mirrored though their "
+            "objects are fine: `newsarchive sync` marks them.",
+            err=True,
+        )
+    if not report.ok:
+        if not repair:
+            click.echo(
+                "Run `newsarchive verify --repair` to re-upload from local copies.", err=True
+            )
+        raise SystemExit(1)
+
+
+@click.command("rebuild")
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    metavar="URI",
+    help="The blob store to read: s3://bucket/prefix or a raw folder.",
+)
+@data_option
+@click.option(
+    "--sites",
+    "sites_file",
+    type=click.Path(dir_okay=False),
+    help="A sites.toml, for per-site extractor overrides.",
+)
+@click.option("--workers", type=int, default=0, help="Extraction processes (default: auto).")
+@json_option
+@friendly_errors
+def rebuild_cmd(
+    source: str, data: str | None, sites_file: str | None, workers: int, as_json: bool
+) -> None:
+    """Rebuild the database from the blob store alone: captures from object metadata,
+    articles by re-extraction, oldest fetch first. Running it again changes nothing.
+
+    Example:
+
+    \b
+        newsarchive rebuild --from s3://news-raw/raw --data ./rebuilt
+    """
+    from archive.jobs.rebuild import plan_rebuild, rebuild  # imports the extractor: only here
+    from archive.sites import load_sites
+
+    folder = data_dir(data)
+    store = open_blob_store(source)
+    store.check()
+    overrides = {s.name: s.overrides for s in load_sites(sites_file)} if sites_file else {}
+    db = open_db(folder)
+    click.echo(f"Listing {store.uri} ...", err=True)
+    plan = plan_rebuild(store, db)
+    with progress_bar("Rebuilding", len(plan.todo)) as update:
+        report = rebuild(store, db, plan, workers=workers, overrides=overrides, progress=update)
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        outcomes = ", ".join(f"{n} {k}" for k, n in sorted(report.outcomes.items())) or "nothing"
+        click.echo(
+            f"{report.objects} objects, {report.skipped} already indexed; "
+            f"indexed: {outcomes}; {len(report.errors)} errors."
+        )
+    for sha, reason in sorted(report.errors.items()):
+        click.echo(f"Not indexed {sha}: {reason}", err=True)
+    if report.errors:
+        raise SystemExit(1)

@@ -1,0 +1,114 @@
+"""The engine every batch job shares (crawl workers aside): read bodies ahead in threads,
+extract them in spawned worker processes, yield them in the order given, memory bounded."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from archive.jobs.worker import Extracted, extract_capture
+from archive.storage import BlobStore, BlobStoreError
+
+T = TypeVar("T")
+
+THREADS = 8  # concurrent blob reads
+WINDOW_PER_WORKER = 8  # captures in flight per worker: enough queued that no worker waits
+POOL_MIN = 64  # fewer captures than this are extracted in-process (workers take ~1 s to start)
+
+
+class Inline(Executor):
+    """An executor that runs work at once, for small jobs."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
+def open_pool(workers: int, todo: int) -> Executor:
+    """Worker processes (spawned: never fork a process that holds threads), or in-process work
+    when there is too little to pay for starting them."""
+    if todo < POOL_MIN:
+        return Inline()
+    return process_pool(workers)
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """Spawned extraction workers that exit when this process dies (even by SIGKILL, when
+    the pool cannot tell them: they would otherwise wait for work forever)."""
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
+    )
+
+
+def _exit_with_parent(parent: int) -> None:
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+@dataclass
+class Job(Generic[T]):
+    """One body to read and (unless `extract` is False) extract; `tag` is the caller's."""
+
+    tag: T
+    sha256: str
+    url: str
+    content_type: str = ""
+    overrides: dict[str, str] | None = None
+    extract: bool = True
+
+
+@dataclass
+class Done(Generic[T]):
+    job: Job[T]
+    body: bytes  # empty if `error`
+    result: Extracted | None  # None if not extracted
+    error: str = ""  # the body could not be read
+
+
+def extract_stream(
+    store: BlobStore, jobs: Iterable[Job[T]], pool: Executor, *, window: int
+) -> Iterator[Done[T]]:
+    """Read bodies ahead in threads, extract them in `pool`, yield them in the order given.
+
+    At most `window` jobs are in flight (read, queued or extracting), which bounds memory; the
+    I/O threads hand each body to the pool as soon as it is read, so the workers never wait on
+    the store as long as `window` is a few times the number of workers.
+    """
+
+    def start(job: Job[T]) -> tuple[bytes, Future[Extracted] | None, str]:
+        try:
+            body = store.get(job.sha256)
+        except BlobStoreError as exc:
+            return b"", None, str(exc)
+        if not job.extract:
+            return body, None, ""
+        future = pool.submit(extract_capture, body, job.url, job.content_type, job.overrides)
+        return body, future, ""
+
+    def finish(job: Job[T], read: Future[tuple[bytes, Future[Extracted] | None, str]]) -> Done[T]:
+        body, future, error = read.result()
+        return Done(job, body, future.result() if future is not None else None, error)
+
+    pending: deque[tuple[Job[T], Future[tuple[bytes, Future[Extracted] | None, str]]]] = deque()
+    with ThreadPoolExecutor(THREADS, thread_name_prefix="blob-read") as io:
+        for job in jobs:
+            pending.append((job, io.submit(start, job)))
+            if len(pending) >= window:
+                yield finish(*pending.popleft())
+        while pending:
+            yield finish(*pending.popleft())

@@ -1,0 +1,164 @@
+"""Rebuilding the database from the blob store alone: a capture row per object (from its
+metadata), articles by re-extraction, in fetch order so article versions come out right.
+
+Idempotent: objects whose sha256 already has a capture row are skipped, so a second run reads
+only the object list and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from sqlite_utils import Database
+
+from archive.db.connection import write_transaction
+from archive.db.writer import IndexWriter
+from archive.errors import BlobStoreError
+from archive.jobs.pool import WINDOW_PER_WORKER, Done, Job, extract_stream, open_pool
+from archive.jobs.worker import Extracted
+from archive.model import Capture
+from archive.storage import BlobStore, blob_key
+from archive.storage.spool import THREADS
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Meta = tuple[str, dict[str, str]]  # an object: sha256, metadata
+
+CHUNK = 32  # captures per transaction (bodies in flight: see `extract_stream`)
+
+
+@dataclass
+class RebuildReport:
+    objects: int = 0
+    skipped: int = 0  # already in the database
+    outcomes: Counter[str] = field(default_factory=Counter)
+    errors: dict[str, str] = field(default_factory=dict)  # sha256 -> why it was not indexed
+    todo: list[tuple[str, dict[str, str]]] = field(default_factory=list, repr=False)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "objects": self.objects,
+            "skipped": self.skipped,
+            "outcomes": dict(self.outcomes),
+            "errors": self.errors,
+        }
+
+
+def capture_from_meta(sha256: str, meta: dict[str, str], body: bytes) -> Capture:
+    """The capture an object's metadata describes (see `Capture.meta`)."""
+    url = meta.get("url", "")
+    if not url:
+        raise BlobStoreError(f"Object {sha256} has no 'url' metadata: it was not written by us")
+    return Capture(
+        url=url,
+        final_url=meta.get("final_url") or url,
+        status=int(meta.get("status") or 200),
+        body=body,
+        content_type=meta.get("content_type", ""),
+        fetched_at=meta.get("fetched_at", ""),
+        site=meta.get("site", ""),
+        sha256=sha256,
+        blob_key=blob_key(sha256),
+        mirrored=True,
+    )
+
+
+def plan_rebuild(store: BlobStore, db: Database) -> RebuildReport:
+    """List the store, read the metadata of objects not yet indexed, sort them by fetch time."""
+    report = RebuildReport()
+    shas = list(store.keys())
+    report.objects = len(shas)
+    known = {row[0] for row in db.execute("SELECT DISTINCT sha256 FROM captures")}
+    todo = [sha for sha in shas if sha not in known]
+    report.skipped = len(shas) - len(todo)
+    with ThreadPoolExecutor(THREADS) as threads:
+        for sha, meta in zip(todo, threads.map(_safe_meta(store), todo), strict=True):
+            if isinstance(meta, str):
+                report.errors[sha] = meta
+            else:
+                report.todo.append((sha, meta))
+    report.todo.sort(
+        key=lambda item: (item[1].get("fetched_at", ""), item[1].get("url", ""), item[0])
+    )
+    return report
+
+
+def rebuild(
+    store: BlobStore,
+    db: Database,
+    plan: RebuildReport | None = None,
+    *,
+    workers: int = 0,
+    overrides: dict[str, dict[str, str]] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> RebuildReport:
+    """Index every object of `store` into `db` (the `plan_rebuild` one, if given).
+
+    `overrides` are per-site extractor selectors (a sites.toml's `[site.overrides]`).
+    """
+    report = plan or plan_rebuild(store, db)
+    overrides = overrides or {}
+    workers = workers or min(os.cpu_count() or 1, 4)
+    jobs = (_job(sha, meta, overrides) for sha, meta in report.todo)
+    writer = IndexWriter(db)
+    with open_pool(workers, len(report.todo)) as pool:
+        stream = extract_stream(store, jobs, pool, window=workers * WINDOW_PER_WORKER)
+        for chunk in _chunks(stream, CHUNK):
+            _index_chunk(writer, chunk, report)
+            if progress:
+                progress(len(chunk))
+    return report
+
+
+def _job(sha: str, meta: dict[str, str], overrides: dict[str, dict[str, str]]) -> Job[Meta]:
+    url = meta.get("final_url") or meta.get("url", "")
+    site_overrides = overrides.get(meta.get("site", ""))
+    extract = meta.get("status", "200") in ("", "200")  # gone pages are recorded, not extracted
+    return Job((sha, meta), sha, url, meta.get("content_type", ""), site_overrides, extract)
+
+
+def _index_chunk(writer: IndexWriter, chunk: list[Done[Meta]], report: RebuildReport) -> None:
+    captures: list[tuple[Capture, Extracted]] = []
+    for done in chunk:
+        sha, meta = done.job.tag
+        if done.error:
+            report.errors[sha] = done.error
+            continue
+        try:
+            capture = capture_from_meta(sha, meta, done.body)
+        except (BlobStoreError, ValueError) as exc:
+            report.errors[sha] = str(exc)
+            continue
+        captures.append((capture, done.result or Extracted(None, False)))
+    with write_transaction(writer.db):
+        for capture, result in captures:
+            result.apply(capture)
+            outcome = writer.ingest(capture, result.article, is_article=result.is_article)
+            report.outcomes[outcome.outcome] += 1
+
+
+def _safe_meta(store: BlobStore) -> Callable[[str], dict[str, str] | str]:
+    def meta(sha: str) -> dict[str, str] | str:
+        try:
+            return store.meta(sha)
+        except BlobStoreError as exc:
+            return str(exc)
+
+    return meta
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -1,0 +1,109 @@
+"""The worker-side step shared by the crawl, `reextract` and `rebuild`: raw bytes in, `Article`
+out. It runs in worker processes, so it takes and returns only picklable values.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+from archive.db.dedupe import Signature
+from archive.extract import extract, is_article
+from archive.model import Article, Capture, TextKeys, content_hash
+
+log = logging.getLogger(__name__)
+
+MAX_EXTRACT_BYTES = 8 * 2**20  # beyond this a page is a transcript dump or a trap; cut it
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        codec = codecs.lookup(name.strip().lower()).name
+    except LookupError:
+        return None
+    # WHATWG: labels for Latin-1 and ASCII mean windows-1252 in browsers
+    return "cp1252" if codec in ("latin-1", "iso8859-1", "ascii") else codec
+
+
+def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
+    """Decode an HTML body to text; (text, encoding used).
+
+    Order: byte-order mark; valid UTF-8 (wrongly declared single-byte charsets are common, and
+    non-ASCII bytes that are valid UTF-8 almost never are anything else); the declared charset
+    (header, then meta) if the bytes decode with it; then statistical detection.
+    """
+    for bom, name in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if body.startswith(bom):
+            return body.decode(name, "replace").lstrip("\ufeff"), name
+    try:
+        return body.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    header = _HEADER_CHARSET.search(content_type or "")
+    meta = _META_CHARSET.search(body[:4096])
+    for declared in (header.group(1) if header else None, meta.group(1).decode() if meta else None):
+        codec = _codec(declared)
+        if codec and codec != "utf-8":
+            try:
+                return body.decode(codec), codec
+            except UnicodeDecodeError:
+                continue
+    best = from_bytes(body[:200_000]).best()
+    if best is not None and best.encoding:
+        return body.decode(best.encoding, "replace"), best.encoding
+    return body.decode("cp1252", "replace"), "cp1252"
+
+
+@dataclass
+class Extracted:
+    article: Article | None
+    is_article: bool
+    error: str = ""
+    encoding: str = ""
+    text_keys: TextKeys | None = None  # of an article, computed here rather than in the writer
+
+    def apply(self, capture: Capture) -> None:
+        """Hand the result to the capture on its way to `Archive.ingest`."""
+        capture.article, capture.extract_error = self.article, self.error
+        capture.text_keys = self.text_keys
+
+
+def text_keys(article: Article) -> TextKeys:
+    return TextKeys(content_hash(article), Signature.of_text(article.title, article.body))
+
+
+def worker_ready() -> bool:
+    """Nothing: submitted once per worker when a pool starts, so that each process is spawned
+    and has imported the extraction stack before the first page arrives."""
+    return True
+
+
+def extract_capture(
+    body: bytes, url: str, content_type: str = "", overrides: dict[str, str] | None = None
+) -> Extracted:
+    """Decode and extract one captured page; never raises (errors come back in `error`)."""
+    try:
+        if len(body) > MAX_EXTRACT_BYTES:
+            body = body[:MAX_EXTRACT_BYTES]
+        text, encoding = decode_html(body, content_type)
+        article = extract(text, url, overrides=overrides)
+        found = is_article(article)
+        keys = text_keys(article) if found else None
+        return Extracted(article, found, "", encoding, keys)
+    except Exception as exc:  # noqa: BLE001 - one bad page must never stop a crawl
+        log.warning("Extraction failed for %s: %r", url, exc)
+        return Extracted(None, False, f"{type(exc).__name__}: {exc}")

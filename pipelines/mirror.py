@@ -1,0 +1,80 @@
+"""Mirror stage: the raw body goes to the blob store before anything else runs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Self
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
+
+from archive.db.connection import (
+    data_dir,
+    is_disk_full,
+)
+from archive.errors import BlobStoreError
+from archive.storage import BlobStore, Put, blob_key, open_blob_store
+from archive.storage.spool import retry_spool, spool_dir
+from pipelines import blob_uri, capture_of, stop_for_disk_full
+
+log = logging.getLogger(__name__)
+
+
+class MirrorPipeline:
+    """Raw first: the body goes to the blob store before anything else runs."""
+
+    def __init__(
+        self, store: BlobStore, stats: StatsCollector, data: Path, crawler: Crawler | None = None
+    ) -> None:
+        self.store, self.stats, self.data, self.crawler = store, stats, data, crawler
+        self.retry: asyncio.Future[Any] | None = None
+        threads = crawler.settings.getint("NEWSARCHIVE_UPLOAD_THREADS", 8) if crawler else 8
+        # uploads get their own threads: a slow S3 never holds up the database writer
+        self.uploads = ThreadPoolExecutor(threads, thread_name_prefix="blob-put")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        data = data_dir(crawler.settings.get("NEWSARCHIVE_DATA"))
+        store = open_blob_store(blob_uri(crawler), spool=spool_dir(data))
+        store.check()  # raises with the fix in its message, before any request is sent
+        assert crawler.stats is not None
+        return cls(store, crawler.stats, data, crawler)
+
+    def open_spider(self) -> None:
+        # what an earlier outage spooled goes up now, off the reactor thread
+        retry = asyncio.to_thread(retry_spool, self.store, self.data)
+        self.retry = asyncio.get_running_loop().create_task(retry)
+
+    async def close_spider(self) -> None:
+        self.uploads.shutdown(wait=False)
+        if self.retry is not None:
+            try:
+                report = await self.retry
+            except (BlobStoreError, OSError, sqlite3.Error) as exc:  # the spool stays for sync
+                log.warning("Retrying the spool failed: %s; run `newsarchive sync`", exc)
+            else:
+                if report is not None:
+                    self.stats.set_value("newsarchive/spool_retried", len(report.uploaded))
+
+    async def process_item(self, item: Any) -> Any:
+        capture = capture_of(item)
+        capture.blob_key = blob_key(capture.sha256)
+        try:
+            result = await asyncio.get_running_loop().run_in_executor(
+                self.uploads, self.store.put, capture.sha256, capture.body, capture.meta()
+            )
+        except BlobStoreError as exc:
+            if self.crawler is None or not is_disk_full(exc):
+                raise
+            stop_for_disk_full(self.crawler, getattr(self.store, "root", self.data), exc)
+            raise DropItem(f"Not stored, the disk is full: {capture.url}") from None
+        capture.mirrored = result.mirrored  # False: spooled (S3 outage), `sync` uploads it
+        self.stats.inc_value("newsarchive/mirrored" if capture.mirrored else "newsarchive/spooled")
+        if result is Put.WRITTEN:
+            self.stats.inc_value("newsarchive/blobs_written")
+        return item
