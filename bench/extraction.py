@@ -150,20 +150,23 @@ def ablation(
         return scored
 
     base = run(frozenset(), "none")
-    print(f"\nablation: each rule off in turn ({len(rules)} rules); deltas are ours minus base")
+    print(f"\nablation: each rule off in turn ({len(rules)} rules)")
+    print("delta = score without the rule minus score with it (negative: the rule helps);")
+    print("help/hurt = pages a field gets worse/better without the rule; sites = publishers moved")
     head = "".join(f"{f[:3]}.{m[:8]:<9}" for f, m, _k in ROWS)
-    print(f"{'rule':<28}{'pages':>6}  {head}")
+    print(f"{'rule':<28}{'pages':>6}{'help':>6}{'hurt':>6}{'sites':>6}  {head}")
     for rule in rules:
         scored = run(frozenset({rule}), rule)
         changed = sum(
             1
             for folder, items in corpus.items()
-            for page_id, url, html in items
+            for page_id, _url, _html in items
             if json.loads((out / "ablation" / rule / folder / f"{page_id}.json").read_text("utf-8"))
             != base_pred[folder, page_id]
         )
         cells = ""
-        moved: list[str] = []
+        helps: set[str] = set()
+        hurts: set[str] = set()
         for folder, metric, key in ROWS:
             if folder not in scored:
                 cells += f"{'':<13}"
@@ -177,11 +180,17 @@ def ablation(
             for page_id, row in scored[folder][1].items():
                 a, b = _page_value(row, metric), _page_value(base[folder][1][page_id], metric)
                 if a is not None and b is not None and abs(a - b) > 1e-9:
-                    sign = "+" if a < b else "-"  # + : the rule helps on this page
-                    moved.append(f"{sign}{metric}:{page_id[:28]}")
-        print(f"{rule:<28}{changed:>6}  {cells}")
-        if moved:
-            print(f"{'':<36}moves {len(moved)}: {' '.join(moved[:12])}")
+                    (helps if a < b else hurts).add(page_id)
+        sites = {_publisher(page_id) for page_id in helps | hurts}
+        print(f"{rule:<28}{changed:>6}{len(helps):>6}{len(hurts):>6}{len(sites):>6}  {cells}")
+        if 0 < len(helps | hurts) <= 3:
+            print(f"{'':<28}pages: {' '.join(sorted(p[:40] for p in helps | hurts))}")
+
+
+def _publisher(page_id: str) -> str:
+    """The publisher of a dev page: "fundus-de-Merkur-2" -> "de-Merkur"; an aeb page is its own."""
+    parts = page_id.split("-")
+    return "-".join(parts[1:-1]) if parts[0] == "fundus" and len(parts) > 3 else page_id
 
 
 def main() -> None:

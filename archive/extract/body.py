@@ -384,7 +384,7 @@ class _Filters:
             verdicts.append(self.verdict(line))
         kept = [line for line, v in zip(lines, verdicts, strict=True) if not v]
         total = prose_chars(lines)
-        if prose_chars(kept) >= MIN_KEPT_SHARE * total:
+        if "body.guards" in self.off or prose_chars(kept) >= MIN_KEPT_SHARE * total:
             return kept
         taken: dict[str, int] = {}
         for line, v in zip(lines, verdicts, strict=True):

@@ -142,7 +142,7 @@ def trim(
     while end > max(len(kept) - TAIL_LINES, 1) and tail_junk(kept[end - 1], off):
         end -= 1
     kept = kept[:end]
-    if prose_chars(kept) < MIN_KEPT_SHARE * prose_chars(lines):
+    if "body.guards" not in off and prose_chars(kept) < MIN_KEPT_SHARE * prose_chars(lines):
         return lines
     return kept
 

@@ -25,6 +25,7 @@ RULES: dict[str, str] = {
     "body.full_cascade": "trafilatura's full cascade when the fast pass finds little",
     "body.dek": "a first paragraph that repeats the subtitle",
     "body.fallback": "trafilatura's own text when the clean-up kept too little of it",
+    "body.guards": "no line rule or trim alone may take over half a body's running text",
     # start and end clutter
     "trim.head_date": "date lines in the first lines",
     "trim.head_reading_time": "reading-time lines in the first lines",
