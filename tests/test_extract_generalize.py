@@ -158,3 +158,11 @@ def test_no_space_before_a_colon_after_a_kicker() -> None:
     assert extract(html, "https://harbour.example/news/plans").title == (
         "Harbour: plans move ahead"
     )
+
+
+def test_byline_in_the_plain_date_line() -> None:
+    assert _article('<div class="meta">Jane Doe | 12 March 2024, 10:15</div>') == ["Jane Doe"]
+    assert _article('<p class="info">By Jane Doe · 5. März 2024</p>') == ["Jane Doe"]
+    # a section beside the date is no byline
+    assert _article('<div class="meta">World News | 12 March 2024</div>') == []
+    assert _article('<div class="meta">12 March 2024 | Harbour Politics</div>') == []

@@ -14,7 +14,7 @@ from archive.extract.parse import parse_html
 from archive.extract.rules import NONE, RULES, Off, check
 from archive.model import Article
 
-EXTRACTOR_VERSION = "0.11.0"
+EXTRACTOR_VERSION = "0.12.0"
 MIN_ARTICLE_CHARS = 200  # front pages still yield a few words of nav text
 
 __all__ = ["EXTRACTOR_VERSION", "MIN_ARTICLE_CHARS", "RULES", "extract", "is_article"]

@@ -102,6 +102,7 @@ def _authors(
     tree: HtmlElement,
     publishers: list[str],
     off: Off = NONE,
+    h1: HtmlElement | None = None,
 ) -> None:
     people = ld.people(node.get("author")) if node else []
     # a CMS account ("admin") stands for the site: a byline only when nothing else is found
@@ -136,6 +137,8 @@ def _authors(
     candidates.append((meta_names, "meta"))
     candidates.append((orgs, "jsonld"))
     candidates.append(([] if "authors.bare_byline" in off else bylines.bare_byline(scope), "dom"))
+    if "authors.dated_byline" not in off:
+        candidates.append((bylines.dated_byline(h1), "dom"))
     # an editor named next to the byline ("Editor: Jane Doe") is no author; looked for only
     # when the visible byline and the structured one disagree, the search is not free
     known = {fold(n) for n in persons}
@@ -328,7 +331,7 @@ def assemble(
     _set(article, "tags", list(dict.fromkeys(meta_tags))[:50], "meta")
 
     scope = article_scope(tree, h1)
-    _authors(article, ld, node, micro, meta, scope, tree, publishers, off)
+    _authors(article, ld, node, micro, meta, scope, tree, publishers, off, h1)
     skip = _images(article, ld, node, meta, scope, base, h1, off)
 
     if title:

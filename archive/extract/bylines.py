@@ -10,7 +10,14 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from archive.extract.cards import linked_heading
-from archive.extract.names import AGENCIES, NAME_WORD, dedupe, is_agency, split_names
+from archive.extract.names import (
+    AGENCIES,
+    NAME_WORD,
+    NOT_A_NAME,
+    dedupe,
+    is_agency,
+    split_names,
+)
 from archive.extract.rules import NONE, Off
 from archive.extract.text import first_char, fold, squash, text_of
 
@@ -20,6 +27,7 @@ __all__ = [
     "by_lines",
     "byline_blocks",
     "co_bylines",
+    "dated_byline",
     "dedupe",
     "dom_bylines",
     "drop_publishers",
@@ -295,3 +303,57 @@ def bare_byline(scope: HtmlElement) -> list[str]:
         if names:
             return names
     return []
+
+
+# A byline set as plain text in the date line under the headline: "Jane Doe | 12 March 2024",
+# "Jane Doe · 5. März 2024, 10:12 Uhr". The line is told by its date; its names by their shape.
+_DATE_IN_LINE = re.compile(
+    r"\b\d{1,2}[./-]\s?\d{1,2}[./-]\s?\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|jän|mär|mai|okt|dez|"
+    r"janv|févr|avr|juil|sept|déc|ene|abr|ago|dic)[a-zäéû]*\.?\s+\d{1,2}\b|"
+    r"\b\d{1,2}\.?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|jän|mär|mai|okt|dez|"
+    r"janv|févr|avr|juil|sept|déc|ene|abr|ago|dic)[a-zäéû]*\.?\s+\d{4}\b",
+    re.IGNORECASE,
+)
+_LINE_SEPARATORS = re.compile(r"\s*(?:\||·|•|\u2014|\u2013|\s-\s|/|,)\s*")
+_HEADER_ELEMENTS = 12  # elements after the headline looked at before the text begins
+_TEXT_STARTS = 120  # a paragraph this long is the article text
+
+
+def dated_byline(h1: HtmlElement | None) -> list[str]:
+    """Names in the short line under the headline that also holds the date."""
+    if h1 is None:
+        return []
+    seen = 0
+    for el in h1.itersiblings():
+        for node in [el, *islice(el.iterdescendants(), 40)]:
+            if not isinstance(node.tag, str) or node.tag in ("script", "style", "a"):
+                continue
+            if any(isinstance(c.tag, str) and c.tag in ("p", "div", "ul", "section") for c in node):
+                continue  # a container: its lines are looked at one by one
+            seen += 1
+            if seen > _HEADER_ELEMENTS:
+                return []
+            text = text_of(node)
+            if len(text) >= _TEXT_STARTS:
+                return []
+            if not (8 <= len(text) <= 100 and _DATE_IN_LINE.search(text)):
+                continue
+            pieces = [p for p in _LINE_SEPARATORS.split(text) if p]
+            names = [p for p in pieces if _plain_name(p)]
+            if 1 <= len(names) <= 3 and len(names) < len(pieces):
+                return dedupe(names)
+    return []
+
+
+def _plain_name(piece: str) -> bool:
+    """ "Jane Doe": two to four capitalized words, none a label, month or section word."""
+    piece = re.sub(r"^(?:by|von|par|por|door|av|af)\s+", "", piece.strip(), flags=re.IGNORECASE)
+    tokens = piece.split()
+    return (
+        2 <= len(tokens) <= 4
+        and all(NAME_WORD.match(t) and t[:1].isupper() for t in tokens)
+        and not any(t.casefold().strip(".") in NOT_A_NAME for t in tokens)
+        and not _DATE_IN_LINE.search(piece)
+        and not re.search(r"\d", piece)
+    )

@@ -225,7 +225,7 @@ def split_names(
 # Words that stand alone in bylines but name no one: labels, links beside the name, desks
 # ("By", "Twitter", "Nachrichten"). Lower-case single words are not names either ("red", short
 # for Redaktion), except agencies written so ("dpa").
-_NOT_A_NAME = frozenset(
+NOT_A_NAME = frozenset(
     [
         "by",
         "von",
@@ -340,7 +340,7 @@ def _one_word_name(word: str) -> bool:
     name; not a label, a link text or a desk."""
     if is_agency(word):
         return True
-    if word.casefold() in _NOT_A_NAME:
+    if word.casefold() in NOT_A_NAME:
         return False
     # a domain ("news.example") stands for the site, which may be the only byline there is
     return word[:1].isupper() or "." in word.strip(".") or bool(_CJK_NAME.match(word))

@@ -45,6 +45,7 @@ RULES: dict[str, str] = {
     "authors.by_lines": "a 'By Jane Doe' line near the top of the text",
     "authors.bare_byline": "a paragraph that is nothing but a name at the top of the text",
     "authors.other_story": "bylines inside teasers and related-story lists left out",
+    "authors.dated_byline": "names in the plain-text date line under the headline",
     # pictures
     "images.figures_above": "captioned figures between the headline and the text",
     "images.lead_figure": "caption and credit of the og:image found in the page",
