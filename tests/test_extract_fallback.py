@@ -110,3 +110,19 @@ def test_drop_dek_needs_a_match_of_the_whole_first_line() -> None:
     assert drop_dek([DEK, STORY[0]], DEK.upper() + ".", tree) == [STORY[0]]
     assert drop_dek([DEK + " More words.", STORY[0]], DEK, tree)[0].endswith("More words.")
     assert drop_dek([DEK], DEK, tree) == [DEK], "a body that is only the dek keeps it"
+
+
+def test_story_split_over_containers_is_joined_once_in_reading_order() -> None:
+    part = '<div class="article-body">{}</div>'
+    first = part.format("".join(f"<p>{p}</p>" for p in STORY[:2]))
+    linked = (
+        '<p>The ferry company said the <a href="/topics/ferries">new landing</a> would be '
+        "ready in time, and that the timetable would not change during the works at all.</p>"
+    )
+    second = part.format(f"<p>{STORY[2]}</p>{linked}")
+    ad = '<div class="ad-row"><span>Advertisement</span></div>'
+    body = extract(page(first + ad + second), "https://b.example/a").body
+    for paragraph in STORY:
+        assert body.count(paragraph[:60]) == 1, "each part of the story once"
+    assert "the new landing would be ready in time" in body, "link text in its place"
+    assert body.index(STORY[0][:40]) < body.index(STORY[2][:40])

@@ -13,6 +13,7 @@ from trafilatura import bare_extraction
 from trafilatura.settings import Document
 
 from archive.extract.cleanup import MIN_KEPT_SHARE, is_prose, prose_chars, trim
+from archive.extract.leaves import visible_text
 from archive.extract.rules import NONE, Off
 from archive.extract.text import fold, text_of, words
 
@@ -258,20 +259,30 @@ def body_parts(tree: HtmlElement) -> list[list[str]]:
             continue  # in different <article>s: the next story of an endless page
         parts = []
         for member in members:
-            texts = [text_of(el) for el in member.iter(*_PART_TEXT)]
+            # in reading order: the text is added to the body as it is
+            texts = [visible_text(el) for el in member.iter(*_PART_TEXT)]
             parts.append([t for t in texts if t])
         return parts
     return []
 
 
+PART_KEPT_WORDS = 0.9
+
+
 def _add_missing_parts(lines: list[str], parts: list[list[str]]) -> list[str]:
     """`lines` with the parts trafilatura left out, before or after the part it kept."""
     text = fold(" ".join(lines))
+    kept_words = {w.casefold() for line in lines for w in words(line)}
     present = []
     for part in parts:
         keys = [k for k in (fold(t) for t in part) if len(k) >= 20][:3]
         # a part counts as kept when most of its opening paragraphs are (a pull quote repeats one)
-        present.append(2 * sum(k in text for k in keys) > len(keys))
+        # or nearly all of its words are (trafilatura splits a paragraph at its links)
+        part_words = {w.casefold() for t in part for w in words(t)}
+        present.append(
+            2 * sum(k in text for k in keys) > len(keys)
+            or len(part_words & kept_words) >= PART_KEPT_WORDS * len(part_words)
+        )
     if not any(present) or all(present):
         return lines
     first = present.index(True)
