@@ -166,3 +166,16 @@ def test_byline_in_the_plain_date_line() -> None:
     # a section beside the date is no byline
     assert _article('<div class="meta">World News | 12 March 2024</div>') == []
     assert _article('<div class="meta">12 March 2024 | Harbour Politics</div>') == []
+
+
+def test_schema_org_microdata_on_visible_elements() -> None:
+    html = (
+        "<html><body><article><h1>Harbour plans move ahead</h1>"
+        '<div class="media" itemscope itemtype="https://schema.org/ImageObject">'
+        '<img src="/img/pier.jpg"><span itemprop="caption">Boats at the pier.</span> '
+        '<span itemprop="copyrightHolder" itemscope itemtype="https://schema.org/Organization">'
+        '<span itemprop="name">Harbour Agency</span></span></div>'
+        f"{BODY}</article></body></html>"
+    )
+    image = extract(html, "https://harbour.example/news/plans").images[0]
+    assert (image.caption, image.credit) == ("Boats at the pier.", "Harbour Agency")

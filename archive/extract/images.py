@@ -89,7 +89,17 @@ MAX_FIGURES = 40
 _WRITER_CLASS = re.compile(r"by-?line|author", re.IGNORECASE)
 
 
+# schema.org ImageObject properties set on visible elements (microdata)
+_CREDIT_PROPS = frozenset(("creditText", "copyrightHolder", "copyrightNotice", "author", "creator"))
+_CAPTION_PROPS = frozenset(("caption", "description"))
+
+
 def _is_credit_el(el: HtmlElement, container: HtmlElement | None = None) -> bool:
+    prop = el.get("itemprop")
+    if prop in _CREDIT_PROPS and el.tag != "meta":
+        return True
+    if prop in _CAPTION_PROPS:
+        return False
     cls = class_words(el)
     if el.tag in ("cite", "small", "footer") and not CAPTION_CLASS.search(cls):
         return True
@@ -153,6 +163,9 @@ def alt_credit(container: HtmlElement, off: Off = NONE) -> str:
 def _caption_element(container: HtmlElement) -> HtmlElement | None:
     for el in container.iter("figcaption"):
         return el
+    for el in islice(container.iter(), 200):
+        if el.get("itemprop") in _CAPTION_PROPS and el.tag != "meta" and el is not container:
+            return el
     for el in container.iter():
         if isinstance(el.tag, str) and el is not container and el.tag not in _SKIP_TAGS:
             cls = class_words(el)
