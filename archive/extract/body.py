@@ -459,15 +459,35 @@ def body_text(
 MIN_TEXT_PARAGRAPH = 80  # a paragraph of running text, not a one-line dek
 
 
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_TEXT_WITH = etree.XPath(
+    f".//text()[contains(translate(., '{_UPPER}', '{_UPPER.lower()}'), $needle)]"
+)
+_DEK_TAGS = frozenset(("p", "h2", "h3", "h4", "div", "span", "strong"))
+
+
 def shown_apart(tree: HtmlElement, dek: str) -> bool:
     """Whether the page shows `dek` in an element of its own (a standfirst, a heading), not
     as the first plain paragraph of the text that a description merely copies."""
     key = fold(dek)
-    for el in islice(tree.iter("p", "h2", "h3", "h4", "div", "span", "strong"), 3000):
-        if el.tag in ("div", "span", "strong") and len(el) > 3:
+    # its longest opening word, found by libxml2 in the text nodes, then the element checked
+    needle = max(words(dek)[:6], key=len, default="").lower()
+    if not key or not needle:
+        return False
+    for node in islice(_TEXT_WITH(tree, needle=needle), 20):
+        holder = node.getparent()
+        chain = [holder, *islice(holder.iterancestors(), 3)] if holder is not None else []
+        # the outermost element showing just the dek, as a reader's eye takes it
+        matches = [
+            el
+            for el in chain
+            if el.tag in _DEK_TAGS
+            and not (el.tag != "p" and len(el) > 3)
+            and fold(text_of(el)) == key
+        ]
+        if not matches:
             continue
-        if fold(text_of(el)) != key:
-            continue
+        el = matches[-1]
         if el.tag != "p" or (el.get("class") or "").strip():
             return True
         parent = el.getparent()
