@@ -14,7 +14,7 @@ from archive.extract.dates import normalize_date, visible_date
 from archive.extract.images import figures
 from archive.extract.imgsrc import picture_key
 from archive.extract.jsonld import JsonLd, string_list, text_value
-from archive.extract.lead import figures_above, lead_figure, shown_img
+from archive.extract.lead import lead_figure, shown_img
 from archive.extract.meta import (
     AUTHOR_KEYS,
     IMAGE_KEYS,
@@ -122,8 +122,6 @@ def _authors(
     ]
     blocks = bylines.byline_blocks(tree, scope, off)
     dom = bylines.dedupe([n for _el, found in blocks for n in found])
-    if "authors.co_bylines" not in off:
-        persons = bylines.co_bylines(blocks, persons) or persons
     candidates: list[tuple[list[str], str]] = [
         (persons, "jsonld"),
         ([n for v in micro.get("author", []) for n in bylines.split_names(v)], "microdata"),
@@ -237,9 +235,6 @@ def _images(
         )
     for item in structured:
         add(item["url"], item["caption"], clean_credit(item["credit"]), "jsonld")
-    if "images.figures_above" not in off:
-        for fig in figures_above(scope, h1, base, off):
-            add(fig["url"], fig["caption"], fig["credit"], "dom")
     for _el, fig in figures(scope, base, h1, off):
         add(fig["url"], fig["caption"], fig["credit"], "dom")
     lead_image = images[0] if lead and images else None
@@ -306,7 +301,6 @@ def assemble(
         [*((nfkc(t), lay) for t, lay in structured_titles if t), (h1_text, "dom")],
         nfkc(meta.title),
         publishers,
-        off,
     )
     _set(article, "title", title, layer)
 

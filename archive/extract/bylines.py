@@ -26,7 +26,6 @@ __all__ = [
     "bare_byline",
     "by_lines",
     "byline_blocks",
-    "co_bylines",
     "dated_byline",
     "dedupe",
     "dom_bylines",
@@ -182,42 +181,6 @@ def byline_blocks(
 def dom_bylines(tree: HtmlElement, scope: HtmlElement | None = None) -> list[str]:
     """Names from visible byline markup, in page order."""
     return dedupe([n for _el, names in byline_blocks(tree, scope) for n in names])
-
-
-MAX_BYLINE_BLOCK_CHARS = 400  # a byline box with two names and dates; a page section is longer
-
-
-def _same_kind(a: HtmlElement, b: HtmlElement) -> bool:
-    """Repeated markup: one byline element per author, with the same tag and class."""
-    return bool(a.tag == b.tag and a.get("class") == b.get("class"))
-
-
-def co_bylines(blocks: list[tuple[HtmlElement, list[str]]], known: list[str]) -> list[str]:
-    """The known authors plus the co-authors set next to them in the visible byline.
-
-    Structured data often names only the first of two bylines; a second one set in the same
-    byline box with the same markup (not in a teaser elsewhere on the page) belongs to this
-    article too. Returns [] when the markup adds no one.
-    """
-    keys = {fold(n) for n in known}
-    for el, names in blocks:
-        if not keys & {fold(n) for n in names}:
-            continue
-        for anc in [el, *islice(el.iterancestors(), 3)]:
-            if len(text_of(anc)) > MAX_BYLINE_BLOCK_CHARS:
-                break
-            group = dedupe(
-                [
-                    n
-                    for other, found in blocks
-                    if other is el or (_same_kind(other, el) and anc in set(other.iterancestors()))
-                    for n in found
-                ]
-            )
-            if keys <= {fold(n) for n in group} and len(group) > len(keys):
-                return group
-        break
-    return []
 
 
 # "Editor: Jane Doe", "Edited by Jane Doe": the page's editor, not its author

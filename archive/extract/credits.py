@@ -275,8 +275,8 @@ def _bracket_tail(caption: str) -> tuple[str, str]:
 
 _TAIL_RULES = {
     _TAIL_LABEL: "credit.tail_label",
-    _TAIL_BY: "credit.tail_by",
-    _TAIL_COPYRIGHT: "credit.tail_copyright",
+    _TAIL_BY: "credit.tail_label",
+    _TAIL_COPYRIGHT: "credit.tail_label",
     _TAIL_DOC: "credit.tail_label",
     _TAIL_SLASH: "credit.tail_slash",
 }

@@ -26,7 +26,7 @@ _NOT_DEK = re.compile(
 )
 
 
-def strip_site(title: str, sites: list[str], *, guess: bool = True) -> str:
+def strip_site(title: str, sites: list[str]) -> str:
     """A `<title>`/og:title without the site name before or after a separator."""
     for site in sites:
         # "Headline-Politics|Site" glued without spaces (common on Korean and Japanese sites)
@@ -57,16 +57,6 @@ def strip_site(title: str, sites: list[str], *, guess: bool = True) -> str:
         parts.pop()
     while len(parts) > 1 and is_site(parts[0]):
         parts.pop(0)
-    if (
-        guess
-        and len(parts) > 1
-        and len(parts[-1].split()) <= 3
-        and len(parts[0].split()) >= 4
-        and not parts[-1][:1].islower()
-    ):
-        # "Long headline words here | Short Brand": the short tail is the site; a tail in
-        # lower case ("- updates", "- and then the twist") is the headline's own
-        parts.pop()
     matches = list(_SEPARATORS.finditer(title))
     if len(parts) == len(matches) + 1:
         return title
@@ -177,7 +167,7 @@ def find_h1(tree: HtmlElement, hints: list[str]) -> HtmlElement | None:
 
 
 def choose_title(
-    candidates: list[tuple[str, str]], title_tag: str, sites: list[str], off: Off = NONE
+    candidates: list[tuple[str, str]], title_tag: str, sites: list[str]
 ) -> tuple[str, str]:
     """(title, layer) by vote: the text most sources agree on, ties going to the earliest.
 
@@ -186,13 +176,7 @@ def choose_title(
     itself: the rest of the h1 is a kicker ("Topic: Headline"). The `<title>` does not vote
     (it mostly copies og:title) but breaks a tie the visible headline does not.
     """
-    # only page titles get a short tail guessed as the site; a headline's tail is its own
-    guess = "title.site_guess" not in off
-    cleaned = [
-        (strip_site(t, sites, guess=guess and layer == "meta"), layer)
-        for t, layer in candidates
-        if t
-    ]
+    cleaned = [(strip_site(t, sites), layer) for t, layer in candidates if t]
     votes: dict[str, list[int]] = {}
     for i, (text, _layer) in enumerate(cleaned):
         key = fold(text)

@@ -10,7 +10,6 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from archive.extract.cards import (
-    heading_caption,
     link_share,
     linked_heading,
     linked_twice,
@@ -228,12 +227,10 @@ def figure(container: HtmlElement, base: str, off: Off = NONE) -> dict[str, str]
     if not credit_texts and len(caption_parts) > 1:
         # "<p>caption</p><p>AFP</p>": a short trailing block that reads like a credit
         last = caption_parts[-1][1]
-        if "figure.trailing_credit" not in off and (
-            looks_like_credit(last) or len(last.split()) <= 4
-        ):
+        if "figure.credit_block" not in off and (looks_like_credit(last) or len(last.split()) <= 4):
             credit_texts.append(last)
             caption_parts = caption_parts[:-1]
-        elif "figure.leading_credit" not in off and looks_like_credit(caption_parts[0][1]):
+        elif "figure.credit_block" not in off and looks_like_credit(caption_parts[0][1]):
             # "<span>Agency</span><br>caption": the credit placed before the caption
             credit_texts.append(caption_parts[0][1])
             caption_parts = caption_parts[1:]
@@ -275,8 +272,6 @@ def figure(container: HtmlElement, base: str, off: Off = NONE) -> dict[str, str]
         labelled = alt_credit(container, off) if "figure.alt_credit" not in off else ""
         if labelled:
             caption, credit = shown, labelled
-    if "figure.heading_caption" not in off:
-        caption = caption or heading_caption(container)
     if "figure.structured" not in off:
         caption = caption or _microdata(container, ("caption", "description"))
         credit = credit or clean_credit(

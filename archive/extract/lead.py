@@ -6,11 +6,10 @@ from __future__ import annotations
 from itertools import islice
 from urllib.parse import urljoin
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from archive.extract.cards import navigates
-from archive.extract.images import alt_credit, excluded, figure, image_container
+from archive.extract.images import alt_credit, figure, image_container
 from archive.extract.imgsrc import picture_key, srcset_urls
 from archive.extract.rules import NONE, Off
 
@@ -95,24 +94,3 @@ def _furniture(container: HtmlElement) -> bool:
         a.tag in ("nav", "footer") or (a.tag == "a" and navigates(a))
         for a in [container, *container.iterancestors()]
     )
-
-
-_NEXT_FIGURES = etree.XPath("following::figure[position() <= 3]")
-_PREVIOUS_FIGURES = etree.XPath("preceding::figure[position() <= 6]")
-
-
-def figures_above(
-    scope: HtmlElement, h1: HtmlElement | None, base: str, off: Off = NONE
-) -> list[dict[str, str]]:
-    """Captioned `<figure>`s between the headline and an article scope that starts below it."""
-    if h1 is None or scope in h1.iterancestors():
-        return []
-    above = set(_PREVIOUS_FIGURES(scope))
-    out = []
-    for fig in _NEXT_FIGURES(h1):
-        if fig not in above or excluded(fig, fig.getroottree().getroot(), h1):
-            continue
-        found = figure(fig, base, off)
-        if found and found["caption"]:
-            out.append(found)
-    return out
