@@ -32,12 +32,14 @@ def page(article: str, head: str = "") -> str:
 <footer><p>The Bay Times, 1 Quay Street</p></footer></body></html>"""
 
 
+ARTICLE = '<meta property="og:type" content="article">'
+
+
 def test_a_short_story_in_a_furniture_classed_container_falls_back() -> None:
     # "print-friendly" names furniture to the block rule; the story is short enough for it
     story = "".join(f"<p>{p}</p>" for p in STORY)
-    article = extract(
-        page(f'<div class="story print-friendly">{story}</div>'), "https://b.example/a"
-    )
+    html = page(f'<div class="story print-friendly">{story}</div>', head=ARTICLE)
+    article = extract(html, "https://b.example/a")
     assert STORY[0][:50] in article.body, "the block rule emptied the body: see body.FALLBACK_SHARE"
     assert STORY[2][:50] in article.body
     assert article.provenance["body"] == FALLBACK_LAYER
@@ -46,9 +48,22 @@ def test_a_short_story_in_a_furniture_classed_container_falls_back() -> None:
 
 def test_fallback_can_be_switched_off() -> None:
     story = "".join(f"<p>{p}</p>" for p in STORY)
-    html = page(f'<div class="story print-friendly">{story}</div>')
+    html = page(f'<div class="story print-friendly">{story}</div>', head=ARTICLE)
     article = extract(html, "https://b.example/a", off=frozenset({"body.fallback"}))
     assert STORY[0][:50] not in article.body
+
+
+def test_a_page_that_does_not_claim_to_be_an_article_does_not_fall_back() -> None:
+    # a section page: teaser cards with blurbs, which our clean-up removes as teasers
+    cards = "".join(
+        f'<li class="teaser"><h3><a href="/news/{i}">Story number {i} about the harbour'
+        f"</a></h3><p>{STORY[i % 3]}</p></li>"
+        for i in range(8)
+    )
+    html = page(f"<ul>{cards}</ul>", head='<meta property="og:type" content="website">')
+    article = extract(html, "https://b.example/news/")
+    assert article.provenance.get("body") != FALLBACK_LAYER
+    assert not is_article(article), "a section page stays no article"
 
 
 def test_a_story_of_linked_paragraphs_keeps_its_text() -> None:

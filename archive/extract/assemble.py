@@ -13,7 +13,7 @@ from archive.extract.credits import clean_credit
 from archive.extract.dates import normalize_date, visible_date
 from archive.extract.images import figures
 from archive.extract.imgsrc import picture_key
-from archive.extract.jsonld import JsonLd, string_list, text_value
+from archive.extract.jsonld import JsonLd, string_list, text_value, types_of
 from archive.extract.lead import lead_figure, shown_img
 from archive.extract.meta import (
     AUTHOR_KEYS,
@@ -263,6 +263,14 @@ def _images(
     return skip
 
 
+def _claims_article(node: dict[str, Any], meta: Meta) -> bool:
+    """Whether the page says it is an article (schema.org article type, og:type "article"):
+    a front, section or tag page whose teasers our clean-up removed says it is not."""
+    if node and types_of(node) - {"webpage"}:
+        return True
+    return meta.get(("og:type",)).lower() == "article"
+
+
 def assemble(
     tree: HtmlElement, article: Article, overrides: dict[str, str], off: Off = NONE
 ) -> None:
@@ -341,6 +349,7 @@ def assemble(
         title_keys=list(dict.fromkeys(title_keys)),
         author_keys=[fold(name) for name in article.authors],
         dek=article.subtitle,
+        claims_article=_claims_article(node, meta),
         off=off,
     )
     _set(article, "body", body, body_layer)

@@ -426,12 +426,15 @@ def body_text(
     title_keys: list[str] = (),  # type: ignore[assignment]
     author_keys: list[str] = (),  # type: ignore[assignment]
     dek: str = "",
+    claims_article: bool = True,
     off: Off = NONE,
 ) -> tuple[str, str]:
     """(the article text, one paragraph per line pair, without boilerplate lines; its layer).
 
     The layer is "trafilatura", or FALLBACK_LAYER when our clean-up kept too little of what
-    trafilatura finds in the page and the text was taken from trafilatura unfiltered.
+    trafilatura finds in the page and the text was taken from trafilatura unfiltered. Only a
+    page that `claims_article` falls back: on a front or section page, the teasers our clean-up
+    took are what it should take.
     """
     cleaned = clean_copy(tree, off)
     filters = _Filters(tree, skip_lines, off)
@@ -449,7 +452,7 @@ def body_text(
     lines = trim(keep, list(title_keys), list(author_keys), off)
     if "body.dek" not in off:
         lines = drop_dek(lines, dek, tree)
-    if "body.fallback" not in off:
+    if "body.fallback" not in off and claims_article:
         ours = prose_chars(lines)
         if ours < FALLBACK_SHARE * prose_chars(_lines(raw)) or ours < CHECK_BELOW_CHARS:
             whole = _lines(_trafilatura(tree, url, fast=False))
