@@ -4,8 +4,8 @@ rule empties a body alone, and a body our layers lost falls back to trafilatura'
 from __future__ import annotations
 
 from archive.extract import extract, is_article
-from archive.extract.body import FALLBACK_LAYER, drop_dek
-from archive.extract.cleanup import trim
+from archive.extract.body.cleanup import trim
+from archive.extract.body.compose import FALLBACK_LAYER, drop_dek
 from archive.extract.parse import parse_html
 
 STORY = [

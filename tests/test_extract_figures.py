@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from archive.extract import extract
-from archive.extract.credits import split_caption
-from archive.extract.imgsrc import srcset_urls
+from archive.extract.figures.credits import split_caption
+from archive.extract.figures.imgsrc import srcset_urls
 from archive.model import Article
 
 BODY = "<p>" + "The council met on Monday to discuss the harbour plans in detail. " * 6 + "</p>"

@@ -7,7 +7,7 @@ import pytest
 
 from archive.extract import extract
 from archive.extract.bylines import split_names
-from archive.extract.credits import clean_credit, split_caption
+from archive.extract.figures.credits import clean_credit, split_caption
 from archive.extract.headline import strip_site
 
 BODY = "<p>" + "The council met on Monday to discuss the harbour plans in detail. " * 6 + "</p>"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from archive.extract import extract
-from archive.extract.imgsrc import picture_key
+from archive.extract.figures.imgsrc import picture_key
 from archive.model import Article
 
 BODY = "<p>" + "The council met on Monday to discuss the harbour plans in detail. " * 6 + "</p>"

@@ -8,13 +8,14 @@ from urllib.parse import urljoin, urlsplit
 from lxml.html import HtmlElement
 
 from archive.extract import bylines, headline
-from archive.extract.body import article_scope, body_text
-from archive.extract.credits import clean_credit
+from archive.extract.body.compose import body_text
+from archive.extract.body.scope import article_scope
 from archive.extract.dates import normalize_date, visible_date
-from archive.extract.images import figures
-from archive.extract.imgsrc import picture_key
+from archive.extract.figures.credits import clean_credit
+from archive.extract.figures.images import figures
+from archive.extract.figures.imgsrc import picture_key
+from archive.extract.figures.lead import lead_figure, shown_img
 from archive.extract.jsonld import JsonLd, string_list, text_value, types_of
-from archive.extract.lead import lead_figure, shown_img
 from archive.extract.meta import (
     AUTHOR_KEYS,
     IMAGE_KEYS,

@@ -9,7 +9,7 @@ from itertools import islice
 from lxml import etree
 from lxml.html import HtmlElement
 
-from archive.extract.cards import linked_heading
+from archive.extract.figures.cards import linked_heading
 from archive.extract.names import (
     AGENCIES,
     NAME_WORD,

@@ -9,23 +9,18 @@ from itertools import islice
 from lxml import etree
 from lxml.html import HtmlElement
 
-from archive.extract.cards import (
-    link_share,
-    linked_heading,
-    linked_twice,
-    navigates,
-)
-from archive.extract.credits import (
+from archive.extract.figures.cards import link_share, linked_heading, linked_twice, navigates
+from archive.extract.figures.credits import (
     clean_credit,
     is_labelled_credit,
     looks_like_credit,
     split_caption,
 )
-from archive.extract.imageobject import embedded_image_object
-from archive.extract.imgsrc import image_url
-from archive.extract.leaves import SKIP_TAGS as _SKIP_TAGS
-from archive.extract.leaves import leaves as _leaves
-from archive.extract.leaves import visible_text as _visible_text
+from archive.extract.figures.imageobject import embedded_image_object
+from archive.extract.figures.imgsrc import image_url
+from archive.extract.figures.leaves import SKIP_TAGS as _SKIP_TAGS
+from archive.extract.figures.leaves import leaves as _leaves
+from archive.extract.figures.leaves import visible_text as _visible_text
 from archive.extract.rules import NONE, Off
 from archive.extract.text import class_words, nfkc, text_of
 

@@ -7,7 +7,7 @@ from itertools import islice
 
 from lxml.html import HtmlElement
 
-from archive.extract.credits import looks_like_credit
+from archive.extract.figures.credits import looks_like_credit
 from archive.extract.text import text_of
 
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|webp|gif|avif)(?:$|[?#])", re.IGNORECASE)

@@ -8,9 +8,9 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
-from archive.extract.cards import navigates
-from archive.extract.images import alt_credit, figure, image_container
-from archive.extract.imgsrc import picture_key, srcset_urls
+from archive.extract.figures.cards import navigates
+from archive.extract.figures.images import alt_credit, figure, image_container
+from archive.extract.figures.imgsrc import picture_key, srcset_urls
 from archive.extract.rules import NONE, Off
 
 MAX_IMAGES = 300  # the lead picture comes early; a long page's tail holds only teasers
