@@ -16,6 +16,7 @@ from lxml import etree
 from archive.errors import DocumentTooLarge
 
 MAX_SITEMAP_BYTES = 50 * 2**20  # the sitemaps.org limit for one uncompressed file
+MAX_SITEMAP_ENTRIES = 50_000  # the sitemaps.org limit of URLs in one sitemap file
 
 
 def _parser() -> etree.XMLParser:
@@ -89,10 +90,13 @@ def _root(body: bytes) -> Any:
         return None
 
 
-def parse_sitemap(body: bytes, base_url: str) -> tuple[str, list[Entry]]:
+def parse_sitemap(
+    body: bytes, base_url: str, *, max_entries: int = MAX_SITEMAP_ENTRIES
+) -> tuple[str, list[Entry]]:
     """('index', sitemap URLs) or ('urlset', page URLs with lastmod and news: fields).
 
-    Returns ('', []) for anything that is not a sitemap.
+    At most `max_entries` entries are read (the rest of a bigger file is ignored: callers can
+    tell by the count). Returns ('', []) for anything that is not a sitemap.
     """
     root = _root(body)
     if root is None:
@@ -100,8 +104,10 @@ def parse_sitemap(body: bytes, base_url: str) -> tuple[str, list[Entry]]:
     kind = _local(root.tag)
     if kind not in ("sitemapindex", "urlset"):
         return "", []
-    entries = []
+    entries: list[Entry] = []
     for node in root:
+        if len(entries) >= max_entries:
+            break
         if _local(node.tag) not in ("sitemap", "url"):
             continue
         hints: dict[str, Any] = {}

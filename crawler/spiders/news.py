@@ -19,6 +19,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
 from archive.db.connection import data_dir, open_db
@@ -29,8 +30,10 @@ from archive.discovery.revisit import due_for_revisit
 from archive.discovery.urls import canonical_url, host_of
 from archive.model import Capture
 from archive.sites import Site, load_sites
+from crawler import logsafe
 from crawler.config import sites_from_settings, slot_settings
 from crawler.distributed import apply_distributed
+from crawler.resolver import POLICY
 from crawler.spiders.discovery import (
     PRIO_ARTICLE,
     PRIO_DISCOVERY,
@@ -73,9 +76,13 @@ class NewsSpider(DiscoveryMixin):
         self.late_hints: dict[str, dict[str, Any]] = {}  # discovery facts after the fetch
         # per (site, first path segment): [responses, 4xx] — stop following dead link areas
         self.prefix_health: dict[tuple[str, str], list[int]] = {}
+        self.discovery_docs: dict[str, int] = {}
+        self.caps_hit: set[tuple[str, str]] = set()
+        self.outstanding: dict[str, int] = {}  # site -> requests made and not yet answered
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
+        logsafe.install()  # before Scrapy logs the overridden settings
         super().update_settings(settings)
         if settings.get("NEWSARCHIVE_SITES") and not settings.get("NEWSARCHIVE_SITE_LIST"):
             slot_settings(settings, load_sites(settings["NEWSARCHIVE_SITES"]))
@@ -99,6 +106,8 @@ class NewsSpider(DiscoveryMixin):
         finally:
             db.close()
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider._answered, signal=signals.response_received)
+        crawler.signals.connect(spider._answered, signal=signals.request_dropped)
         return spider
 
     # -- helpers ----------------------------------------------------------------------------
@@ -112,8 +121,24 @@ class NewsSpider(DiscoveryMixin):
     def _slot(self, site: Site) -> str:
         return f"site:{site.name}"
 
+    def _answered(self, request: Request, **_: Any) -> None:
+        """A request of ours left the queue (answered, refused or dropped as a duplicate)."""
+        if request.meta.pop("outstanding", None) is not None:
+            name = request.meta.get("site", "")
+            self.outstanding[name] = max(0, self.outstanding.get(name, 0) - 1)
+
+    def _room(self, site: Site) -> bool:
+        """Whether the site may queue one more request (NEWSARCHIVE_MAX_QUEUED_PER_SITE)."""
+        limit = self.settings.getint("NEWSARCHIVE_MAX_QUEUED_PER_SITE", 100_000)
+        if limit and self.outstanding.get(site.name, 0) >= limit:
+            self.cap_hit(site, "queued", limit, "too many requests queued")
+            return False
+        return True
+
     def _request(self, url: str, callback: Any, site: Site, priority: int, **meta: Any) -> Request:
         meta.setdefault("site", site.name)
+        meta["outstanding"] = True
+        self.outstanding[site.name] = self.outstanding.get(site.name, 0) + 1
         meta["download_slot"] = self._slot(site)
         # redirects come back to us (`_redirect`): the target goes through the same checks
         # (archived? robots? this crawl?) as any discovered URL
@@ -138,6 +163,9 @@ class NewsSpider(DiscoveryMixin):
             return
         callback = response.request.callback if response.request else self.parse_page
         self._stat("redirects")
+        # every site on the chain: the SSRF guard lets a private origin through only if all of
+        # them allow it (one site's allow_private is not another's)
+        via = (*response.meta.get("via_sites", ()), response.meta.get("site", ""))
         if callback == self.parse_page:
             hints = response.meta.get("hints") or {}
             if (
@@ -152,9 +180,11 @@ class NewsSpider(DiscoveryMixin):
             else:
                 request = None
         else:
-            request = self._discovery(target, callback, site)
+            depth = response.meta.get("sitemap_depth", 0)
+            request = self._discovery(target, callback, site, depth)
         if request is not None:
             request.meta["hops"] = hops
+            request.meta["via_sites"] = tuple(dict.fromkeys(v for v in via if v))
             yield request
 
     def _wanted(self, url: str, site: Site) -> bool:
@@ -210,7 +240,7 @@ class NewsSpider(DiscoveryMixin):
                 self._stat("skipped/archived")
                 return None
             self._stat("revisited")
-        if not self._budget(site):
+        if not self._budget(site) or not self._room(site):
             return None
         self.requested.add(url)
         return self._request(url, self.parse_page, site, PRIO_ARTICLE, hints=hints)
@@ -226,7 +256,8 @@ class NewsSpider(DiscoveryMixin):
                 dont_obey_robotstxt=True,
             )
             for url in site.feeds:
-                yield self._discovery(url, self.parse_feed, site)
+                if request := self._discovery(url, self.parse_feed, site):
+                    yield request
             for url in [site.url, *site.sections]:  # entry points: read with the sitemaps
                 yield self._request(canonical_url(url), self.parse_page, site, PRIO_DISCOVERY)
 
@@ -304,8 +335,10 @@ class NewsSpider(DiscoveryMixin):
         for alt in response.xpath("//link[@rel='alternate']"):
             if FEED_LINK.search(alt.attrib.get("type", "")) and alt.attrib.get("href"):
                 feed = response.urljoin(alt.attrib["href"])
-                if self._site(feed) is site:
-                    yield self._discovery(feed, self.parse_feed, site)
+                if self._site(feed) is site and (
+                    request := self._discovery(feed, self.parse_feed, site)
+                ):
+                    yield request
         for raw in response.xpath("//a/@href").getall():
             href = str(raw).strip()
             if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
@@ -322,7 +355,7 @@ class NewsSpider(DiscoveryMixin):
             if classify.url_looks_like_article(link, site.article_pattern):
                 if req := self.article_request(link, site, {}):
                     yield req
-            elif link not in self.known and self._budget(site):
+            elif link not in self.known and self._budget(site) and self._room(site):
                 yield self._request(link, self.parse_page, site, hub_priority(site))
 
     def _capture(self, response: Response, site: Site) -> Capture:
@@ -345,6 +378,10 @@ class NewsSpider(DiscoveryMixin):
     def on_error(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
+        if request is not None:
+            self._answered(request)
+        if failure.check(DNSLookupError) and host_of(url) in POLICY.refused:  # type: ignore[no-untyped-call]
+            return  # the guard's resolver refused the address: counted and logged there
         if failure.check(IgnoreRequest):  # type: ignore[no-untyped-call]
             if "robots.txt" in failure.getErrorMessage():
                 self._stat("skipped/robots")
