@@ -39,7 +39,9 @@ class StorePipeline:
         self.crawl_id = 0
         self.pending: list[tuple[Capture, asyncio.Future[None]]] = []
         self.lock = asyncio.Lock()
-        self.write_thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-writer")  # the one writer
+        self.write_thread = ThreadPoolExecutor(
+            1, thread_name_prefix="sqlite-writer"
+        )  # the one writer
         self.timer: asyncio.TimerHandle | None = None
 
     @classmethod

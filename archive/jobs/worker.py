@@ -7,11 +7,17 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from types import FrameType
 
 from charset_normalizer import from_bytes
 
 from archive.db.dedupe import Signature
+from archive.errors import ExtractTimeout
 from archive.extract import extract, is_article
 from archive.model import Article, Capture, TextKeys, content_hash
 
@@ -92,17 +98,47 @@ def worker_ready() -> bool:
     return True
 
 
+@contextmanager
+def time_limit(seconds: float, url: str) -> Iterator[None]:
+    """Raise ExtractTimeout in this thread after `seconds` (0: no limit). Works in a worker
+    process's main thread (SIGALRM); code that holds the GIL in C for longer is stopped by the
+    caller instead (the crawl replaces a worker that does not answer)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum: int, frame: FrameType | None) -> None:
+        raise ExtractTimeout(
+            f"extracting {url[:200]} took longer than {seconds:g} s "
+            "(NEWSARCHIVE_EXTRACT_TIMEOUT); the raw capture is kept for `newsarchive reextract`"
+        )
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def extract_capture(
-    body: bytes, url: str, content_type: str = "", overrides: dict[str, str] | None = None
+    body: bytes,
+    url: str,
+    content_type: str = "",
+    overrides: dict[str, str] | None = None,
+    timeout: float = 0.0,
 ) -> Extracted:
-    """Decode and extract one captured page; never raises (errors come back in `error`)."""
+    """Decode and extract one captured page, in at most `timeout` seconds (0: no limit);
+    never raises (errors, a timeout too, come back in `error`)."""
     try:
         if len(body) > MAX_EXTRACT_BYTES:
             body = body[:MAX_EXTRACT_BYTES]
-        text, encoding = decode_html(body, content_type)
-        article = extract(text, url, overrides=overrides)
-        found = is_article(article)
-        keys = text_keys(article) if found else None
+        with time_limit(timeout, url):
+            text, encoding = decode_html(body, content_type)
+            article = extract(text, url, overrides=overrides)
+            found = is_article(article)
+            keys = text_keys(article) if found else None
         return Extracted(article, found, "", encoding, keys)
     except Exception as exc:  # noqa: BLE001 - one bad page must never stop a crawl
         log.warning("Extraction failed for %s: %r", url, exc)
