@@ -24,8 +24,8 @@ from typing import Any
 
 from croniter import croniter
 
-from archive.errors import ScheduleError, SiteBusy
-from archive.sites import Site, SiteConfigError, parse_duration
+from archive.errors import ScheduleError, SiteBusy, SiteConfigError
+from archive.sites import Site, check_name, parse_duration
 
 CRON_FIELDS = 5
 DAY_NAMES = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -55,6 +55,7 @@ def parse_schedule(site: Site) -> Schedule | None:
     if not value:
         return None
     if len(value.split()) == CRON_FIELDS:
+        value = " ".join(value.split())  # one line, single spaces: it goes into cron and units
         if not croniter.is_valid(value):
             raise ScheduleError(f"Site {site.name!r}: 'every' {value!r} is not a valid cron line")
         return Schedule(site.name, cron=value)
@@ -101,7 +102,7 @@ def record_run(data: Path, site: str, **fields: Any) -> None:
     """Merge `fields` into the site's state, atomically (write a temp file, then rename)."""
     folder = state_dir(data)
     folder.mkdir(parents=True, exist_ok=True)
-    with _locked(folder / "state.lock"):
+    with _locked(folder / STATE_LOCK):
         state = load_state(data)
         state.setdefault(site, {}).update(fields)
         tmp = folder / f".state.{os.getpid()}.tmp"
@@ -128,8 +129,14 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+# '~' is not allowed in a site name: no site's lock can be the state file's lock
+STATE_LOCK = "~state.lock"
+
+
 def lock_path(data: Path, site: str) -> Path:
-    return state_dir(data) / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', site)}.lock"
+    """DATA/schedule/SITE.lock: site names are checked (`check_name`), so two sites never
+    share a lock file (names differing only in case are refused in one sites.toml)."""
+    return state_dir(data) / f"{check_name(site)}.lock"
 
 
 @contextmanager
@@ -246,8 +253,17 @@ def crontab_lines(
     ]
     for schedule in schedules(sites):
         command = shlex.join(run_command(newsarchive, sites_file, data, schedule.site))
-        lines.append(f"{cron_expression(schedule)} {command} >> {shlex.quote(str(log))} 2>&1")
+        line = f"{cron_expression(schedule)} {cron_escape(command)} >> "
+        lines.append(f"{line}{cron_escape(shlex.quote(str(log)))} 2>&1")
     return lines
+
+
+def cron_escape(command: str) -> str:
+    """A command fit for a crontab line: cron turns an unescaped `%` into a newline (and what
+    follows into the command's stdin), and a newline would start a line of its own."""
+    if "\n" in command or "\r" in command:
+        raise ScheduleError(f"A newline cannot go into a crontab line: {command[:120]!r}")
+    return command.replace("%", "\\%")
 
 
 def systemd_units(
@@ -256,7 +272,7 @@ def systemd_units(
     """File name -> content: a oneshot service and a timer per scheduled site."""
     units = {}
     for schedule in schedules(sites):
-        name = f"newsarchive-{re.sub(r'[^A-Za-z0-9_.-]', '-', schedule.site)}"
+        name = f"newsarchive-{check_name(schedule.site)}"  # one unit per name, nothing escaped
         command = " ".join(
             _systemd_quote(arg) for arg in run_command(newsarchive, sites_file, data, schedule.site)
         )
@@ -266,7 +282,7 @@ def systemd_units(
             "Wants=network-online.target\nAfter=network-online.target\n\n"
             "[Service]\nType=oneshot\n"
             f"ExecStart={command}\n"
-            f"WorkingDirectory={data.parent}\n"
+            f"WorkingDirectory={_unit_value(str(data.parent))}\n"
             "Nice=10\n"
         )
         units[f"{name}.timer"] = (
@@ -284,8 +300,18 @@ def _describe(schedule: Schedule) -> str:
     return schedule.cron or f"every {schedule.seconds / 60:g} minutes"
 
 
+def _unit_value(text: str) -> str:
+    """A value for a unit file line: no newline (it would start a directive of its own), `%`
+    doubled (systemd expands %-specifiers)."""
+    if "\n" in text or "\r" in text:
+        raise ScheduleError(f"A newline cannot go into a systemd unit: {text[:120]!r}")
+    return text.replace("%", "%%")
+
+
 def _systemd_quote(arg: str) -> str:
     if re.fullmatch(r"[A-Za-z0-9_@+=:,./-]+", arg):
         return arg
+    if "\n" in arg or "\r" in arg:
+        raise ScheduleError(f"A newline cannot go into a systemd unit: {arg[:120]!r}")
     escaped = arg.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%")
     return f'"{escaped}"'
