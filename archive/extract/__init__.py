@@ -11,6 +11,7 @@ import logging
 
 from archive.extract.assemble import assemble
 from archive.extract.parse import parse_html
+from archive.extract.sanitize import sanitize_article
 from archive.model import Article
 
 EXTRACTOR_VERSION = "0.11.0"
@@ -31,7 +32,7 @@ def extract(html: str | bytes, url: str, *, overrides: dict[str, str] | None = N
         assemble(tree, article, overrides or {})
     except RecursionError:  # absurdly deep markup: keep what was found so far
         logger.warning("markup too deeply nested to extract fully: %s", url)
-    return article
+    return sanitize_article(article)  # no control or bidi-override characters in any field
 
 
 def is_article(article: Article, *, min_chars: int = MIN_ARTICLE_CHARS) -> bool:
