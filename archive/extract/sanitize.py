@@ -3,8 +3,8 @@
 Page text reaches the database, exports and researchers' terminals. An ESC sequence in a title
 (`\\x1b]0;…\\x07` retitles a terminal, `\\x1b[2J` clears it) or a right-to-left override that
 turns `txt.exe` around must not survive extraction: C0 and C1 control characters (newline and
-tab excepted; DEL too) and the bidi embedding, override and isolate characters (U+202A–U+202E,
-U+2066–U+2069) are removed from every text field.
+tab excepted; DEL too) and the bidi embedding, override and isolate characters (U+202A to U+202E,
+U+2066 to U+2069) are removed from every text field.
 """
 
 from __future__ import annotations
