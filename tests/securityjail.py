@@ -209,7 +209,11 @@ class Server:
 def story(title: str, *, extra_head: str = "") -> bytes:
     return (
         f"<html><head><title>{title}</title>{extra_head}</head><body><article><h1>{title}</h1>"
-        + "<p>The council met on the quay to vote on the dredging budget for next year.</p>" * 8
+        + "".join(
+            f"<p>On day {n} of the session the council met on the quay and argued about "
+            f"item {n * 7} of the dredging budget for the coming year.</p>"
+            for n in range(1, 9)
+        )
         + "</article></body></html>"
     ).encode()
 
