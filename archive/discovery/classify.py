@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
+from collections import Counter
 from urllib.parse import urlsplit
 
 from archive.discovery.tags import first_tag, iter_tags, parse_attrs
@@ -67,6 +68,7 @@ SKIP_EXTENSIONS = frozenset(
         ".ics",
     ]
 )
+MAX_URL_CHARS = 4096  # Scrapy drops requests past URLLENGTH_LIMIT (2083) anyway
 MAX_SEGMENT_REPEATS = 2  # /catalog/more/more/more/... is a relative-link trap
 # Every pattern applied to page bytes is linear: a literal start, then no two adjacent
 # repeats that can match the same bytes (`\s*\[?\s*` could, and was quadratic on a run of
@@ -88,15 +90,20 @@ def skip_by_extension(url: str) -> bool:
 
 
 def is_trap_url(url: str) -> bool:
-    """URL shapes of infinite spaces: a path segment repeated over and over."""
+    """URL shapes of infinite spaces: a path segment repeated over and over (or a URL longer
+    than any page's: MAX_URL_CHARS)."""
+    if len(url) > MAX_URL_CHARS:
+        return True
     segments = [s for s in urlsplit(url).path.split("/") if s]
     if any(a == b and not a.isdigit() for a, b in itertools.pairwise(segments)):
         return True  # more/more: a relative link resolved against itself (not /2024/05/05/)
-    return any(segments.count(s) > MAX_SEGMENT_REPEATS for s in set(segments))
+    return any(n > MAX_SEGMENT_REPEATS for n in Counter(segments).values())
 
 
 def url_looks_like_article(url: str, pattern: str = "") -> bool:
     """Whether a URL is probably an article, by the site's pattern or by its shape."""
+    if len(url) > MAX_URL_CHARS:
+        return False
     if pattern:
         return re.search(pattern, url) is not None
     parts = urlsplit(url)
