@@ -31,9 +31,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout
-from tests.fixtures import CRAWL_SETTINGS, NewswebServer, build_newsweb
-from tests.redisserver import RedisServer
-from tests.s3server import WeedServer
+from bench.newsweb import NewswebServer, build_newsweb
+from tests.support import CRAWL_SETTINGS
+from tests.support.redisserver import RedisServer
+from tests.support.s3server import WeedServer
 
 STALLS = ["/slow/", "/flaky/", "/busy/", "/error/", "/huge/", "/calendar/", "/catalog/"]
 

@@ -51,6 +51,7 @@ for command in (
     storage.sync,
     storage.verify,
     storage.rebuild_cmd,
+    storage.recompress,
     ops.schedule,
     ops.run_due,
     ops.ingest,

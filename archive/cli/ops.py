@@ -11,10 +11,9 @@ import click
 
 from archive.cli.options import blobs_option, data_option, emit_json, friendly_errors, json_option
 from archive.db.connection import data_dir, ensure_writable, open_db
+from archive.errors import ScheduleError, SiteBusy
 from archive.schedule import (
     Schedule,
-    ScheduleError,
-    SiteBusy,
     crontab_lines,
     due_sites,
     last_run,

@@ -23,7 +23,8 @@ from archive.errors import BlobStoreError
 from archive.jobs.pool import WINDOW_PER_WORKER, Done, Job, extract_stream, open_pool
 from archive.jobs.worker import Extracted
 from archive.model import Capture
-from archive.storage import BlobStore, blob_key
+from archive.storage import BlobStore, CodecStore, blob_key
+from archive.storage.codec import CODEC
 from archive.storage.spool import THREADS
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ def capture_from_meta(sha256: str, meta: dict[str, str], body: bytes) -> Capture
         fetched_at=meta.get("fetched_at", ""),
         site=meta.get("site", ""),
         sha256=sha256,
-        blob_key=blob_key(sha256),
+        blob_key=blob_key(sha256, legacy=CODEC not in meta),  # no codec named: gzip
         mirrored=True,
     )
 
@@ -144,9 +145,11 @@ def _index_chunk(writer: IndexWriter, chunk: list[Done[Meta]], report: RebuildRe
 
 
 def _safe_meta(store: BlobStore) -> Callable[[str], dict[str, str] | str]:
+    read = store.stored_meta if isinstance(store, CodecStore) else store.meta
+
     def meta(sha: str) -> dict[str, str] | str:
         try:
-            return store.meta(sha)
+            return read(sha)
         except BlobStoreError as exc:
             return str(exc)
 
