@@ -177,6 +177,8 @@ class SSRFGuardMiddleware:
             self._refuse(request, "the URL has no host", "scheme")
         if self._allowed_private(request, origin):
             return
+        if host in POLICY.refused:  # the resolver refused it: retries stop here
+            self._refuse(request, f"{host} resolved to a forbidden address", "address")
         if host in self.verdicts:
             reason = self.verdicts[host]
         elif (reason := forbidden_reason(host)) or parse_ip(host) is not None:

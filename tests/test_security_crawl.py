@@ -24,6 +24,7 @@ import pytest
 from tests.faults.report import record
 from tests.securityjail import Server, crawl, jail_env, jail_log, stats_of, story
 
+pytestmark = [pytest.mark.crawl]
 DAY = "/news/2024/05/01/"
 SETTINGS = ("--workers", "1", "-s", "RETRY_TIMES=0", "-s", "DOWNLOAD_TIMEOUT=4")
 
@@ -157,6 +158,7 @@ def test_dns_rebinding_and_failed_lookups_reach_nothing(
     assert not web.hits, f"requests reached the inside server: {web.hits[:5]}"
     assert stats.get("newsarchive/blocked/ssrf_dns", 0) >= 1, "the resolver refused the rebind"
     assert stats.get("newsarchive/blocked/ssrf_lookup", 0) >= 1, "a failed lookup refuses"
+    assert not any(k.startswith("newsarchive/errors/") for k in stats), "refusals, not errors"
     assert any(line.startswith("lookup rebind.test -> 127.0.0.1") for line in log), log
     assert not any(line.startswith("connect") for line in log), f"tried to go out: {log}"
 

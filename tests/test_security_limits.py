@@ -25,6 +25,7 @@ import pytest
 from tests.faults.report import record
 from tests.securityjail import Server, crawl, jail_env, stats_of, story
 
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
 DAY = "/news/2024/05/01/"
 FLOOD = 200_000
 SETTINGS = ("--workers", "1", "-s", "RETRY_TIMES=0", "-s", "DOWNLOAD_TIMEOUT=4")

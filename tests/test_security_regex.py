@@ -25,6 +25,7 @@ from archive.jobs.worker import decode_html
 from crawler.spiders.news import FEED_LINK
 from tests.faults.report import record
 
+pytestmark = [pytest.mark.slow]
 SMALL, LARGE = 40_000, 400_000
 BOUND = 0.5  # seconds for 400 KB, on a loaded machine
 RATIO = 40.0

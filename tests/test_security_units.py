@@ -50,6 +50,7 @@ def test_unsafe_site_names_are_refused_when_sites_toml_loads(tmp_path: Path, nam
         assert "A-Za-z0-9_.-" in message, "the error names the rule"
 
 
+@pytest.mark.crawl  # runs the CLI in a subprocess
 def test_crontab_and_units_cannot_be_injected(tmp_path: Path) -> None:
     started = time.monotonic()
     sites = tmp_path / "sites.toml"
@@ -148,6 +149,7 @@ SECRETS = {
 }
 
 
+@pytest.mark.crawl
 def test_secrets_are_masked_in_the_crawl_log(tmp_path: Path) -> None:
     started = time.monotonic()
     web = Server()

@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -79,6 +79,7 @@ class NewsSpider(DiscoveryMixin):
         self.discovery_docs: dict[str, int] = {}
         self.caps_hit: set[tuple[str, str]] = set()
         self.outstanding: dict[str, int] = {}  # site -> requests made and not yet answered
+        self.max_url = 2083  # URLLENGTH_LIMIT, read in from_crawler
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -105,6 +106,7 @@ class NewsSpider(DiscoveryMixin):
             spider.sources = sitemap_sources(db, names)
         finally:
             db.close()
+        spider.max_url = crawler.settings.getint("URLLENGTH_LIMIT", 2083) or 2**31
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider._answered, signal=signals.response_received)
         crawler.signals.connect(spider._answered, signal=signals.request_dropped)
@@ -188,8 +190,8 @@ class NewsSpider(DiscoveryMixin):
             yield request
 
     def _wanted(self, url: str, site: Site) -> bool:
-        if classify.skip_by_extension(url) or classify.is_trap_url(url):
-            return False
+        if len(url) > self.max_url or classify.skip_by_extension(url) or classify.is_trap_url(url):
+            return False  # longer than URLLENGTH_LIMIT: Scrapy would drop it unanswered
         if site.allow and not any(re.search(p, url) for p in site.allow):
             return False
         return not any(re.search(p, url) for p in site.deny)
@@ -380,7 +382,8 @@ class NewsSpider(DiscoveryMixin):
         url = request.url if request is not None else "?"
         if request is not None:
             self._answered(request)
-        if failure.check(DNSLookupError) and host_of(url) in POLICY.refused:  # type: ignore[no-untyped-call]
+        lookup_failed = failure.check(DNSLookupError, CannotResolveHostError)  # type: ignore[no-untyped-call]
+        if lookup_failed and host_of(url) in POLICY.refused:
             return  # the guard's resolver refused the address: counted and logged there
         if failure.check(IgnoreRequest):  # type: ignore[no-untyped-call]
             if "robots.txt" in failure.getErrorMessage():
