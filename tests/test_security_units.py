@@ -237,3 +237,19 @@ def test_only_http_and_https() -> None:
     assert allowed_scheme("http")
     assert allowed_scheme("HTTPS")
     assert not any(allowed_scheme(s) for s in ("file", "s3", "ftp", "data", "gopher", ""))
+
+
+def test_resolver_checks_every_answer_in_process() -> None:
+    """The resolver's rule, as the crawl uses it: a name's answers are checked each time."""
+    from crawler.resolver import ForbiddenAddress, GuardPolicy, check_answer
+
+    policy = GuardPolicy(private_hosts={"intranet.example"})
+    answers = iter(["93.184.216.34", "127.0.0.1"])  # a rebinding name server
+    assert check_answer("rebind.example", next(answers), policy) == "93.184.216.34"
+    with pytest.raises(ForbiddenAddress):
+        check_answer("rebind.example", next(answers), policy)
+    assert policy.refused == {"rebind.example"}
+    assert check_answer("intranet.example.", "10.0.0.5", policy) == "10.0.0.5"
+    assert check_answer("127.0.0.1", "127.0.0.1", policy) == "127.0.0.1", "literals: middleware"
+    with pytest.raises(ForbiddenAddress):
+        check_answer("metadata.google.internal", "93.184.216.34", policy)
