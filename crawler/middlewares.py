@@ -18,6 +18,7 @@ from archive.discovery.netguard import allowed_scheme, forbidden_reason, parse_i
 from archive.discovery.urls import DEFAULT_PORTS
 from archive.sites import Site
 from crawler.resolver import POLICY
+from crawler.throttle import cluster_throttle
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,11 @@ class RetryAfterMiddleware:
         return request.replace(dont_filter=True, meta=meta)
 
     def _slow_down(self, request: Request, wait: float) -> None:
+        site = request.meta.get("site")
+        throttle = cluster_throttle(self.crawler)
+        if throttle is not None and isinstance(site, str):  # every node pauses and slows down
+            throttle.learn(site, "retry_delay", min(wait, self.max_wait), pause=True)
+            return
         engine = self.crawler.engine
         if engine is None:
             return

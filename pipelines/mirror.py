@@ -20,7 +20,9 @@ from archive.db.connection import (
 from archive.errors import BlobStoreError
 from archive.jobs.pool import process_pool
 from archive.jobs.worker import worker_ready
+from archive.model import Capture
 from archive.storage import BlobStore, Put, blob_key, open_blob_store
+from archive.storage.records import capture_from_meta, put_record, read_record, record_id
 from archive.storage.spool import retry_spool, spool_dir
 from pipelines import blob_uri, capture_of, stop_for_disk_full
 
@@ -37,6 +39,7 @@ class MirrorPipeline:
     ) -> None:
         self.store, self.stats, self.data, self.crawler = store, stats, data, crawler
         self.retry: asyncio.Future[Any] | None = None
+        self.fetches: dict[str, list[str]] = {}  # URL -> record ids of this crawl
         self.trainer: ProcessPoolExecutor | None = None
         threads = crawler.settings.getint("NEWSARCHIVE_UPLOAD_THREADS", 8) if crawler else 8
         # uploads get their own threads: a slow S3 never holds up the database writer
@@ -65,7 +68,12 @@ class MirrorPipeline:
             self.trainer.submit(worker_ready)  # spawned and imported before it is needed
 
     async def close_spider(self) -> None:
-        self.uploads.shutdown(wait=False)
+        self.uploads.shutdown(wait=True)
+        try:
+            if merged := await asyncio.to_thread(self._late_hints):
+                self.stats.set_value("newsarchive/records_late_hints", merged)
+        except BlobStoreError as exc:
+            log.warning("Late discovery hints not added to the records: %s", exc)
         if self.trainer is not None and (learner := getattr(self.store, "learner", None)):
             try:  # a dictionary trained at the end of the crawl serves the next one
                 await asyncio.wait_for(asyncio.to_thread(learner.wait), TRAIN_WAIT)
@@ -81,12 +89,39 @@ class MirrorPipeline:
                 if report is not None:
                     self.stats.set_value("newsarchive/spool_retried", len(report.uploaded))
 
+    def _put(self, capture: Capture) -> Put:
+        """The body (once per sha256), then the capture's own record (every fetch)."""
+        result = self.store.put(capture.sha256, capture.body, capture.meta())
+        record = put_record(self.store, capture)
+        self.fetches.setdefault(capture.url, []).append(
+            record_id(capture.url, capture.fetched_at, capture.sha256)
+        )
+        return Put.SPOOLED if record is Put.SPOOLED else result
+
+    def _late_hints(self) -> int:
+        """Discovery facts that came after a page was fetched join its records (as they join
+        its capture rows in the index): what came first wins."""
+        late = getattr(self.crawler.spider if self.crawler else None, "late_hints", {}) or {}
+        done = 0
+        for url, extra in late.items():
+            for rid in self.fetches.get(url, []):
+                try:
+                    record = read_record(self.store, rid)
+                except BlobStoreError as exc:
+                    log.warning("Late hints for %s not recorded: %s", url, exc)
+                    continue
+                capture = capture_from_meta(record["sha256"], record, b"")
+                capture.hints = {**extra, **record["hints"]}
+                put_record(self.store, capture)
+                done += 1
+        return done
+
     async def process_item(self, item: Any) -> Any:
         capture = capture_of(item)
         capture.blob_key = blob_key(capture.sha256)
         try:
             result = await asyncio.get_running_loop().run_in_executor(
-                self.uploads, self.store.put, capture.sha256, capture.body, capture.meta()
+                self.uploads, self._put, capture
             )
         except BlobStoreError as exc:
             if self.crawler is None or not is_disk_full(exc):

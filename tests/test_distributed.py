@@ -55,7 +55,12 @@ def worker(
         "-s",
         "MAX_IDLE_TIME_BEFORE_CLOSE=1",
     ]
-    env = {**os.environ, "REDIS_URL": redis_url}  # AWS_* come from the s3_bucket fixture
+    # AWS_* come from the s3_bucket fixture
+    env = {
+        **os.environ,
+        "REDIS_URL": redis_url,
+        "NEWSARCHIVE_REDIS_KEY": "test-key-0123456789abcdef",
+    }
     return subprocess.Popen(
         cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
@@ -209,5 +214,5 @@ def test_sigkilled_worker_loses_nothing(
     ingested = {url for url, _ in articles(tmp_path / "indexer" / "news.db", aliases)}
     missing = sorted(reference - ingested)
     assert not missing, f"{len(missing)} articles lost with the killed worker: {missing[:5]}"
-    leftovers = [k for k in redis_keys(redis_url) if ":inflight:" in k or k.endswith(":requests")]
+    leftovers = [k for k in redis_keys(redis_url) if ":inflight:" in k or ":requests" in k]
     assert not leftovers, f"redis keys left behind: {leftovers}"

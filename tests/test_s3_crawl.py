@@ -66,8 +66,12 @@ def check_bucket_matches_rows(bucket: Bucket, data: Path) -> None:
     with sqlite3.connect(data / "news.db") as db:
         shas = {row[0] for row in db.execute("SELECT sha256 FROM captures")}
         unmirrored = db.execute("SELECT count(*) FROM captures WHERE mirrored = 0").fetchone()[0]
-    keys = [k for k in bucket.object_keys() if "dicts/" not in k]  # dictionaries aside
+        (captures,) = db.execute("SELECT count(*) FROM captures").fetchone()
+    every = bucket.object_keys()
+    records = [k for k in every if "/records/" in k]  # a record per capture (issue 19)
+    keys = [k for k in every if "dicts/" not in k and "/records/" not in k]  # the bodies
     assert len(keys) == len(shas), "exactly one object per distinct raw body"
+    assert len(records) == captures, "exactly one record per capture row"
     store = open_blob_store(bucket.uri)
     assert isinstance(store, S3BlobStore)
     for key in keys:

@@ -32,6 +32,28 @@ GZIP_LEVEL = 3  # what bodies were written with before zstd (bench/storage.py co
 ZSTD_SUFFIX, GZIP_SUFFIX = ".zst", ".gz"
 
 
+# Small documents beside the bodies: capture records, the indexer's snapshot of known URLs.
+DOC_NAME = re.compile(r"(?:records|known)(?:/[0-9A-Za-z_.-]{1,128}){1,3}")
+MAX_DOC = 64 * 2**20  # bytes of a document read back (the snapshot of a large archive)
+
+
+DOC_TOPS = ("records", "known")
+
+
+def check_doc_prefix(prefix: str) -> str:
+    top = prefix.strip("/")
+    if top not in DOC_TOPS:
+        raise ValueError(f"Not a document folder: {prefix!r} (one of {', '.join(DOC_TOPS)})")
+    return top
+
+
+def check_doc_name(name: str) -> str:
+    """Refuse a document name that could leave its folder (only `records/…`, `known/…`)."""
+    if not DOC_NAME.fullmatch(name) or ".." in name:
+        raise ValueError(f"Not a document name: {name!r}")
+    return name
+
+
 def blob_key(sha256: str, *, legacy: bool = False) -> str:
     """The relative key of a body: `ab/cd/abcd….zst` (`legacy`: the `.gz` of a gzip body).
     Refuses anything but a sha256 hex digest, so no key derived from a URL or metadata can
@@ -79,6 +101,15 @@ class BlobStore(Protocol):
 
     def check(self) -> None:
         """Raise BlobStoreError with an actionable message if the store cannot be used."""
+
+    def put_doc(self, name: str, data: bytes) -> Put:
+        """Store a small document (`records/…`, `known/…`), replacing one of that name."""
+
+    def get_doc(self, name: str) -> bytes:
+        """A document's bytes (at most MAX_DOC); raises BlobNotFound."""
+
+    def docs(self, prefix: str) -> Iterator[str]:
+        """The names of the documents under `prefix` (`records/`)."""
 
 
 @runtime_checkable

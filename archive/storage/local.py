@@ -11,7 +11,16 @@ from concurrent.futures import Executor
 from pathlib import Path
 
 from archive.errors import BlobNotFound, BlobStoreError
-from archive.storage.base import GZIP_SUFFIX, SHA256_HEX, ZSTD_SUFFIX, Put, blob_key
+from archive.storage.base import (
+    GZIP_SUFFIX,
+    MAX_DOC,
+    SHA256_HEX,
+    ZSTD_SUFFIX,
+    Put,
+    blob_key,
+    check_doc_name,
+    check_doc_prefix,
+)
 from archive.storage.codec import decode, dict_key, without_codec_keys
 from archive.storage.learn import Learner
 
@@ -113,6 +122,42 @@ class LocalBlobStore:
     def drop_legacy(self, sha256: str) -> None:
         self._path(sha256, legacy=True).unlink(missing_ok=True)
 
+    # -- documents (capture records, the known-URL snapshot) ----------------------------------
+    def put_doc(self, name: str, data: bytes) -> Put:
+        path = self.root / check_doc_name(name)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _atomic_write(path, data)
+        except OSError as exc:
+            raise BlobStoreError(
+                f"Cannot write {name} to {self.root}: {exc.strerror}. "
+                "Free disk space or choose another folder with --data or NEWSARCHIVE_BLOBS."
+            ) from exc
+        return Put.WRITTEN
+
+    def get_doc(self, name: str) -> bytes:
+        path = self.root / check_doc_name(name)
+        try:
+            with path.open("rb") as fh:
+                data = fh.read(MAX_DOC + 1)
+        except FileNotFoundError:
+            raise BlobNotFound(f"No document {name} in {self.uri}") from None
+        if len(data) > MAX_DOC:
+            raise BlobStoreError(f"Document {name} in {self.uri} is larger than {MAX_DOC} bytes")
+        return data
+
+    def docs(self, prefix: str) -> Iterator[str]:
+        top = self.root / check_doc_prefix(prefix)
+        if not top.is_dir():
+            return
+        for path in sorted(top.rglob("*")):
+            name = path.relative_to(self.root).as_posix()
+            if path.is_file() and not path.name.startswith(".") and check_name_ok(name):
+                yield name
+
+    def delete_doc(self, name: str) -> None:
+        (self.root / check_doc_name(name)).unlink(missing_ok=True)
+
     def delete(self, sha256: str) -> None:
         self._path(sha256).unlink(missing_ok=True)
         self._path(sha256, legacy=True).unlink(missing_ok=True)
@@ -149,6 +194,14 @@ class LocalBlobStore:
                 continue  # the dictionary stays readable by name; only its listing is lost
             if SHA256_HEX.fullmatch(str(meta.get("sha256", ""))):
                 yield meta
+
+
+def check_name_ok(name: str) -> bool:
+    try:
+        check_doc_name(name)
+    except ValueError:
+        return False
+    return True
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

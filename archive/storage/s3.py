@@ -32,10 +32,17 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, 
 
 from archive.errors import BlobNotFound, BlobStoreError
 from archive.redact import redact_url
-from archive.storage.base import GZIP_SUFFIX, SHA256_HEX, ZSTD_SUFFIX, Put, blob_key
+from archive.storage.base import (
+    GZIP_SUFFIX,
+    SHA256_HEX,
+    ZSTD_SUFFIX,
+    Put,
+    blob_key,
+)
 from archive.storage.codec import DICT, decode, dict_key, without_codec_keys
 from archive.storage.learn import Learner
 from archive.storage.local import LocalBlobStore
+from archive.storage.s3docs import S3Documents
 
 if TYPE_CHECKING:
     from types_boto3_s3 import S3Client
@@ -91,7 +98,7 @@ def _endpoint_from_env() -> str | None:
     return os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL") or None
 
 
-class S3BlobStore:
+class S3BlobStore(S3Documents):
     """Blobs in an S3 bucket; thread-safe (one boto3 client shared by all threads)."""
 
     def __init__(

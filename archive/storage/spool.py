@@ -119,7 +119,22 @@ def sync_spool(
         spool.delete(sha)
     if db is not None and not report.failed:
         report.marked += _mark_present(store, spool, db)
+    _sync_docs(store, spool, report)
     return report
+
+
+def _sync_docs(store: BlobStore, spool: LocalBlobStore, report: SyncReport) -> None:
+    """Upload the capture records an outage spooled, after their bodies."""
+    for name in list(spool.docs("records")):
+        try:
+            if store.put_doc(name, spool.get_doc(name)) is Put.SPOOLED:
+                report.failed[name] = "the store is unreachable"
+                continue
+        except BlobStoreError as exc:
+            report.failed[name] = str(exc)
+            continue
+        report.uploaded.append(name)
+        spool.delete_doc(name)
 
 
 def _mark(db: Database, shas: list[str]) -> int:
@@ -154,7 +169,7 @@ def retry_spool(store: BlobStore, data: Path) -> SyncReport | None:
         return None
     local = LocalBlobStore(spool)
     shas = list(local.keys())
-    if not shas:
+    if not shas and not any(True for _ in local.docs("records")):
         return None
     db = open_db(data) if (data / DB_NAME).exists() else None
     try:

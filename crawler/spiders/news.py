@@ -28,8 +28,10 @@ from archive.discovery import classify
 from archive.discovery.documents import looks_like_feed, looks_like_sitemap
 from archive.discovery.revisit import due_for_revisit
 from archive.discovery.urls import canonical_url, host_of
+from archive.jobs.known import load_known, merge_known
 from archive.model import Capture
 from archive.sites import Site, load_sites
+from archive.storage import open_blob_store
 from crawler import logsafe
 from crawler.config import sites_from_settings, slot_settings
 from crawler.distributed import apply_distributed
@@ -107,10 +109,23 @@ class NewsSpider(DiscoveryMixin):
         finally:
             db.close()
         spider.max_url = crawler.settings.getint("URLLENGTH_LIMIT", 2083) or 2**31
+        if crawler.settings.get("REDIS_URL"):  # a node: what the indexer knows counts too
+            spider._load_shared_knowledge()
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider._answered, signal=signals.response_received)
         crawler.signals.connect(spider._answered, signal=signals.request_dropped)
         return spider
+
+    def _load_shared_knowledge(self) -> None:
+        """Merge the snapshot `newsarchive ingest` publishes to the blob store."""
+        data = data_dir(self.settings.get("NEWSARCHIVE_DATA"))
+        store = open_blob_store(self.settings.get("NEWSARCHIVE_BLOBS") or str(data / "raw"))
+        known, validators = load_known(store)
+        hosts = set(self.site_by_host)
+        known = {u: v for u, v in known.items() if host_of(u) in hosts}
+        self.known = merge_known(self.known, known)
+        self.validators = {**validators, **self.validators}
+        log.info("The archive's snapshot: %d known article URLs of these sites", len(known))
 
     # -- helpers ----------------------------------------------------------------------------
     def _stat(self, key: str, count: int = 1) -> None:
