@@ -12,6 +12,7 @@ import logging
 from archive.extract.assemble import assemble
 from archive.extract.parse import parse_html
 from archive.extract.rules import NONE, RULES, Off, check
+from archive.extract.sanitize import sanitize_article
 from archive.model import Article
 
 EXTRACTOR_VERSION = "0.12.0"
@@ -37,7 +38,7 @@ def extract(
         assemble(tree, article, overrides or {}, check(off))
     except RecursionError:  # absurdly deep markup: keep what was found so far
         logger.warning("markup too deeply nested to extract fully: %s", url)
-    return article
+    return sanitize_article(article)  # no control or bidi-override characters in any field
 
 
 def is_article(article: Article, *, min_chars: int = MIN_ARTICLE_CHARS) -> bool:
