@@ -6,7 +6,7 @@
 - one site's `allow_private` used by another site (robots Sitemap line, redirect), or by the
   same site on another port of its host.
 
-The crawl runs in the network jail of tests/securityjail.py (fake DNS, loopback-only sockets).
+The crawl runs in the network jail of tests/support/securityjail.py (fake DNS, loopback-only sockets).
 Counts go to test-artifacts/faults.md.
 """
 
@@ -22,7 +22,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.faults.report import record
-from tests.securityjail import Server, crawl, jail_env, jail_log, stats_of, story
+from tests.support.securityjail import Server, crawl, jail_env, jail_log, stats_of, story
 
 pytestmark = [pytest.mark.crawl]
 DAY = "/news/2024/05/01/"

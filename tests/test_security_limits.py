@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.faults.report import record
-from tests.securityjail import Server, crawl, jail_env, stats_of, story
+from tests.support.securityjail import Server, crawl, jail_env, stats_of, story
 
 pytestmark = [pytest.mark.crawl, pytest.mark.slow]
 DAY = "/news/2024/05/01/"

