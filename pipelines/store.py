@@ -39,7 +39,9 @@ class StorePipeline:
         self.crawl_id = 0
         self.pending: list[tuple[Capture, asyncio.Future[None]]] = []
         self.lock = asyncio.Lock()
-        self.write_thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-writer")  # the one writer
+        self.write_thread = ThreadPoolExecutor(
+            1, thread_name_prefix="sqlite-writer"
+        )  # the one writer
         self.timer: asyncio.TimerHandle | None = None
 
     @classmethod
@@ -52,7 +54,7 @@ class StorePipeline:
         return pipe
 
     def open_spider(self) -> None:
-        db = open_db(data_dir(self.crawler.settings.get("NEWSARCHIVE_DATA")))
+        db = open_db(data_dir(self.crawler.settings.get("NEWSARCHIVE_DATA")), create=True)
         self.writer = IndexWriter(db)
         spider = self.crawler.spider
         sites = getattr(spider, "sites", [])

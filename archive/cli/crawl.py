@@ -3,13 +3,23 @@
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from archive.cli.options import blobs_option, data_option, friendly_errors, open_store
+from archive.cli.options import (
+    blobs_option,
+    data_option,
+    friendly_errors,
+    json_option,
+    open_store,
+    site_names_option,
+    split_names,
+)
 from archive.db.connection import data_dir, ensure_writable, open_db
 from archive.sites import load_sites, site_for_url
 
@@ -17,7 +27,7 @@ from archive.sites import load_sites, site_for_url
 @click.command()
 @click.argument("urls", nargs=-1)
 @click.option("--sites", "sites_file", type=click.Path(dir_okay=False), help="A sites.toml.")
-@click.option("--site", "site_names", default="", help="Only these sites of --sites (a,b).")
+@site_names_option("Only these sites of --sites (repeat, or a,b).")
 @data_option
 @blobs_option
 @click.option("--allow-private", is_flag=True, help="Allow loopback/private addresses.")
@@ -31,21 +41,26 @@ from archive.sites import load_sites, site_for_url
     metavar="NAME=VALUE",
     help="Any Scrapy or NEWSARCHIVE_* setting.",
 )
+@json_option
 @click.pass_context
 @friendly_errors
 def crawl(
     ctx: click.Context,
     urls: tuple[str, ...],
     sites_file: str | None,
-    site_names: str,
+    site_names: tuple[str, ...],
     data: str | None,
     blobs: str,
     allow_private: bool,
     workers: int,
     jobdir: str,
     extra: tuple[str, ...],
+    as_json: bool,
 ) -> None:
     """Crawl sites (home-page URLs, or a sites.toml) into the archive.
+
+    Exit code 1 when the crawl archived nothing because every fetch failed or was refused;
+    130 after Ctrl-C (143 after SIGTERM), once the pages in flight are indexed.
 
     Example:
 
@@ -57,10 +72,12 @@ def crawl(
         raise click.UsageError("Give home-page URLs or --sites sites.toml (not both).")
     if sites_file:
         sites = load_sites(sites_file)
-        if site_names:
-            wanted = set(site_names.split(","))
-            if missing := wanted - {s.name for s in sites}:
-                raise click.UsageError(f"No site named {min(missing)!r} in {sites_file}")
+        if wanted := set(split_names(site_names)):
+            known = sorted(s.name for s in sites)
+            if missing := wanted - set(known):
+                raise click.UsageError(
+                    f"No site named {min(missing)!r} in {sites_file}; its sites: {', '.join(known)}"
+                )
             sites = [s for s in sites if s.name in wanted]
     else:
         try:
@@ -85,7 +102,69 @@ def crawl(
         settings=settings,
         sites=sites,
     )
-    print_summary(stats, data_dir(data))
+    finish(stats, data_dir(data), as_json=as_json)
+
+
+def finish(stats: dict[str, Any], data: Path, *, as_json: bool = False) -> None:
+    """Print the crawl's summary (JSON on stdout with --json) and exit with its code."""
+    summary = crawl_summary(stats, data)
+    if as_json:
+        click.echo(json.dumps(summary, indent=2))
+    print_summary(stats, data)
+    code = summary["exit_code"]
+    if stats.get("newsarchive/forced"):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)  # a second Ctrl-C: committed work stays, the rest is fetched next time
+    if code:
+        raise SystemExit(code)
+
+
+def _count(stats: dict[str, Any], prefix: str) -> int:
+    return sum(int(v) for k, v in stats.items() if k.startswith(prefix))
+
+
+def crawl_summary(stats: dict[str, Any], data: Path) -> dict[str, Any]:
+    """The figures of a finished crawl and what its exit code is.
+
+    1 when nothing was archived because every fetch failed or was refused: no page (robots.txt
+    aside) answered with a status below 400 and no capture was stored. 128 + the signal after
+    Ctrl-C or SIGTERM. Else 0 (an incremental crawl with nothing new is a success).
+    """
+    ok = sum(
+        int(v)
+        for k, v in stats.items()
+        if k.startswith("downloader/response_status_count/") and int(k.rsplit("/", 1)[1]) < 400
+    )
+    ok -= sum(
+        int(v)
+        for k, v in stats.items()
+        if k.startswith("robotstxt/response_status_count/") and int(k.rsplit("/", 1)[1]) < 400
+    )
+    archived = _count(stats, "newsarchive/mirrored") + _count(stats, "newsarchive/spooled")
+    summary: dict[str, Any] = {
+        "finish_reason": stats.get("finish_reason", ""),
+        "crawl_id": stats.get("newsarchive/crawl_id"),
+        "pages_fetched": int(stats.get("response_received_count", 0)),
+        "captures_archived": archived,
+        "articles": {
+            kind: int(stats.get(f"newsarchive/articles/{kind}", 0))
+            for kind in ("new", "changed", "unchanged", "not_article", "gone")
+        },
+        "known_skipped": int(stats.get("newsarchive/skipped/archived", 0)),
+        "fetch_errors": _count(stats, "newsarchive/errors/"),
+        "http_errors": _count(stats, "newsarchive/dropped/status_"),
+        "refused_ssrf": int(stats.get("newsarchive/blocked/ssrf", 0)),
+        "refused_robots": int(stats.get("newsarchive/skipped/robots", 0)),
+        "archive": str(data / "news.db"),
+        "log": str(data / "logs" / "crawl.log"),
+    }
+    if signum := int(stats.get("newsarchive/interrupted", 0)):
+        summary["exit_code"] = 128 + signum
+        summary["interrupted"] = signum
+    else:
+        summary["exit_code"] = 1 if archived == 0 and ok <= 0 else 0
+    return summary
 
 
 def start_crawl(sites: Any, **options: Any) -> dict[str, Any]:
@@ -102,16 +181,24 @@ def print_summary(stats: dict[str, Any], data: Path) -> None:
     def get(key: str) -> int:
         return int(stats.get(key, 0))
 
-    errors = sum(int(v) for k, v in stats.items() if k.startswith("newsarchive/errors/"))
+    summary = crawl_summary(stats, data)
+    errors = summary["fetch_errors"] + summary["http_errors"]
     click.echo(
         f"Crawl finished ({stats.get('finish_reason', '?')}): "
         f"{get('response_received_count')} pages fetched, "
         f"{get('newsarchive/articles/new')} new articles, "
         f"{get('newsarchive/articles/changed')} changed, "
         f"{get('newsarchive/articles/unchanged')} unchanged, "
-        f"{get('newsarchive/articles/not_article')} not articles, {errors} fetch errors.",
+        f"{get('newsarchive/articles/not_article')} not articles, "
+        f"{summary['known_skipped']} known articles skipped, {errors} fetch errors.",
         err=True,
     )
+    if summary["exit_code"] == 1:
+        click.echo(
+            "Nothing was archived: every fetch failed or was refused (see the log). Check the "
+            "URL, the network, and robots.txt.",
+            err=True,
+        )
     if blocked := get("newsarchive/blocked/ssrf"):
         click.echo(
             f"{blocked} requests refused: they resolve to loopback/private addresses. Pass "

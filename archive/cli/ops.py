@@ -273,7 +273,7 @@ def ingest(
     store.check()
     sites = load_sites(sites_file) if sites_file else []
     overrides = {s.name: s.overrides for s in sites}
-    db = open_db(folder)
+    db = open_db(folder, create=True)
     if sites:
         from archive.db.crawlstate import register_sites
 

@@ -146,7 +146,7 @@ def rebuild_cmd(
     store = open_blob_store(source)
     store.check()
     overrides = {s.name: s.overrides for s in load_sites(sites_file)} if sites_file else {}
-    db = open_db(folder)
+    db = open_db(folder, create=True)
     click.echo(f"Listing {store.uri} ...", err=True)
     plan = plan_rebuild(store, db)
     with progress_bar("Rebuilding", len(plan.todo)) as update:
