@@ -218,3 +218,15 @@ def m004_fts_text_updates_only(db: Database) -> None:
             VALUES (new.rowid, new.title, new.subtitle, new.authors, new.body);
         END"""
     )
+
+
+@migrations()
+def m005_override_hash(db: Database) -> None:
+    """Which site overrides an extraction ran with: the hash of the site's selectors ('' or
+    NULL: none). Extractions with overrides carry it in their version too ('0.9.3+site.HASH'),
+    so that changing a site's overrides makes its captures due for `reextract`."""
+    db.execute("ALTER TABLE extractions ADD COLUMN overrides_hash TEXT")
+    db.execute(
+        "UPDATE extractions SET overrides_hash = substr(extractor_version, "
+        "instr(extractor_version, '+site.') + 6) WHERE extractor_version LIKE '%+site.%'"
+    )

@@ -195,17 +195,20 @@ def _listing(db: Database, *, limit: int, filters: SearchFilters) -> list[dict[s
     return rows
 
 
-def known_sites(db: Database) -> list[str]:
-    """The site names an archive knows (registered by crawls, or on its articles)."""
-    rows = db.execute(
-        "SELECT name FROM sites UNION SELECT DISTINCT site FROM articles WHERE site IS NOT NULL"
-    ).fetchall()
-    return sorted(str(row[0]) for row in rows if row[0])
+def known_sites(db: Database, *, captures: bool = False) -> list[str]:
+    """The site names an archive knows (registered by crawls, or on its articles; with
+    `captures`, on its captures too)."""
+    sql = "SELECT name FROM sites UNION SELECT DISTINCT site FROM articles"
+    if captures:
+        sql += " UNION SELECT DISTINCT site FROM captures"
+    return sorted(str(row[0]) for row in db.execute(sql).fetchall() if row[0])
 
 
-def check_sites(db: Database, names: list[str]) -> None:
+def check_sites(db: Database, names: list[str], *, captures: bool = False) -> None:
     """Raise QueryError naming a site the archive does not know, with those it does."""
-    known = known_sites(db)
+    if not names:
+        return
+    known = known_sites(db, captures=captures)
     for name in names:
         if name not in known:
             raise QueryError(
