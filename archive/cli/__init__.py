@@ -12,7 +12,7 @@ import sys
 import click
 
 from archive import __version__
-from archive.cli import crawl, ops, read, reextract, research, storage
+from archive.cli import crawl, extract, ops, read, reextract, research, storage
 from archive.cli.options import add_verbose_option
 
 
@@ -45,7 +45,7 @@ for command in (
     crawl.demo,
     read.search_cmd,
     read.show,
-    read.extract_cmd,
+    extract.extract_cmd,
     reextract.reextract_cmd,
     research.export_cmd,
     research.serve_cmd,

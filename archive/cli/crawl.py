@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,7 @@ import click
 from archive.cli.options import (
     blobs_option,
     data_option,
+    echo_safe,
     friendly_errors,
     json_option,
     open_store,
@@ -208,38 +212,88 @@ def print_summary(stats: dict[str, Any], data: Path) -> None:
     click.echo(f"Archive: {data / 'news.db'}  (log: {data / 'logs' / 'crawl.log'})", err=True)
 
 
+DEMO_PORT = 8642  # the demo's default port: one port, one site name, one set of URLs
+DEMO_SITE = "demo"
+
+
 @click.command()
 @data_option
-@click.option("--port", type=int, default=0, help="Port for the demo site (default: any free).")
+@blobs_option
+@click.option(
+    "--port",
+    type=int,
+    default=DEMO_PORT,
+    envvar="NEWSARCHIVE_DEMO_PORT",
+    show_default=True,
+    show_envvar=True,
+    help="Port for the demo site; the same port on every run keeps one site (0: any free).",
+)
+@click.option(
+    "--serve",
+    "keep_serving",
+    is_flag=True,
+    help="Keep the demo site up after the crawl (Ctrl-C to stop), to try crawl URL/extract URL.",
+)
 @click.pass_context
 @friendly_errors
-def demo(ctx: click.Context, data: str | None, port: int) -> None:
+def demo(ctx: click.Context, data: str | None, blobs: str, port: int, keep_serving: bool) -> None:
     """Serve the bundled demo news site on 127.0.0.1 and crawl it into an archive.
+
+    Runs use the same port (8642) and site name ("demo"), so a second run updates the same
+    32 articles. Raw pages go where a crawl's go (--blobs / NEWSARCHIVE_BLOBS, else DATA/raw).
 
     Example:
 
     \b
         newsarchive demo --data /tmp/demo
+        newsarchive demo --data /tmp/demo --serve
     """
     from archive.demo import serve_demo
 
     folder = data_dir(data)
     ensure_writable(folder)
-    with serve_demo(port=port) as base_url:
+    with contextlib.ExitStack() as stack:
+        try:
+            base_url = stack.enter_context(serve_demo(port=port))
+        except OSError as exc:
+            raise click.UsageError(
+                f"Cannot serve the demo site on 127.0.0.1:{port} ({exc.strerror}): another "
+                "demo may be running. Pass --port with a free port (0 picks one, at the price "
+                "of a new set of URLs)."
+            ) from None
         click.echo(f"Demo site at {base_url}; crawling it into {folder} ...", err=True)
+        home = site_for_url(base_url, allow_private=True, delay=0.0, concurrency=8)
         stats = start_crawl(
-            sites=[site_for_url(base_url, allow_private=True, delay=0.0, concurrency=8)],
+            sites=[dataclasses.replace(home, name=DEMO_SITE)],
             data=folder,
+            blobs=blobs,
             urls=[base_url],
             allow_private=True,
             verbose=ctx.obj["verbose"] > 0,
             settings={"NEWSARCHIVE_DEMO": True},
         )
+        _demo_report(stats, folder)
+        if keep_serving:
+            click.echo(
+                f"\nThe demo site stays up at {base_url} (Ctrl-C to stop). Try:\n"
+                f"  newsarchive extract {base_url}\n"
+                f"  newsarchive crawl {base_url} --allow-private --data /tmp/elsewhere",
+                err=True,
+            )
+            with contextlib.suppress(KeyboardInterrupt):
+                while True:
+                    time.sleep(3600)
+
+
+def _demo_report(stats: dict[str, Any], folder: Path) -> None:
+    summary = crawl_summary(stats, folder)
     print_summary(stats, folder)
-    db = open_db(folder)
+    if summary["exit_code"]:
+        raise SystemExit(summary["exit_code"])
+    db = open_db(folder, readonly=True)
     rows = list(db.query("SELECT id, title, authors, section FROM articles ORDER BY published"))
     for row in rows:
-        click.echo(f"{row['id']:>4}  {row['title']}  —  {row['authors']}")
+        echo_safe(f"{row['id']:>4}  {row['title']}  —  {row['authors']}")
     click.echo(f"\n{len(rows)} articles archived. Try:", err=True)
     click.echo(f'  newsarchive search "council" --data {folder}', err=True)
     click.echo(f"  newsarchive show {rows[0]['id'] if rows else 1} --data {folder}", err=True)

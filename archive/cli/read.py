@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import gzip
 import itertools
 import json
 import re
@@ -219,66 +218,3 @@ def _write_raw(article: dict[str, Any], folder: Path, blobs: str, raw_path: str)
         f"Wrote {len(body)} bytes of capture {capture['id']} ({capture['url']}) to {raw_path}",
         err=True,
     )
-
-
-def _pages(paths: tuple[str, ...]) -> list[Path]:
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found += sorted(p for p in path.iterdir() if p.name.endswith((".html", ".html.gz")))
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise click.BadParameter(f"No such file or folder: {raw}", param_hint="PAGE")
-    return found
-
-
-def _stem(path: Path) -> str:
-    name = path.name
-    for suffix in (".html.gz", ".htm.gz", ".html", ".htm"):
-        if name.endswith(suffix):
-            return name[: -len(suffix)]
-    return path.stem
-
-
-@click.command("extract")
-@click.argument("pages", nargs=-1, required=True)
-@click.option("--url", default="", help="The page's URL (default: file:// of the page).")
-@click.option("--out", type=click.Path(file_okay=False), help="Write one <name>.json per page.")
-@json_option
-def extract_cmd(pages: tuple[str, ...], url: str, out: str | None, as_json: bool) -> None:
-    """Extract the article of saved pages (.html or .html.gz files, or folders of them).
-
-    Example:
-
-    \b
-        newsarchive extract page.html --url https://news.example/a.html --json
-        newsarchive extract saved_pages/ --out predictions/
-    """
-    from archive.jobs.worker import extract_capture
-
-    files = _pages(pages)
-    if not out and len(files) > 1:
-        raise click.UsageError("Several pages: pass --out DIR to write one JSON per page.")
-    with click.progressbar(files, label="Extracting", file=sys.stderr) as bar:
-        for path in bar:
-            body = path.read_bytes()
-            if path.name.endswith(".gz"):
-                body = gzip.decompress(body)
-            page_url = url or path.resolve().as_uri()
-            result = extract_capture(body, page_url)
-            record = result.article.to_dict() if result.article else {"url": page_url}
-            if result.error:
-                record["error"] = result.error
-            if out:
-                Path(out).mkdir(parents=True, exist_ok=True)
-                (Path(out) / f"{_stem(path)}.json").write_text(
-                    json.dumps(record, ensure_ascii=False, indent=1)
-                )
-            elif as_json:
-                emit_json(record)
-            else:
-                for key in ("title", "authors", "published", "section", "subtitle"):
-                    click.echo(f"{key}: {record.get(key)}")
-                click.echo(f"\n{record.get('body', '')}")
