@@ -156,6 +156,8 @@ def test_ctrl_c_stops_in_order_and_indexes_what_was_mirrored(
     assert indexed(data) == written, "every mirrored page is indexed (captures == blobs)"
     log = (data / "logs" / "crawl.log").read_text()
     assert "<html" not in log.lower(), "no page body in a log line"
+    assert "BrokenProcessPool" not in log, "the workers outlived the Ctrl-C"
+    assert "Error processing" not in log
 
 
 def test_second_ctrl_c_exits_at_once_and_the_crawl_resumes(slow_site: str, tmp_path: Path) -> None:
@@ -184,4 +186,5 @@ def test_sigterm_stops_in_order(slow_site: str, tmp_path: Path) -> None:
     code = term.wait(timeout=90)
     assert code == 143, f"exit {code}, expected 128 + SIGTERM:\n{term.text[-3000:]}"
     assert_clean(term.text)
+    assert_clean((data / "logs" / "crawl.log").read_text().replace("<html", ""))
     assert indexed(data) == blobs(data)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import logging
 import os
 import sys
 import time
@@ -171,9 +172,25 @@ def crawl_summary(stats: dict[str, Any], data: Path) -> dict[str, Any]:
     return summary
 
 
+class _CrawlLogOnly(logging.Filter):
+    """Without -v, the crawl's own log (Scrapy's, the spider's, the pipelines') goes to
+    DATA/logs/crawl.log only: the terminal gets the status line and the summary, never a
+    traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.name.startswith(CRAWL_LOGGERS)
+
+
+CRAWL_LOGGERS = ("scrapy", "twisted", "crawler", "pipelines", "scrapy_redis", "py.warnings")
+
+
 def start_crawl(sites: Any, **options: Any) -> dict[str, Any]:
     from crawler.run import CrawlOptions, run_crawl
 
+    if not options.get("verbose"):
+        for handler in logging.getLogger().handlers:
+            if getattr(handler, "newsarchive_cli", False):
+                handler.addFilter(_CrawlLogOnly())
     data = Path(options["data"])
     ensure_writable(data)
     open_store(data, options.get("blobs", ""))  # a missing bucket or bad credentials: exit 2
@@ -222,11 +239,11 @@ DEMO_SITE = "demo"
 @click.option(
     "--port",
     type=int,
-    default=DEMO_PORT,
+    default=None,
     envvar="NEWSARCHIVE_DEMO_PORT",
-    show_default=True,
     show_envvar=True,
-    help="Port for the demo site; the same port on every run keeps one site (0: any free).",
+    help=f"Port for the demo site (default {DEMO_PORT}, or any free one when that is taken; "
+    "the same port on every run keeps one set of URLs).",
 )
 @click.option(
     "--serve",
@@ -236,7 +253,9 @@ DEMO_SITE = "demo"
 )
 @click.pass_context
 @friendly_errors
-def demo(ctx: click.Context, data: str | None, blobs: str, port: int, keep_serving: bool) -> None:
+def demo(
+    ctx: click.Context, data: str | None, blobs: str, port: int | None, keep_serving: bool
+) -> None:
     """Serve the bundled demo news site on 127.0.0.1 and crawl it into an archive.
 
     Runs use the same port (8642) and site name ("demo"), so a second run updates the same
@@ -254,13 +273,19 @@ def demo(ctx: click.Context, data: str | None, blobs: str, port: int, keep_servi
     ensure_writable(folder)
     with contextlib.ExitStack() as stack:
         try:
-            base_url = stack.enter_context(serve_demo(port=port))
+            base_url = stack.enter_context(serve_demo(port=DEMO_PORT if port is None else port))
         except OSError as exc:
-            raise click.UsageError(
-                f"Cannot serve the demo site on 127.0.0.1:{port} ({exc.strerror}): another "
-                "demo may be running. Pass --port with a free port (0 picks one, at the price "
-                "of a new set of URLs)."
-            ) from None
+            if port is not None:
+                raise click.UsageError(
+                    f"Cannot serve the demo site on 127.0.0.1:{port} ({exc.strerror}): pass "
+                    "--port with a free port (0 picks one, at the price of new URLs)."
+                ) from None
+            click.echo(
+                f"Port {DEMO_PORT} is taken (another demo?): serving on a free port; its "
+                "articles get new URLs in this archive.",
+                err=True,
+            )
+            base_url = stack.enter_context(serve_demo(port=0))
         click.echo(f"Demo site at {base_url}; crawling it into {folder} ...", err=True)
         home = site_for_url(base_url, allow_private=True, delay=0.0, concurrency=8)
         stats = start_crawl(
