@@ -133,13 +133,18 @@ def test_extract_url_from_the_demo_site() -> None:
         robots = cli("extract", f"{base}private/page.html", "--allow-private")
     assert text.returncode == 0, text.stderr
     article = json.loads(as_json.stdout)
-    assert article["is_article"] and article["title"]
+    assert article["is_article"]
+    assert article["title"]
     lead = article["images"][0]
     assert f"caption: {lead['caption']}" in text.stdout
-    assert f"credit: {lead['credit']}" in text.stdout and lead["credit"]
-    assert home.returncode == 1 and "does not look like an article" in home.stdout
-    assert refused.returncode == 1 and "loopback" in refused.stderr, "the SSRF guard applies"
-    assert robots.returncode == 1 and "robots.txt" in robots.stderr, robots.stderr
+    assert f"credit: {lead['credit']}" in text.stdout
+    assert lead["credit"]
+    assert home.returncode == 1
+    assert "does not look like an article" in home.stdout
+    assert refused.returncode == 1, "the SSRF guard applies"
+    assert "loopback" in refused.stderr, "the SSRF guard applies"
+    assert robots.returncode == 1, robots.stderr
+    assert "robots.txt" in robots.stderr, robots.stderr
 
 
 def _first_story(base: str) -> str:
@@ -156,9 +161,7 @@ def test_site_override_then_reextract_changes_the_field(tmp_path: Path) -> None:
     assert cli("demo", "--data", str(data), "--port", "0").returncode == 0
     ((url,),) = rows(data, "SELECT url FROM sites WHERE name = 'demo'")
     sites = tmp_path / "sites.toml"
-    sites.write_text(
-        f'[[site]]\nname = "demo"\nurl = "{url}"\n[site.overrides]\nsection = "h1"\n'
-    )
+    sites.write_text(f'[[site]]\nname = "demo"\nurl = "{url}"\n[site.overrides]\nsection = "h1"\n')
     before = rows(data, "SELECT count(*) FROM articles WHERE section = title")[0][0]
     first = cli("reextract", "--data", str(data), "--sites", str(sites), "--json")
     assert first.returncode == 0, first.stderr[-3000:]

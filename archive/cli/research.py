@@ -24,7 +24,7 @@ from archive.cli.options import (
     raw_csv_option,
     split_names,
 )
-from archive.db.connection import data_dir, db_path, readonly_folder
+from archive.db.connection import data_dir, db_path, needs_immutable
 from archive.db.search import SearchFilters, check_sites
 from archive.research.export import FORMATS, count_rows, export_articles, export_warc
 from archive.storage import open_blob_store
@@ -210,7 +210,7 @@ def serve_cmd(
     open_read_db(folder).close()  # exists and is readable; nothing is created or migrated
     path = db_path(folder).resolve()
     argv = datasette_argv(
-        path, host=host, port=port, extra=datasette_args, immutable=readonly_folder(folder)
+        path, host=host, port=port, extra=datasette_args, immutable=needs_immutable(folder)
     )
     if not is_loopback(host):
         click.echo(
@@ -220,10 +220,10 @@ def serve_cmd(
             err=True,
         )
     click.echo(f"Datasette on http://{host}:{port}/news (Ctrl-C to stop)", err=True)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    env = {**os.environ, HOSTS_ENV: ",".join(allow_hosts)}
-    os.execve(argv[0], argv, env)  # noqa: S606 - our own interpreter running datasette
+    os.environ[HOSTS_ENV] = ",".join(allow_hosts)  # read by the guard plugin
+    from datasette.cli import cli as datasette_cli
+
+    datasette_cli.main(args=argv[3:], prog_name="datasette")  # in this process: `serve ...`
 
 
 @click.command("stats")

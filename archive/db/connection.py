@@ -61,8 +61,14 @@ def ensure_writable(folder: Path) -> None:
 def db_path(path: str | Path) -> Path:
     """`path` itself when it names a .db file, else `path/news.db` (a data folder)."""
     path = Path(path)
-    if path.is_dir() or path.suffix != ".db":
-        path = path / DB_NAME
+    try:
+        if path.is_dir() or path.suffix != ".db":
+            path = path / DB_NAME
+        path.exists()
+    except OSError as exc:
+        raise DataDirError(
+            f"Cannot read {path}: {exc.strerror}. Check the permissions of the data folder."
+        ) from None
     return path
 
 
@@ -81,7 +87,7 @@ def open_db(path: str | Path, *, create: bool = False, readonly: bool = False) -
             "first, or point --data at the folder that holds news.db."
         )
     if readonly:
-        return Database(_connect_readonly(path))
+        return Database(_connect_readonly(path)[0])
     ensure_writable(path.parent)
     conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
     db = Database(conn)
@@ -94,7 +100,7 @@ def open_db(path: str | Path, *, create: bool = False, readonly: bool = False) -
     return db
 
 
-def _connect_readonly(path: Path) -> sqlite3.Connection:
+def _connect_readonly(path: Path) -> tuple[sqlite3.Connection, str]:
     """A read-only connection. A WAL database needs its -shm file, which a reader creates if
     it is missing: in a folder this user cannot write, the copy is opened immutable (nobody
     writes a read-only copy, so SQLite may skip locking and the WAL)."""
@@ -107,16 +113,19 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
         except sqlite3.OperationalError:
             conn.close()
             continue
-        return conn
+        return conn, mode
     raise DataDirError(
         f"Cannot read the archive database {path}: check its permissions (and those of its "
         "folder, for the -wal and -shm files)."
     )
 
 
-def readonly_folder(path: str | Path) -> bool:
-    """Whether this user cannot write the folder that holds the database."""
-    return not os.access(db_path(path).parent, os.W_OK | os.X_OK)
+def needs_immutable(path: str | Path) -> bool:
+    """Whether the database can only be read as immutable: a WAL database whose -shm is
+    missing, in a folder this user cannot write (`mode=ro` cannot start a reader there)."""
+    conn, mode = _connect_readonly(db_path(path))
+    conn.close()
+    return mode == "immutable=1"
 
 
 def backfill_if_pending(db: Database) -> None:
