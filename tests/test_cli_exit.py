@@ -178,3 +178,35 @@ def test_site_override_then_reextract_changes_the_field(tmp_path: Path) -> None:
     assert forced["captures"] == report["captures"], "--force takes them all again"
     text = cli("reextract", "--data", str(data), "--force")
     assert "Site overrides in force for demo: section" in text.stdout
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('every = "fortnightly"', "'every' 'fortnightly' is neither a duration"),
+        ('every = "61 * * * *"', "not a valid cron expression"),
+        ('every = "0h"', "'every' must be longer than 0"),
+        ("concurrency = 0", "'concurrency' must be between 1 and 64"),
+        ("concurrency = 1000", "'concurrency' must be between 1 and 64"),
+    ],
+)
+def test_sites_toml_checks_every_and_concurrency(tmp_path: Path, line: str, message: str) -> None:
+    sites = tmp_path / "sites.toml"
+    sites.write_text(f'[[site]]\nname = "harbor"\nurl = "https://harbor.example/"\n{line}\n')
+    proc = cli("crawl", "--sites", str(sites), "--data", str(tmp_path / "data"))
+    assert proc.returncode == 2, proc.stderr
+    assert message in proc.stderr
+    assert str(sites) in proc.stderr
+
+
+def test_unknown_site_lists_the_known_ones(tmp_path: Path) -> None:
+    sites = tmp_path / "sites.toml"
+    sites.write_text(
+        '[[site]]\nname = "harbor"\nurl = "https://harbor.example/"\n'
+        '[[site]]\nname = "ledger"\nurl = "https://ledger.example/"\n'
+    )
+    for command in ("crawl", "run-due"):
+        proc = cli(command, "--sites", str(sites), "--site", "harbour", "--data", str(tmp_path))
+        assert proc.returncode == 2, proc.stderr
+        assert "No site named 'harbour'" in proc.stderr
+        assert "harbor, ledger" in proc.stderr
