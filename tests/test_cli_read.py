@@ -367,3 +367,37 @@ def test_serve_warns_off_loopback(demo: Path) -> None:
         out = proc.communicate(timeout=20)[0].decode()
     assert "anyone who can reach this address" in out
     assert "read-only SQL" in out
+
+
+def test_sync_to_copies_the_archive_to_s3(demo: Path, s3_bucket: Any) -> None:
+    first = cli("sync", "--data", str(demo), "--to", s3_bucket.uri, "--json")
+    assert first.returncode == 0, first.stderr[-3000:]
+    report = json.loads(first.stdout)
+    with sqlite3.connect(demo / "news.db") as db:
+        (blobs,) = db.execute("SELECT count(DISTINCT sha256) FROM captures").fetchone()
+    assert report["copied"] == blobs
+    assert report["failed"] == {}
+    assert len([k for k in s3_bucket.object_keys() if k.endswith(".gz")]) == blobs
+    again = json.loads(cli("sync", "--data", str(demo), "--to", s3_bucket.uri, "--json").stdout)
+    assert (again["copied"], again["present"]) == (0, blobs), "running it again copies nothing"
+    verify = cli("verify", "--data", str(demo), "--blobs", s3_bucket.uri)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def test_verify_hint_when_the_raw_folder_is_the_store(demo: Path, tmp_path: Path) -> None:
+    data = copy_of(demo, tmp_path)
+    next((data / "raw").glob("*/*/*.gz")).unlink()
+    proc = cli("verify", "--data", str(data))
+    assert proc.returncode == 1
+    assert "only copy" in proc.stderr
+    assert "--repair" not in proc.stderr, "nothing to repair from: no other copy"
+
+
+def test_serve_hides_internal_tables(served: str) -> None:
+    status, body = get(f"{served}/news.json")
+    assert status == 200
+    hidden = {t["name"]: t["hidden"] for t in json.loads(body)["tables"]}
+    for name in ("minhash_signatures", "minhash_bands", "canonical_refs", "dedupe_params"):
+        assert hidden[name], f"{name} is internal: hidden in Datasette"
+    for name in ("articles", "captures", "extractions", "images"):
+        assert not hidden[name], name
