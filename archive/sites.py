@@ -129,8 +129,8 @@ def _check_every(value: str, where: str) -> None:
         seconds = parse_duration(value)
     except ValueError:
         raise SiteConfigError(
-            f"{where}: 'every' {value!r} is neither a duration (\"15m\", \"1h\", \"1d\") nor "
-            "a five-field cron expression (\"30 2 * * 1-5\")"
+            f'{where}: \'every\' {value!r} is neither a duration ("15m", "1h", "1d") nor '
+            'a five-field cron expression ("30 2 * * 1-5")'
         ) from None
     if seconds <= 0:
         raise SiteConfigError(f"{where}: 'every' must be longer than 0")

@@ -153,7 +153,7 @@ def _first_story(base: str) -> str:
 
     with urllib.request.urlopen(f"{base}sitemaps/articles.xml", timeout=10) as resp:
         locs = re.findall(r"<loc>([^<]+)</loc>", resp.read().decode())
-    return next(u for u in locs if u.endswith(".html") and "/20" in u)
+    return str(next(u for u in locs if u.endswith(".html") and "/20" in u))
 
 
 def test_site_override_then_reextract_changes_the_field(tmp_path: Path) -> None:

@@ -97,7 +97,10 @@ def test_read_side_commands_work_on_a_read_only_copy_as_nobody(
     for path in [data, *data.rglob("*")]:
         path.chmod(0o555 if path.is_dir() else 0o444)
     before = sorted(p.name for p in data.iterdir())
-    run = lambda *args: cli(*args, "--data", str(data), user=NOBODY, cwd=Path("/tmp"))
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return cli(*args, "--data", str(data), user=NOBODY, cwd=Path("/tmp"))
+
     search = run("search", "seawall")
     assert search.returncode == 0, search.stderr
     assert "Seawall: the WAL copy" in search.stdout, "what the -wal holds is read"

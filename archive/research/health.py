@@ -219,7 +219,8 @@ def health_figure(db: Database, *, title: str = "", max_sites: int = 8) -> Any:
         first_bars = first_bars or bars
         counts = _zero_filled(per_day, site, days)
         if days:
-            bars.bar(days, counts, width=0.8, color="tab:blue")
+            x_days: Any = days  # matplotlib takes dates on a date axis
+            bars.bar(x_days, counts, width=0.8, color="tab:blue")
         else:
             bars.text(0.5, 0.5, "no publication dates", ha="center", transform=bars.transAxes)
         bars.set_title(f"{site}: articles per publication day ({sum(counts)} in all)", loc="left")
@@ -272,7 +273,9 @@ def health_figure(db: Database, *, title: str = "", max_sites: int = 8) -> Any:
         else:
             rates.text(0.5, 0.5, "no crawl", ha="center", transform=rates.transAxes)
     if first_bars is not None and days:
-        import matplotlib.dates as mdates
+        import matplotlib.dates
+
+        mdates: Any = matplotlib.dates  # untyped
 
         first_bars.xaxis.set_major_locator(
             mdates.DayLocator() if len(days) <= 14 else mdates.AutoDateLocator(maxticks=10)

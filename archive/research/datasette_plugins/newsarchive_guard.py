@@ -9,9 +9,9 @@ import datasette
 
 from archive.research.serve import guard
 
-hookimpl: Any = datasette.hookimpl
 
-
-@hookimpl
-def asgi_wrapper(datasette: Any) -> Any:
+def _asgi_wrapper(datasette: Any) -> Any:
     return guard
+
+
+asgi_wrapper = datasette.hookimpl(_asgi_wrapper, specname="asgi_wrapper")
