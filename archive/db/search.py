@@ -238,8 +238,9 @@ def _split_authors(value: str | None) -> list[str]:
     return [a for a in (value or "").split("; ") if a]
 
 
-def find_article(db: Database, id_or_url: str) -> dict[str, Any] | None:
+def find_article(db: Database, id_or_url: str | int) -> dict[str, Any] | None:
     """One article by id, canonical URL, or any URL it was captured under."""
+    id_or_url = str(id_or_url)
     if id_or_url.isdigit():
         rows = list(db.query("SELECT * FROM articles WHERE id = ?", [int(id_or_url)]))
     else:
