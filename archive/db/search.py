@@ -62,7 +62,7 @@ def fts_query(query: str) -> str:
     out: list[str] = []
     for token in _TOKENS.findall(query):
         if token.startswith('"'):
-            out.append(token if len(token) > 1 and token.endswith('"') else token + '"')
+            out.append(token)  # a phrase; an unclosed one stays an error FTS5 explains
             continue
         opened = len(token) - len(token.lstrip("("))
         closed = len(token) - len(token.rstrip(")"))
