@@ -133,7 +133,8 @@ def crawl_summary(stats: dict[str, Any], data: Path) -> dict[str, Any]:
     """The figures of a finished crawl and what its exit code is.
 
     1 when nothing was archived because every fetch failed or was refused: no page (robots.txt
-    aside) answered with a status below 400 and no capture was stored. 128 + the signal after
+    aside) answered with a status below 400, no capture was stored, and fetches failed or
+    were refused. 128 + the signal after
     Ctrl-C or SIGTERM. Else 0 (an incremental crawl with nothing new is a success).
     """
     ok = sum(
@@ -168,7 +169,11 @@ def crawl_summary(stats: dict[str, Any], data: Path) -> dict[str, Any]:
         summary["exit_code"] = 128 + signum
         summary["interrupted"] = signum
     else:
-        summary["exit_code"] = 1 if archived == 0 and ok <= 0 else 0
+        failed = sum(
+            summary[k] for k in ("fetch_errors", "http_errors", "refused_ssrf", "refused_robots")
+        )
+        # a distributed node that found the shared queue empty failed nothing: 0
+        summary["exit_code"] = 1 if archived == 0 and ok <= 0 and failed else 0
     return summary
 
 
