@@ -24,8 +24,8 @@ from typing import Any
 
 from croniter import croniter
 
-from archive.errors import ScheduleError, SiteBusy
-from archive.sites import Site, SiteConfigError, parse_duration
+from archive.errors import ScheduleError, SiteBusy, SiteConfigError
+from archive.sites import Site, parse_duration
 
 CRON_FIELDS = 5
 DAY_NAMES = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]

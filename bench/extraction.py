@@ -96,6 +96,12 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=None, help="keep predictions here")
     ap.add_argument("--limit", type=int, default=None, help="first N pages of each folder")
     args = ap.parse_args()
+    if not args.data.is_dir():
+        sys.exit(
+            f"bench: {args.data} not found. This benchmark reads real publisher pages from the "
+            "team's shared folder, which is not part of the project: put it beside the checkout "
+            "or pass its path. The tests need nothing of it (`make test`)."
+        )
     out = args.out or Path(tempfile.mkdtemp(prefix="extract-bench-"))
     extractors = {"ours": our_prediction, "trafilatura": trafilatura_prediction}
     seconds = dict.fromkeys(extractors, 0.0)

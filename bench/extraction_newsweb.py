@@ -116,6 +116,12 @@ def main() -> None:
     ap.add_argument("--show", type=int, default=0, help="list up to N failures per check")
     ap.add_argument("--jsonl", type=Path, default=None, help="write per-page results here")
     args = ap.parse_args()
+    if not args.templates.is_dir():
+        sys.exit(
+            f"bench: {args.templates} not found. This benchmark reads real publisher pages from the "
+            "team's shared folder, which is not part of the project: put it beside the checkout "
+            "or pass its path. The tests need nothing of it (`make test`)."
+        )
     manifest = json.loads((args.web / "manifest.json").read_text(encoding="utf-8"))
     titles = template_titles([args.templates / "articles", args.templates / "aeb"])
     entries = [

@@ -38,7 +38,8 @@ def fuzz_one(target: str) -> None:
             from archive.extract import extract
         from archive.discovery.documents import parse_feed, parse_sitemap
         from archive.discovery.urls import canonical_url
-        from archive.sites import SiteConfigError, load_sites
+        from archive.errors import SiteConfigError
+        from archive.sites import load_sites
         from archive.storage import blob_key
 
     toml = Path(tempfile.mkdtemp()) / "sites.toml"

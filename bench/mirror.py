@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout
 from archive.demo import serve_demo
-from tests.s3server import WeedServer
+from tests.support.s3server import WeedServer
 
 
 @contextmanager
@@ -45,7 +45,7 @@ def demo_sites(work: Path, concurrency: int) -> Iterator[Path]:
 
 @contextmanager
 def newsweb_sites(work: Path, articles: int) -> Iterator[Path]:
-    from tests.fixtures import NewswebServer, build_newsweb
+    from bench.newsweb import NewswebServer, build_newsweb
 
     server = NewswebServer(build_newsweb(work / "newsweb", articles=articles))
     try:

@@ -185,7 +185,7 @@ def sites_toml(urls: dict[str, str], path: Path, concurrency: int) -> Path:
 
 
 def crawl(sites: Path, data: Path, workers: int) -> dict[str, Any]:
-    from tests.fixtures import CRAWL_SETTINGS
+    from tests.support import CRAWL_SETTINGS
 
     cmd = [
         sys.executable,
@@ -229,7 +229,7 @@ def crawl(sites: Path, data: Path, workers: int) -> dict[str, Any]:
 def floor(sites: Path, work: Path, pages: int) -> dict[str, Any]:
     """(d) the same crawl with no item pipeline: fetch, parse, discover, store nothing. Its CPU
     per page is what the crawl costs before any mirroring, extraction or database write."""
-    from tests.fixtures import CRAWL_SETTINGS
+    from tests.support import CRAWL_SETTINGS
 
     data = work / "crawl-floor"
     shutil.rmtree(data, ignore_errors=True)
@@ -343,7 +343,7 @@ def main() -> None:
         help="Also (d): the crawl with no item pipeline, and the c/a ceiling.",
     )
     opts = parser.parse_args()
-    from tests.fixtures import NewswebServer, build_newsweb
+    from bench.newsweb import NewswebServer, build_newsweb
 
     work = opts.out or Path(tempfile.mkdtemp(prefix="bench-throughput-"))
     work.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,10 @@ raw captures to one blob store; `newsarchive ingest` builds SQLite from that sto
 
 Redis keys, all under `newsarchive:JOB:` (`NEWSARCHIVE_JOB`, default `news`):
 
-- `requests`: the shared priority queue (scrapy-redis `PriorityQueue`);
+- `sites`, `requests:SITE`: the shared frontier, a priority queue per site
+  (`crawler.frontier`): pops take a lease from the site's cluster-wide politeness budget
+  (`crawler.throttle`, keys `newsarchive:throttle:SITE*`); entries are signed JSON
+  (`crawler.redisjson`, `NEWSARCHIVE_REDIS_KEY`), never pickle;
 - `seen`: request fingerprints (scrapy-redis `RFPDupeFilter`), given a TTL that every write
   renews, and deleted once a crawl's frontier is finished, so it never grows without bound;
 - `workers`, `alive:ID`: the crawler processes and their heartbeats (a key with a TTL);
@@ -19,61 +22,27 @@ scrapy-redis setting) after the whole frontier is done.
 
 from __future__ import annotations
 
-import itertools
 import logging
-import os
-import socket
 import time
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any, Self
 
-from scrapy import Request, Spider, signals
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
-from scrapy_redis.dupefilter import RFPDupeFilter
-from scrapy_redis.queue import PriorityQueue
-from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
+
+from crawler.frontier import prefix, queued, requeue, worker_id
+from crawler.redisjson import check_key
+from crawler.throttle import LEASE
 
 log = logging.getLogger(__name__)
 
-LEASE = "newsarchive_lease"  # request.meta key: the field of the request in inflight:ID
-DEFAULT_SEEN_TTL = 7 * 86400  # seconds an abandoned crawl's fingerprints live on
 DEFAULT_HEARTBEAT = 5.0  # seconds between heartbeats; a worker is dead after 3 missed ones
-
-# Pop the best request and record it as in flight, atomically: the field keeps the score so a
-# reclaim can put the request back at its priority.
-POP_LUA = """
-local r = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-if #r == 0 then return nil end
-redis.call('ZREM', KEYS[1], r[1])
-local field = r[2] .. ':' .. ARGV[1]
-redis.call('HSET', KEYS[2], field, r[1])
-return {r[1], field}
-"""
-# Put a dead worker's in-flight requests back on the queue; one caller gets them.
-RECLAIM_LUA = """
-local items = redis.call('HGETALL', KEYS[1])
-for i = 1, #items, 2 do
-  local score = string.match(items[i], '^([^:]+):')
-  redis.call('ZADD', KEYS[2], score, items[i + 1])
-end
-redis.call('DEL', KEYS[1])
-return #items / 2
-"""
-# Add a fingerprint and renew the set's TTL; 1 if it was there already.
-SEEN_LUA = """
-local added = redis.call('SADD', KEYS[1], ARGV[1])
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-return 1 - added
-"""
-
-
-def prefix(settings: BaseSettings) -> str:
-    return f"newsarchive:{settings.get('NEWSARCHIVE_JOB') or 'news'}"
+FORCED = 45  # settings priority above the command line's (40)
+MAX_WORKERS = 1000  # workers looked at per tick (a planted set cannot make a tick unbounded)
 
 
 def apply_distributed(settings: BaseSettings) -> None:
@@ -81,118 +50,49 @@ def apply_distributed(settings: BaseSettings) -> None:
 
     Crawler nodes only fetch and mirror: NEWSARCHIVE_INDEX is off (the one SQLite writer is
     `newsarchive ingest`), and extraction is skipped unless NEWSARCHIVE_NODE_EXTRACT is on.
+    Politeness moves to the cluster budget (`crawler.throttle`): the local download slots get
+    no delay of their own (it would come on top of the shared one) and AutoThrottle is off.
+    Refuses to start without NEWSARCHIVE_REDIS_KEY (the queue's entries are signed with it).
     """
     if not settings.get("REDIS_URL"):
         return
+    check_key(settings.get("NEWSARCHIVE_REDIS_KEY"))
     keys = prefix(settings)
+    slots = {
+        name: {**dict(slot), "delay": 0.0}
+        for name, slot in settings.getdict("DOWNLOAD_SLOTS").items()
+    }
     for name, value in {
-        "SCHEDULER": "crawler.distributed.LeaseScheduler",
-        "DUPEFILTER_CLASS": "crawler.distributed.ExpiringDupeFilter",
-        "SCHEDULER_QUEUE_CLASS": "crawler.distributed.LeaseQueue",
+        "SCHEDULER": "crawler.frontier.LeaseScheduler",
+        "DUPEFILTER_CLASS": "crawler.frontier.ExpiringDupeFilter",
+        "SCHEDULER_QUEUE_CLASS": "crawler.frontier.SiteQueue",
+        "SCHEDULER_SERIALIZER": "crawler.redisjson",
         "SCHEDULER_PERSIST": True,
-        "SCHEDULER_QUEUE_KEY": f"{keys}:requests",
+        "SCHEDULER_QUEUE_KEY": keys,
         "SCHEDULER_DUPEFILTER_KEY": f"{keys}:seen",
         "NEWSARCHIVE_INDEX": False,
+        "NEWSARCHIVE_THROTTLE_DEFAULT_DELAY": settings.getfloat("DOWNLOAD_DELAY"),
     }.items():
         settings.set(name, value, priority="spider")
+    # above -s (cmdline): a local delay would come after the cluster's claim of the send time
+    for name, value in {
+        "DOWNLOAD_DELAY": 0.0,
+        "DOWNLOAD_SLOTS": slots,
+        "AUTOTHROTTLE_ENABLED": False,
+    }.items():
+        settings.set(name, value, priority=FORCED)
     if settings.get("MAX_IDLE_TIME_BEFORE_CLOSE") is None:
         settings.set("MAX_IDLE_TIME_BEFORE_CLOSE", 2, priority="spider")
     middlewares = settings.getdict("SPIDER_MIDDLEWARES")
     middlewares["crawler.distributed.Workers"] = 10  # next to the engine: sees the final output
     settings.set("SPIDER_MIDDLEWARES", middlewares, priority="spider")
+    downloader = settings.getdict("DOWNLOADER_MIDDLEWARES")
+    downloader["crawler.throttle.ClusterThrottle"] = 950  # last: the claim is the send time
+    settings.set("DOWNLOADER_MIDDLEWARES", downloader, priority="spider")
     if not settings.getbool("NEWSARCHIVE_NODE_EXTRACT"):
         pipelines = settings.getdict("ITEM_PIPELINES")
         pipelines["pipelines.extract.ExtractPipeline"] = None
         settings.set("ITEM_PIPELINES", pipelines, priority="spider")
-
-
-class LeaseQueue(PriorityQueue):  # type: ignore[misc]
-    """scrapy-redis' priority queue whose pop also records the request as in flight."""
-
-    inflight_key = ""
-    _counter = itertools.count()
-
-    def pop(self, timeout: int = 0) -> Request | None:
-        found = self.server.eval(
-            POP_LUA, 2, self.key, self.inflight_key, f"{os.getpid()}.{next(self._counter)}"
-        )
-        if not found:
-            return None
-        data, field = found
-        request: Request = self._decode_request(data)
-        request.meta[LEASE] = field.decode() if isinstance(field, bytes) else field
-        return request
-
-
-class LeaseScheduler(Scheduler):  # type: ignore[misc]
-    """scrapy-redis' scheduler with leased pops (`inflight:ID`) and Scrapy-2.14-style stats."""
-
-    worker_id = ""
-    df: Any  # set by scrapy-redis
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        instance: Self = super().from_crawler(crawler)
-        instance.worker_id = worker_id(crawler)
-        return instance
-
-    def open(self, spider: Spider) -> None:
-        from scrapy.utils.misc import load_object
-
-        self.spider = spider
-        self.queue = load_object(self.queue_cls)(
-            server=self.server, spider=spider, key=self.queue_key, serializer=self.serializer
-        )
-        self.queue.inflight_key = f"{prefix(spider.settings)}:inflight:{self.worker_id}"
-        if not self.df:
-            self.df = load_object(self.dupefilter_cls).from_spider(spider)
-        if self.flush_on_start:
-            self.flush()
-        if pending := len(self.queue):
-            log.info("Joining a crawl in progress: %d requests queued", pending)
-
-    def enqueue_request(self, request: Request) -> bool:
-        if not request.dont_filter and self.df.request_seen(request):
-            self.df.log(request, self.spider)
-            return False
-        if self.stats:
-            self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
-        return True
-
-    def next_request(self) -> Request | None:
-        request: Request | None = self.queue.pop()
-        if request is not None and self.stats:
-            self.stats.inc_value("scheduler/dequeued/redis")
-        return request
-
-
-class ExpiringDupeFilter(RFPDupeFilter):  # type: ignore[misc]
-    """scrapy-redis' fingerprint set, with a TTL renewed on every write
-    (`NEWSARCHIVE_REDIS_SEEN_TTL` seconds): the set of an abandoned crawl expires, and the
-    `Workers` middleware deletes it when a crawl's frontier is finished."""
-
-    ttl = DEFAULT_SEEN_TTL
-
-    @classmethod
-    def from_spider(cls, spider: Spider) -> Self:
-        dupefilter: Self = super().from_spider(spider)
-        dupefilter.ttl = spider.settings.getint("NEWSARCHIVE_REDIS_SEEN_TTL", DEFAULT_SEEN_TTL)
-        return dupefilter
-
-    def request_seen(self, request: Request) -> bool:
-        fingerprint = self.request_fingerprint(request)
-        return bool(self.server.eval(SEEN_LUA, 1, self.key, fingerprint, self.ttl))
-
-    def close(self, reason: str = "") -> None:
-        """Keep the fingerprints (SCHEDULER_PERSIST): other workers are still using them."""
-
-
-def worker_id(crawler: Crawler) -> str:
-    if not hasattr(crawler, "newsarchive_worker_id"):
-        name = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-        crawler.newsarchive_worker_id = name  # type: ignore[attr-defined]
-    return str(crawler.newsarchive_worker_id)  # type: ignore[attr-defined]
 
 
 class Workers:
@@ -208,7 +108,7 @@ class Workers:
         self.server = get_redis_from_settings(settings)
         self.id = worker_id(crawler)
         keys = prefix(settings)
-        self.queue_key, self.seen_key = f"{keys}:requests", f"{keys}:seen"
+        self.keys, self.seen_key = keys, f"{keys}:seen"
         self.workers_key = f"{keys}:workers"
         self.beat_every = settings.getfloat("NEWSARCHIVE_REDIS_HEARTBEAT", DEFAULT_HEARTBEAT)
         self.max_idle = settings.getfloat("MAX_IDLE_TIME_BEFORE_CLOSE")
@@ -241,7 +141,7 @@ class Workers:
         self.server.sadd(self.workers_key, self.id)
         self.loop = task.LoopingCall(self.tick)
         self.loop.start(min(self.beat_every, 1.0), now=False)
-        log.info("Worker %s joined the shared frontier %s", self.id, self.queue_key)
+        log.info("Worker %s joined the shared frontier %s", self.id, self.keys)
 
     def beat(self) -> None:
         self.server.set(self.alive_key(self.id), str(time.time()), px=int(3000 * self.beat_every))
@@ -261,11 +161,10 @@ class Workers:
     def reclaim(self) -> int:
         """Put the in-flight requests of workers whose heartbeat lapsed back on the queue."""
         total = 0
-        for raw in self.server.smembers(self.workers_key):
-            worker = raw.decode() if isinstance(raw, bytes) else str(raw)
+        for worker in self.workers():
             if worker == self.id or self.server.exists(self.alive_key(worker)):
                 continue
-            count = int(self.server.eval(RECLAIM_LUA, 2, self.inflight_key(worker), self.queue_key))
+            count = requeue(self.server, self.keys, self.inflight_key(worker))
             self.server.srem(self.workers_key, worker)
             if count:
                 log.warning(
@@ -276,9 +175,13 @@ class Workers:
             total += count
         return total
 
+    def workers(self) -> list[str]:
+        """The registered workers (at most MAX_WORKERS of them)."""
+        found = self.server.srandmember(self.workers_key, MAX_WORKERS) or []
+        return [raw.decode() if isinstance(raw, bytes) else str(raw) for raw in found]
+
     def others_busy(self) -> bool:
-        for raw in self.server.smembers(self.workers_key):
-            worker = raw.decode() if isinstance(raw, bytes) else str(raw)
+        for worker in self.workers():
             if worker != self.id and self.server.hlen(self.inflight_key(worker)):
                 return True
         return False
@@ -288,7 +191,7 @@ class Workers:
         self.server.delete(self.inflight_key(self.id))
         self.pending.clear()
         self.reclaim()
-        if self.server.zcard(self.queue_key) or self.others_busy():
+        if queued(self.server, self.keys) or self.others_busy():
             self.idle_since = None
             raise DontCloseSpider
         now = time.monotonic()
@@ -304,16 +207,12 @@ class Workers:
             self.crawler.stats.set_value("newsarchive/redis/first_response_at", self.first_response)
             self.crawler.stats.set_value("newsarchive/redis/last_item_at", self.last_item)
         # a worker stopped early (Ctrl-C, SIGTERM) hands its in-flight requests back
-        requeued = int(self.server.eval(RECLAIM_LUA, 2, self.inflight_key(self.id), self.queue_key))
+        requeued = requeue(self.server, self.keys, self.inflight_key(self.id))
         if requeued:
             log.info("Handed %d in-flight requests back to the queue", requeued)
         self.server.srem(self.workers_key, self.id)
         self.server.delete(self.alive_key(self.id))
-        if (
-            reason == "finished"
-            and not self.server.zcard(self.queue_key)
-            and not self.others_busy()
-        ):
+        if reason == "finished" and not queued(self.server, self.keys) and not self.others_busy():
             self.server.delete(self.seen_key)  # the frontier is done: the next crawl starts anew
             log.info("Frontier finished; fingerprints of %s cleared", self.seen_key)
 

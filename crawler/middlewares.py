@@ -15,6 +15,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 
 from archive.discovery.netguard import forbidden_reason, parse_ip
+from crawler.throttle import cluster_throttle
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,11 @@ class RetryAfterMiddleware:
         return request.replace(dont_filter=True, meta=meta)
 
     def _slow_down(self, request: Request, wait: float) -> None:
+        site = request.meta.get("site")
+        throttle = cluster_throttle(self.crawler)
+        if throttle is not None and isinstance(site, str):  # every node pauses and slows down
+            throttle.learn(site, "retry_delay", min(wait, self.max_wait), pause=True)
+            return
         engine = self.crawler.engine
         if engine is None:
             return

@@ -29,6 +29,10 @@ NEWSARCHIVE_PROGRESS = False  # a live status line on stderr
 # scrapy-redis frontier; nodes mirror to NEWSARCHIVE_BLOBS, `newsarchive ingest` writes SQLite.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 NEWSARCHIVE_JOB = "news"  # redis keys newsarchive:JOB:*; one frontier per job
+# shared secret signing every queued request (HMAC); distributed mode refuses to start without
+NEWSARCHIVE_REDIS_KEY = os.environ.get("NEWSARCHIVE_REDIS_KEY", "")
+NEWSARCHIVE_THROTTLE_LEASE = 10.0  # s a dead node's slot at a site stays taken
+NEWSARCHIVE_THROTTLE_MAX_DELAY = 60.0  # s: longest delay/pause a value in redis can impose
 NEWSARCHIVE_REDIS_HEARTBEAT = 5.0  # s; a worker silent for 3 beats is dead, its requests requeued
 NEWSARCHIVE_REDIS_SEEN_TTL = 7 * 86400  # s an abandoned crawl's fingerprint set lives on
 NEWSARCHIVE_NODE_EXTRACT = False  # also extract on crawler nodes (a check; ingest extracts)

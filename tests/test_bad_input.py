@@ -6,9 +6,12 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
 from pytest_httpserver import HTTPServer
 
 from tests.fixtures import run_cli
+
+pytestmark = [pytest.mark.crawl]
 
 ARTICLE = """<!doctype html><html lang="en"><head><title>Pier reopens | Test Gazette</title>
 <meta property="og:type" content="article"><link rel="canonical" href="{base}news/2024/05/01/pier-reopens-after-repairs.html">

@@ -12,6 +12,8 @@ import pytest
 from archive.demo import demo_manifest
 from tests.fixtures import run_cli
 
+pytestmark = [pytest.mark.crawl]
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
@@ -33,7 +35,7 @@ def test_every_demo_article_archived_once(demo: dict[str, Any]) -> None:
 
 def test_one_blob_per_distinct_body(demo: dict[str, Any]) -> None:
     shas = {sha for (sha,) in demo["db"].execute("SELECT DISTINCT sha256 FROM captures")}
-    blobs = {p.name.removesuffix(".gz") for p in (Path(demo["data"]) / "raw").glob("*/*/*.gz")}
+    blobs = {p.name.removesuffix(".zst") for p in (Path(demo["data"]) / "raw").glob("*/*/*.zst")}
     assert blobs == shas
 
 

@@ -1,5 +1,5 @@
 """Distributed crawls against a real redis-server and a real SeaweedFS: two `newsarchive crawl`
-processes share one scrapy-redis frontier over the small ../shared/newsweb, mirror to one
+processes share one scrapy-redis frontier over the test web (archive/demo/web), mirror to one
 bucket, and `newsarchive ingest` builds the database from the bucket."""
 
 from __future__ import annotations
@@ -17,18 +17,20 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.fixtures import CRAWL_SETTINGS, ROOT, NewswebServer, run_cli
-from tests.newsweb_eval import article_paths, read_access_log
-from tests.s3server import Bucket
+from tests.fixtures import CRAWL_SETTINGS, ROOT, TestWeb, run_cli
+from tests.support.crawl_eval import article_paths, read_access_log
+from tests.support.s3server import Bucket
+
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
 
 KILL_HEARTBEAT = 1.0  # s: a SIGKILLed worker is declared dead after 3 s
 
 
 @pytest.fixture(scope="module")
-def single(newsweb_server: NewswebServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def single(testweb: TestWeb, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A single-process crawl of the same web, the reference."""
     work = tmp_path_factory.mktemp("single")
-    sites = newsweb_server.sites_toml(work / "sites.toml")
+    sites = testweb.sites_toml(work / "sites.toml")
     run_cli("crawl", "--sites", str(sites), "--data", str(work / "data"), *CRAWL_SETTINGS)
     return work / "data" / "news.db"
 
@@ -36,12 +38,32 @@ def single(newsweb_server: NewswebServer, tmp_path_factory: pytest.TempPathFacto
 def worker(
     sites: Path, data: Path, bucket: Bucket, redis_url: str, heartbeat: float = 5.0
 ) -> subprocess.Popen[str]:
-    cmd = [sys.executable, "-m", "archive", "crawl", "--sites", str(sites), "--data", str(data),
-           "--blobs", bucket.uri, *CRAWL_SETTINGS, "-s", f"NEWSARCHIVE_REDIS_HEARTBEAT={heartbeat}",
-           "-s", "MAX_IDLE_TIME_BEFORE_CLOSE=1"]  # fmt: skip
-    env = {**os.environ, "REDIS_URL": redis_url}  # AWS_* come from the s3_bucket fixture
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "archive",
+        "crawl",
+        "--sites",
+        str(sites),
+        "--data",
+        str(data),
+        "--blobs",
+        bucket.uri,
+        *CRAWL_SETTINGS,
+        "-s",
+        f"NEWSARCHIVE_REDIS_HEARTBEAT={heartbeat}",
+        "-s",
+        "MAX_IDLE_TIME_BEFORE_CLOSE=1",
+    ]
+    # AWS_* come from the s3_bucket fixture
+    env = {
+        **os.environ,
+        "REDIS_URL": redis_url,
+        "NEWSARCHIVE_REDIS_KEY": "test-key-0123456789abcdef",
+    }
+    return subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def finish(proc: subprocess.Popen[str], timeout: float = 240) -> str:
@@ -81,7 +103,7 @@ def ingest(bucket: Bucket, data: Path) -> Path:
     return data / "news.db"
 
 
-def article_fetches(server: NewswebServer, start: int) -> Counter[str]:
+def article_fetches(server: TestWeb, start: int) -> Counter[str]:
     hits, _ = read_access_log(server.access_log, start)
     paths = article_paths(server.manifest)
     return Counter(p.split("?")[0] for p, _ in hits if p.split("?")[0] in paths)
@@ -92,18 +114,18 @@ def redis_keys(redis_url: str) -> list[str]:
 
 
 def test_two_workers_fetch_each_article_once_and_ingest_equals_single_crawl(
-    newsweb_server: NewswebServer,
+    testweb: TestWeb,
     single: Path,
     s3_bucket: Bucket,
     redis_url: str,
     tmp_path: Path,
 ) -> None:
-    sites = newsweb_server.sites_toml(tmp_path / "sites.toml")
-    _, start = read_access_log(newsweb_server.access_log)
+    sites = testweb.sites_toml(tmp_path / "sites.toml")
+    _, start = read_access_log(testweb.access_log)
     workers = [worker(sites, tmp_path / f"node{i}", s3_bucket, redis_url) for i in range(2)]
     logs = [finish(w) for w in workers]
 
-    fetches = article_fetches(newsweb_server, start)
+    fetches = article_fetches(testweb, start)
     twice = sorted(p for p, n in fetches.items() if n > 1)
     assert not twice, f"{len(twice)} articles fetched more than once across workers: {twice[:5]}"
     for log in logs:  # both took part: each fetched some pages
@@ -111,9 +133,9 @@ def test_two_workers_fetch_each_article_once_and_ingest_equals_single_crawl(
         assert fetched > 10, f"a worker fetched only {fetched} pages:\n{log[-2000:]}"
 
     aliases = same_article_urls(single)
-    # newsweb's few duplicate pages: one body in two declared charsets (/intl/) and, per site,
-    # a trap copy (/flaky/) captured beside the story it names as canonical
-    assert len(aliases) <= 15, "only a few duplicate pages of the newsweb are aliased"
+    # the web's few duplicate pages: one body in two declared charsets (/intl/) and, per site,
+    # trap copies (/flaky/, /slow/) captured beside the story they name as canonical
+    assert len(aliases) <= 15, "only a few duplicate pages of the test web are aliased"
     reference = articles(single, aliases)
     ingested = articles(ingest(s3_bucket, tmp_path / "indexer"), aliases)
     assert len(reference) > 100
@@ -132,24 +154,43 @@ def test_two_workers_fetch_each_article_once_and_ingest_equals_single_crawl(
 
 
 def test_sigkilled_worker_loses_nothing(
-    newsweb_server: NewswebServer,
+    testweb: TestWeb,
     single: Path,
     s3_bucket: Bucket,
     redis_url: str,
     tmp_path: Path,
 ) -> None:
     # concurrency 2: the crawl lasts long enough to kill a worker midway
-    sites = newsweb_server.sites_toml(tmp_path / "sites.toml")
+    sites = testweb.sites_toml(tmp_path / "sites.toml")
     sites.write_text(sites.read_text().replace("concurrency = 8", "concurrency = 2"))
     victim = worker(sites, tmp_path / "victim", s3_bucket, redis_url, KILL_HEARTBEAT)
     survivor = worker(sites, tmp_path / "survivor", s3_bucket, redis_url, KILL_HEARTBEAT)
     # the indexer follows the bucket while the crawl runs, and stops once it is quiet
     indexer = subprocess.Popen(
-        [sys.executable, "-m", "archive", "ingest", "--from", s3_bucket.uri, "--data",
-         str(tmp_path / "indexer"), "--follow", "--interval", "1", "--idle-exit", "20",
-         "--workers", "1", "--json"],
-        cwd=ROOT, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "archive",
+            "ingest",
+            "--from",
+            s3_bucket.uri,
+            "--data",
+            str(tmp_path / "indexer"),
+            "--follow",
+            "--interval",
+            "1",
+            "--idle-exit",
+            "20",
+            "--workers",
+            "1",
+            "--json",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     while len(s3_bucket.object_keys()) < 40:
         assert victim.poll() is None, "the victim finished before it could be killed"
@@ -173,5 +214,5 @@ def test_sigkilled_worker_loses_nothing(
     ingested = {url for url, _ in articles(tmp_path / "indexer" / "news.db", aliases)}
     missing = sorted(reference - ingested)
     assert not missing, f"{len(missing)} articles lost with the killed worker: {missing[:5]}"
-    leftovers = [k for k in redis_keys(redis_url) if ":inflight:" in k or k.endswith(":requests")]
+    leftovers = [k for k in redis_keys(redis_url) if ":inflight:" in k or ":requests" in k]
     assert not leftovers, f"redis keys left behind: {leftovers}"

@@ -18,6 +18,7 @@ TARGETS = ("canonical_url", "sitemap", "feed", "sites_toml", "blob_key")
 SECONDS = 3
 
 
+@pytest.mark.slow
 def test_bounded_atheris_run() -> None:
     pytest.importorskip("atheris", reason="atheris has no wheel for this Python")
     started = time.monotonic()

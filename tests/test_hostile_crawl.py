@@ -25,6 +25,8 @@ import pytest
 from tests.faults.report import record
 from tests.fixtures import CRAWL_SETTINGS, run_cli
 
+pytestmark = [pytest.mark.crawl]
+
 DAY = "/news/2024/05/01/"
 STORY = (
     "<html><head><title>Harbor council votes on the dredging budget</title></head><body>"

@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 from archive.discovery.documents import maybe_gunzip, parse_feed, parse_sitemap
 from archive.discovery.documents import sitemaps_from_robots as robots_sitemaps
 from archive.discovery.urls import canonical_url
-from archive.errors import DocumentTooLarge
-from archive.sites import SiteConfigError, load_sites
+from archive.errors import DocumentTooLarge, SiteConfigError
+from archive.sites import load_sites
 from archive.storage import blob_key
 from archive.storage.local import LocalBlobStore
 from tests.faults.report import record
@@ -328,7 +328,7 @@ def test_hostile_blob_keys_refused(key: str, tmp_path: Path) -> None:
     ):
         with pytest.raises(ValueError, match="sha256"):
             call()
-    assert not any(tmp_path.rglob("*.gz")), "nothing written"
+    assert not any(tmp_path.rglob("*.zst")), "nothing written"
 
 
 def test_any_key_stays_inside_the_store(tmp_path: Path) -> None:
@@ -359,5 +359,5 @@ def test_metadata_from_urls_never_builds_a_path(tmp_path: Path) -> None:
     }
     store.put(sha, b"body", meta)
     files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
-    assert files == [f"raw/ab/ab/{sha}.gz", f"raw/ab/ab/{sha}.json"]
+    assert files == [f"raw/ab/ab/{sha}.json", f"raw/ab/ab/{sha}.zst"]
     assert store.meta(sha) == meta

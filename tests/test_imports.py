@@ -23,9 +23,19 @@ def modules() -> dict[str, Path]:
 
 
 def imports(path: Path, known: dict[str, Path]) -> Iterator[tuple[str, list[str], int]]:
-    """(imported module, names taken from it, line) for every import, at any depth."""
+    """(imported module, names taken from it, line) for every import run at any depth (those
+    under `if TYPE_CHECKING:` never run)."""
     tree = ast.parse(path.read_text(), str(path))
+    type_only = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING")
+        for stmt in node.body
+        for inner in ast.walk(stmt)
+    }
     for node in ast.walk(tree):
+        if id(node) in type_only:
+            continue
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield alias.name, [], node.lineno
@@ -117,3 +127,31 @@ def test_public_api_resolves() -> None:
 
     missing = [name for name in archive.__all__ if not hasattr(archive, name)]
     assert not missing, f"archive.__all__ names {missing} that archive/__init__.py cannot give"
+
+
+def test_runtime_imports_are_declared_dependencies() -> None:
+    """What archive/, crawler/ and pipelines/ import from outside the standard library is a
+    runtime dependency in pyproject.toml (not only a dev one, not only there by chance)."""
+    import re
+    import sys
+    import tomllib
+    from importlib.metadata import packages_distributions, requires
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = {
+        re.split(r"[<>=!~\[; ]", d, maxsplit=1)[0].lower().replace("_", "-")
+        for d in project["dependencies"]
+    }
+    by_import = packages_distributions()
+    known = modules()
+    missing = set()
+    for name, path in known.items():
+        for target, _, _ in imports(path, known):
+            top = target.split(".")[0]
+            if top in PACKAGES or top in sys.stdlib_module_names or top == "__future__":
+                continue
+            dists = {d.lower().replace("_", "-") for d in by_import.get(top, [top])}
+            if not dists & declared:
+                missing.add(f"{top} (in {name})")
+    assert not missing, f"imported but not declared in [project.dependencies]: {sorted(missing)}"
+    assert requires("newsarchive") is not None

@@ -28,7 +28,9 @@ from archive.jobs.reextract import Selection, count_selected, reextract
 from archive.storage import open_blob_store
 from archive.storage.local import LocalBlobStore
 from tests.fixtures import ROOT, run_cli
-from tests.s3server import Bucket
+from tests.support.s3server import Bucket
+
+pytestmark = [pytest.mark.crawl]
 
 NEW = "99.0.0"
 SITECUSTOMIZE = """

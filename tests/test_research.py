@@ -20,6 +20,8 @@ from archive.cli import cli
 from archive.demo import demo_manifest
 from tests.fixtures import run_cli
 
+pytestmark = [pytest.mark.crawl]
+
 MANIFEST = demo_manifest("http://127.0.0.1:1/")
 ALL = "the"  # an FTS query every demo article matches
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import gzip
 import threading
 from pathlib import Path
 
 import pytest
+import zstandard
 
 from archive.errors import BlobNotFound, BlobStoreError
 from archive.model import Capture, sha256_hex
 from archive.storage import Put, blob_key, open_blob_store
 from archive.storage.s3 import S3BlobStore, decode_meta, encode_meta
-from tests.s3server import SECRET_KEY, Bucket
+from tests.support.s3server import SECRET_KEY, Bucket
 
 
 def capture(n: int = 1, url: str = "https://news.example/a") -> Capture:
@@ -42,7 +42,7 @@ def test_put_get_meta_and_object_layout(s3_bucket: Bucket, tmp_path: Path) -> No
     key = f"raw/{blob_key(cap.sha256)}"
     assert s3_bucket.object_keys() == [key], "one object per body, under prefix + blob_key"
     raw = s3_bucket.client().get_object(Bucket=s3_bucket.name, Key=key)["Body"].read()
-    assert sha256_hex(gzip.decompress(raw)) == cap.sha256
+    assert sha256_hex(zstandard.ZstdDecompressor().decompress(raw)) == cap.sha256, "a zstd frame"
     assert not (tmp_path / "spool").exists(), "nothing may be spooled while the store is up"
 
 
@@ -124,7 +124,7 @@ def test_check_bad_credentials(
 
 
 def test_check_unreachable_endpoint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.s3server import free_ports
+    from tests.support.s3server import free_ports
 
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "k")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")

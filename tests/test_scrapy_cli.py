@@ -8,8 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from archive.demo import demo_manifest, serve_demo
 from tests.fixtures import ROOT
+
+pytestmark = [pytest.mark.crawl]
 
 
 def test_scrapy_crawl_news_with_sites_file(tmp_path: Path) -> None:

@@ -22,7 +22,9 @@ import pytest
 from archive.demo import serve_demo
 from archive.demo.build import demo_manifest
 from tests.fixtures import ROOT
-from tests.s3server import free_ports
+from tests.support.s3server import free_ports
+
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
 
 BIN = Path(sys.executable).parent
 

@@ -23,6 +23,8 @@ import pytest
 from archive.demo import demo_manifest
 from tests.fixtures import ROOT, run_cli
 
+pytestmark = [pytest.mark.browser, pytest.mark.crawl]
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
 MANIFEST = demo_manifest("http://127.0.0.1:1/")

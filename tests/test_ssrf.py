@@ -12,6 +12,8 @@ from pytest_httpserver import HTTPServer
 from archive.discovery.netguard import forbidden_reason
 from tests.fixtures import run_cli
 
+pytestmark = [pytest.mark.crawl]
+
 
 @pytest.mark.parametrize(
     "address",

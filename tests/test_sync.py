@@ -19,7 +19,7 @@ from archive.model import Capture
 from archive.storage import BlobStore, Put, blob_key, open_blob_store
 from archive.storage.local import LocalBlobStore
 from archive.storage.spool import retry_spool
-from tests.s3server import Bucket
+from tests.support.s3server import Bucket
 
 AUTHORS = [["Mara Quist"], ["Tobias Lind", "Ana Ferreira"], ["Jon Reyes"], ["Ilse Brandt"]]
 TOPICS = ["harbor dredging", "council budget", "ferry timetable", "library reopening"]

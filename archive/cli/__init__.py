@@ -53,6 +53,7 @@ for command in (
     storage.sync,
     storage.verify,
     storage.rebuild_cmd,
+    storage.recompress,
     ops.schedule,
     ops.run_due,
     ops.ingest,

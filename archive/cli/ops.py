@@ -18,10 +18,9 @@ from archive.cli.options import (
     split_names,
 )
 from archive.db.connection import data_dir, ensure_writable, open_db
+from archive.errors import ScheduleError, SiteBusy
 from archive.schedule import (
     Schedule,
-    ScheduleError,
-    SiteBusy,
     crontab_lines,
     due_sites,
     last_run,

@@ -111,7 +111,9 @@ def _copy_all(folder: Path, store: BlobStore, target_uri: str, as_json: bool) ->
 @json_option
 @friendly_errors
 def verify(data: str | None, blobs: str, repair: bool, as_json: bool) -> None:
-    """Check that every capture's object exists and gunzips to its sha256.
+    """Check that every capture's object exists and decompresses to its sha256.
+
+    A missing or damaged zstd dictionary is named with every body that needs it.
 
     Exit code 1 if any object is missing or corrupt (after --repair: if any is left). With
     --repair, objects are re-uploaded from DATA/spool or DATA/raw where a good copy exists.
@@ -142,6 +144,14 @@ def verify(data: str | None, blobs: str, repair: bool, as_json: bool) -> None:
         click.echo(f"Missing {sha} ({url}){where}", err=True)
     for sha, problem in sorted(report.corrupt.items()):
         click.echo(f"Corrupt {sha}: {problem}", err=True)
+    for name, entry in sorted(report.dictionaries.items()):
+        bodies = entry["bodies"]
+        assert isinstance(bodies, list)
+        click.echo(
+            f"zstd dictionary {name} is {entry['problem']}: {len(bodies)} bodies need it: "
+            f"{', '.join(bodies)}. Restore dicts/{name}.zdict from a copy of the store.",
+            err=True,
+        )
     for sha, reason in sorted(report.unrepaired.items()):
         click.echo(f"Not repaired {sha}: {reason}", err=True)
     if report.unmarked and not repair:
@@ -218,4 +228,54 @@ def rebuild_cmd(
     for sha, reason in sorted(report.errors.items()):
         click.echo(f"Not indexed {sha}: {reason}", err=True)
     if report.errors:
+        raise SystemExit(1)
+
+
+@click.command()
+@data_option
+@blobs_option
+@click.option("--site", default="", help="Only the bodies of this site (its sites.toml name).")
+@click.option("--dry-run", is_flag=True, help="Count the gzip bodies; change nothing.")
+@json_option
+@friendly_errors
+def recompress(data: str | None, blobs: str, site: str, dry_run: bool, as_json: bool) -> None:
+    """Rewrite bodies stored as gzip (before zstd) as zstd, with per-site dictionaries.
+
+    Each new object is read back and its sha256 checked before the gzip object is deleted, so
+    the command can be killed at any time and run again to finish. Exit code 1 if some body
+    could not be rewritten (it keeps its gzip object).
+
+    Example:
+
+    \b
+        newsarchive recompress --data ./data --blobs s3://news-raw/raw --dry-run
+        newsarchive recompress --data ./data --blobs s3://news-raw/raw --site harbor
+    """
+    from archive.jobs.recompress import legacy_bodies
+    from archive.jobs.recompress import recompress as run
+    from archive.storage import CodecStore
+
+    folder = data_dir(data)
+    store = open_store(folder, blobs)
+    if not isinstance(store, CodecStore):
+        raise click.ClickException(f"{store.uri} does not support recompress")
+    db = open_db(folder) if (folder / "news.db").exists() else None
+    click.echo(f"Listing {store.uri} ...", err=True)
+    shas = legacy_bodies(store)
+    with progress_bar(f"Recompressing {store.uri}", len(shas)) as update:
+        report = run(store, shas, site=site, dry_run=dry_run, db=db, progress=update)
+    store.learner.wait()
+    if as_json:
+        emit_json(report.to_dict() | {"dry_run": dry_run})
+    elif dry_run:
+        todo = report.todo - report.other_site
+        click.echo(f"{todo} gzip bodies would be rewritten as zstd (nothing changed).")
+    else:
+        click.echo(
+            f"{len(report.rewritten)} rewritten as zstd, {len(report.finished)} finished from "
+            f"an earlier run, {len(report.failed)} failed, {report.other_site} of other sites."
+        )
+    for sha, reason in sorted(report.failed.items()):
+        click.echo(f"Not rewritten {sha}: {reason}", err=True)
+    if not report.ok:
         raise SystemExit(1)

@@ -1,24 +1,39 @@
 """All demo stories, newest first, with helpers that turn a `Story` into text.
 
-The story data lives in one module per section (`content_politics.py` and so on).
+The stories are data: one TOML file per section in `archive/demo/stories/` (package data),
+read with the standard library.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
+from importlib.resources import files
+from typing import Any
 
-from archive.demo.content_business import BUSINESS
-from archive.demo.content_culture import CULTURE
-from archive.demo.content_politics import POLITICS
-from archive.demo.content_sports import SPORTS
 from archive.demo.story import SECTIONS, Story
 
 MIN_PARAGRAPHS = 4
 MIN_WORDS = 250
 
-STORIES: tuple[Story, ...] = tuple(
-    sorted(POLITICS + BUSINESS + CULTURE + SPORTS, key=lambda s: s.published_at, reverse=True)
-)
+
+def _story(section: str, row: dict[str, Any]) -> Story:
+    fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in row.items()}
+    return Story(section=section, **fields)
+
+
+def load_stories() -> tuple[Story, ...]:
+    """Every story of `stories/<section>.toml`, newest first."""
+    folder = files("archive.demo") / "stories"
+    stories = [
+        _story(section, row)
+        for section in SECTIONS
+        for row in tomllib.loads((folder / f"{section}.toml").read_text("utf-8"))["story"]
+    ]
+    return tuple(sorted(stories, key=lambda s: s.published_at, reverse=True))
+
+
+STORIES: tuple[Story, ...] = load_stories()
 
 
 def paragraphs(story: Story) -> list[str]:

@@ -4,7 +4,8 @@ with the blob store the crawler nodes mirror to.
 Each pass is an incremental `rebuild` (`archive.jobs.rebuild`): list the store, index the objects
 whose sha256 has no capture row yet, oldest fetch first. Idempotent: a pass over an unchanged
 store reads the object list and changes nothing. `follow` repeats passes until stopped (or
-until the store has been quiet for `idle_exit` seconds).
+until the store has been quiet for `idle_exit` seconds). After a pass that indexed something
+it publishes the snapshot of known URLs crawler nodes read (`archive.jobs.known`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
+from archive.jobs.known import publish_known
 from archive.jobs.rebuild import RebuildReport, plan_rebuild, rebuild
 from archive.storage import BlobStore
 
@@ -32,6 +34,7 @@ class IngestReport:
     indexed: int = 0  # objects indexed by these passes
     outcomes: Counter[str] = field(default_factory=Counter)
     errors: dict[str, str] = field(default_factory=dict)
+    published: int = 0  # article URLs in the last snapshot published for crawler nodes
 
     def add(self, report: RebuildReport) -> None:
         self.passes += 1
@@ -47,6 +50,7 @@ class IngestReport:
             "indexed": self.indexed,
             "outcomes": dict(self.outcomes),
             "errors": self.errors,
+            "published": self.published,
         }
 
 
@@ -83,6 +87,8 @@ def ingest(
     while True:
         report = ingest_pass(store, db, workers=workers, overrides=overrides)
         total.add(report)
+        if report.todo or total.passes == 1:  # crawler nodes read what the archive knows
+            total.published = publish_known(store, db)
         if on_pass is not None:
             on_pass(report)
         if report.todo:

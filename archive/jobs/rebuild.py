@@ -1,8 +1,9 @@
-"""Rebuilding the database from the blob store alone: a capture row per object (from its
-metadata), articles by re-extraction, in fetch order so article versions come out right.
+"""Rebuilding the database from the blob store alone: a capture row per capture record (or,
+for bodies written before records, per body from its metadata), articles by re-extraction, in
+fetch order so article versions come out right.
 
-Idempotent: objects whose sha256 already has a capture row are skipped, so a second run reads
-only the object list and changes nothing.
+Idempotent: records already indexed (and bodies whose sha256 has a capture row) are skipped, so
+a second run reads only the listings and changes nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
@@ -23,12 +24,13 @@ from archive.errors import BlobStoreError
 from archive.jobs.pool import WINDOW_PER_WORKER, Done, Job, extract_stream, open_pool
 from archive.jobs.worker import Extracted
 from archive.model import Capture
-from archive.storage import BlobStore, blob_key
+from archive.storage import BlobStore, CodecStore
+from archive.storage.records import capture_from_meta, read_record, record_id, record_ids
 from archive.storage.spool import THREADS
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-Meta = tuple[str, dict[str, str]]  # an object: sha256, metadata
+Meta = tuple[str, dict[str, Any]]  # a capture to index: body sha256, record or body metadata
 
 CHUNK = 32  # captures per transaction (bodies in flight: see `extract_stream`)
 
@@ -39,50 +41,46 @@ class RebuildReport:
     skipped: int = 0  # already in the database
     outcomes: Counter[str] = field(default_factory=Counter)
     errors: dict[str, str] = field(default_factory=dict)  # sha256 -> why it was not indexed
-    todo: list[tuple[str, dict[str, str]]] = field(default_factory=list, repr=False)
+    records: int = 0  # capture records in the store
+    todo: list[Meta] = field(default_factory=list, repr=False)
 
     def to_dict(self) -> dict[str, object]:
         return {
             "objects": self.objects,
+            "records": self.records,
             "skipped": self.skipped,
             "outcomes": dict(self.outcomes),
             "errors": self.errors,
         }
 
 
-def capture_from_meta(sha256: str, meta: dict[str, str], body: bytes) -> Capture:
-    """The capture an object's metadata describes (see `Capture.meta`)."""
-    url = meta.get("url", "")
-    if not url:
-        raise BlobStoreError(f"Object {sha256} has no 'url' metadata: it was not written by us")
-    return Capture(
-        url=url,
-        final_url=meta.get("final_url") or url,
-        status=int(meta.get("status") or 200),
-        body=body,
-        content_type=meta.get("content_type", ""),
-        fetched_at=meta.get("fetched_at", ""),
-        site=meta.get("site", ""),
-        sha256=sha256,
-        blob_key=blob_key(sha256),
-        mirrored=True,
-    )
-
-
 def plan_rebuild(store: BlobStore, db: Database) -> RebuildReport:
-    """List the store, read the metadata of objects not yet indexed, sort them by fetch time."""
+    """What is in the store and not in the index, oldest fetch first: every capture record
+    not indexed yet, and the bodies no record describes (archives from before records), read
+    from their metadata."""
     report = RebuildReport()
+    rows = db.execute("SELECT url, fetched_at, sha256 FROM captures").fetchall()
+    known_records = {record_id(url, fetched, sha) for url, fetched, sha in rows}
+    known_shas = {sha for _, _, sha in rows}
+    rids = list(record_ids(store))
+    new = [rid for rid in rids if rid not in known_records]
+    report.records = len(rids)
     shas = list(store.keys())
     report.objects = len(shas)
-    known = {row[0] for row in db.execute("SELECT DISTINCT sha256 FROM captures")}
-    todo = [sha for sha in shas if sha not in known]
-    report.skipped = len(shas) - len(todo)
     with ThreadPoolExecutor(THREADS) as threads:
-        for sha, meta in zip(todo, threads.map(_safe_meta(store), todo), strict=True):
+        for rid, record in zip(new, threads.map(_safe_record(store), new), strict=True):
+            if isinstance(record, str):
+                report.errors[rid] = record
+            else:
+                report.todo.append((record["sha256"], record))
+        described = known_shas | {sha for sha, _ in report.todo}
+        legacy = [sha for sha in shas if sha not in described]
+        for sha, meta in zip(legacy, threads.map(_safe_meta(store), legacy), strict=True):
             if isinstance(meta, str):
                 report.errors[sha] = meta
             else:
                 report.todo.append((sha, meta))
+    report.skipped = len(rids) - len(new) + len(shas) - len(legacy)
     report.todo.sort(
         key=lambda item: (item[1].get("fetched_at", ""), item[1].get("url", ""), item[0])
     )
@@ -116,7 +114,7 @@ def rebuild(
     return report
 
 
-def _job(sha: str, meta: dict[str, str], overrides: dict[str, dict[str, str]]) -> Job[Meta]:
+def _job(sha: str, meta: dict[str, Any], overrides: dict[str, dict[str, str]]) -> Job[Meta]:
     url = meta.get("final_url") or meta.get("url", "")
     site_overrides = overrides.get(meta.get("site", ""))
     extract = meta.get("status", "200") in ("", "200")  # gone pages are recorded, not extracted
@@ -143,10 +141,22 @@ def _index_chunk(writer: IndexWriter, chunk: list[Done[Meta]], report: RebuildRe
             report.outcomes[outcome.outcome] += 1
 
 
+def _safe_record(store: BlobStore) -> Callable[[str], dict[str, Any] | str]:
+    def record(rid: str) -> dict[str, Any] | str:
+        try:
+            return read_record(store, rid)
+        except BlobStoreError as exc:
+            return str(exc)
+
+    return record
+
+
 def _safe_meta(store: BlobStore) -> Callable[[str], dict[str, str] | str]:
+    read = store.stored_meta if isinstance(store, CodecStore) else store.meta
+
     def meta(sha: str) -> dict[str, str] | str:
         try:
-            return store.meta(sha)
+            return read(sha)
         except BlobStoreError as exc:
             return str(exc)
 

@@ -1,5 +1,8 @@
 """Raw capture storage, the archive's source of truth: compressed bodies under their sha256.
 
+Bodies are zstd frames, with a per-site dictionary once a site has enough pages
+(`archive.storage.codec`, `archive.storage.learn`); gzip bodies of older archives are read too.
+
 A store is picked by URI (`open_blob_store`): a local folder (`file:///dir` or a plain path,
 the default `DATA/raw`) or S3 (`s3://bucket/prefix`, `archive.storage.s3`). Keys are
 content-addressed, so putting the same body twice stores it once. `spool` keeps what an S3
@@ -12,7 +15,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from archive.errors import BlobCorrupt, BlobNotFound, BlobStoreError
-from archive.storage.base import BlobStore, Put, blob_key, compress, gunzip
+from archive.storage.base import BlobStore, CodecStore, Put, blob_key, compress, gunzip
+from archive.storage.codec import DictionaryError
 from archive.storage.local import LocalBlobStore
 
 __all__ = [
@@ -20,6 +24,8 @@ __all__ = [
     "BlobNotFound",
     "BlobStore",
     "BlobStoreError",
+    "CodecStore",
+    "DictionaryError",
     "LocalBlobStore",
     "Put",
     "blob_key",

@@ -1,5 +1,6 @@
-"""The S3 blob store (boto3): gzip bodies under `prefix/ab/cd/<sha256>.gz`, capture metadata on
-the object, and a local spool for whatever could not be uploaded.
+"""The S3 blob store (boto3): zstd bodies under `prefix/ab/cd/<sha256>.zst` (gzip `.gz` ones
+written before zstd are read too), capture metadata on the object, zstd dictionaries under
+`prefix/dicts/`, and a local spool for whatever could not be uploaded.
 
 Configured the way boto3 users expect: `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_S3`, `AWS_PROFILE`,
 env credentials, `AWS_REGION`, `~/.aws/config`. The URI can add `?endpoint_url=…&region=…&
@@ -30,8 +31,17 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
 
 from archive.errors import BlobNotFound, BlobStoreError
-from archive.storage.base import SHA256_HEX, Put, blob_key, compress, gunzip
+from archive.storage.base import (
+    GZIP_SUFFIX,
+    SHA256_HEX,
+    ZSTD_SUFFIX,
+    Put,
+    blob_key,
+)
+from archive.storage.codec import DICT, decode, dict_key, without_codec_keys
+from archive.storage.learn import Learner
 from archive.storage.local import LocalBlobStore
+from archive.storage.s3docs import S3Documents
 
 if TYPE_CHECKING:
     from types_boto3_s3 import S3Client
@@ -87,7 +97,7 @@ def _endpoint_from_env() -> str | None:
     return os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL") or None
 
 
-class S3BlobStore:
+class S3BlobStore(S3Documents):
     """Blobs in an S3 bucket; thread-safe (one boto3 client shared by all threads)."""
 
     def __init__(
@@ -104,7 +114,8 @@ class S3BlobStore:
         self.bucket = bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
         self.uri = f"s3://{bucket}/{self.prefix}"
-        self.spool = LocalBlobStore(spool) if spool is not None else None
+        self.spool = LocalBlobStore(spool, learn=False) if spool is not None else None
+        self.learner = Learner(self)
         self.profile = profile or os.environ.get("AWS_PROFILE") or None
         endpoint = endpoint_url or _endpoint_from_env()
         style = addressing_style or ("path" if endpoint else None)
@@ -153,8 +164,8 @@ class S3BlobStore:
         return cls(parts.netloc, parts.path, spool=spool, **query)
 
     # -- keys --------------------------------------------------------------------------------
-    def key(self, sha256: str) -> str:
-        return self.prefix + blob_key(sha256)
+    def key(self, sha256: str, *, legacy: bool = False) -> str:
+        return self.prefix + blob_key(sha256, legacy=legacy)
 
     def _where(self) -> str:
         return f"{self.uri} at {self.endpoint}"
@@ -229,7 +240,12 @@ class S3BlobStore:
     def _upload(self, key: str, body: bytes, meta: dict[str, str], *, replace: bool) -> Put:
         if not replace and self._head(key) is not None:
             return Put.EXISTED
+        legacy = key.removesuffix(ZSTD_SUFFIX) + GZIP_SUFFIX
+        if not replace and self._head(legacy) is not None:
+            return Put.EXISTED  # stored before zstd: the same body, not to be stored twice
         extra: dict[str, Any] = {}
+        data, codec = self.learner.encode(body, meta)
+        meta = without_codec_keys(meta) | codec
         metadata = encode_meta(meta)
         if sum(len(k) + len(v) for k, v in metadata.items()) > MAX_INLINE_META:
             self.client.put_object(
@@ -238,7 +254,7 @@ class S3BlobStore:
                 Body=json.dumps(meta).encode(),
                 ContentType="application/json",
             )
-            metadata = {"sha256": meta.get("sha256", ""), "meta_sidecar": "1"}
+            metadata = {"sha256": meta.get("sha256", ""), "meta_sidecar": "1", **codec}
         conditional = self._conditional and not replace
         if conditional:
             extra["IfNoneMatch"] = "*"
@@ -246,9 +262,9 @@ class S3BlobStore:
             self.client.put_object(
                 Bucket=self.bucket,
                 Key=key,
-                Body=compress(body),
+                Body=data,
                 Metadata=metadata,
-                ContentType="application/gzip",
+                ContentType="application/zstd",
                 **extra,
             )
         except ClientError as exc:
@@ -263,11 +279,14 @@ class S3BlobStore:
         return Put.WRITTEN
 
     def delete(self, sha256: str) -> None:
-        key = self.key(sha256)
-        self.client.delete_objects(
-            Bucket=self.bucket,
-            Delete={"Objects": [{"Key": key}, {"Key": key + ".meta.json"}], "Quiet": True},
-        )
+        keys = [self.key(sha256), self.key(sha256, legacy=True)]
+        objects: list[Any] = [{"Key": k} for key in keys for k in (key, key + ".meta.json")]
+        self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": objects, "Quiet": True})
+
+    def drop_legacy(self, sha256: str) -> None:
+        key = self.key(sha256, legacy=True)
+        objects: list[Any] = [{"Key": key}, {"Key": key + ".meta.json"}]
+        self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": objects, "Quiet": True})
 
     # -- reading -----------------------------------------------------------------------------
     def _head(self, key: str) -> dict[str, str] | None:
@@ -282,7 +301,9 @@ class S3BlobStore:
 
     def exists(self, sha256: str) -> bool:
         try:
-            return self._head(self.key(sha256)) is not None
+            return any(
+                self._head(self.key(sha256, legacy=old)) is not None for old in (False, True)
+            )
         except (BotoCoreError, ClientError) as exc:
             raise self._read_error(sha256, exc) from None
 
@@ -294,8 +315,12 @@ class S3BlobStore:
         )
 
     def _get_raw(self, key: str, sha256: str) -> bytes:
+        return self._get_object(key, sha256)[0]
+
+    def _get_object(self, key: str, sha256: str) -> tuple[bytes, dict[str, str]]:
         try:
-            return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+            response = self.client.get_object(Bucket=self.bucket, Key=key)
+            return response["Body"].read(), decode_meta(dict(response.get("Metadata", {})))
         except ClientError as exc:
             code, status = _code(exc)
             if code in _MISSING_CODES or status == 404:
@@ -304,35 +329,112 @@ class S3BlobStore:
         except BotoCoreError as exc:
             raise self._read_error(sha256, exc) from None
 
+    def _read(self, sha256: str, *, legacy: bool) -> bytes:
+        data, metadata = self._get_object(self.key(sha256, legacy=legacy), sha256)
+        # the dictionary is named on the object itself, sidecar metadata or not
+        return decode(
+            data, sha256, self, lambda: metadata if DICT in metadata else self.stored_meta(sha256)
+        )
+
     def get(self, sha256: str) -> bytes:
-        return gunzip(self._get_raw(self.key(sha256), sha256), sha256, self.uri)
+        try:
+            return self._read(sha256, legacy=False)
+        except BlobNotFound:
+            return self._read(sha256, legacy=True)
+
+    def get_current(self, sha256: str) -> bytes:
+        return self._read(sha256, legacy=False)
+
+    def get_legacy(self, sha256: str) -> bytes:
+        return self._read(sha256, legacy=True)
 
     def meta(self, sha256: str) -> dict[str, str]:
-        key = self.key(sha256)
-        try:
-            meta = self._head(key)
-        except (BotoCoreError, ClientError) as exc:
-            raise self._read_error(sha256, exc) from None
-        if meta is None:
-            raise BlobNotFound(f"No blob {sha256} in {self.uri}")
-        if meta.get("meta_sidecar") == "1":
-            return dict(json.loads(self._get_raw(key + ".meta.json", sha256)))
-        return meta
+        return without_codec_keys(self.stored_meta(sha256))
+
+    def stored_meta(self, sha256: str) -> dict[str, str]:
+        """The metadata with the codec keys the store added (`codec`, `zdict`)."""
+        for legacy in (False, True):
+            key = self.key(sha256, legacy=legacy)
+            try:
+                meta = self._head(key)
+            except (BotoCoreError, ClientError) as exc:
+                raise self._read_error(sha256, exc) from None
+            if meta is None:
+                continue
+            if meta.get("meta_sidecar") == "1":
+                codec = {k: v for k, v in meta.items() if k != "meta_sidecar" and k != "sha256"}
+                return dict(json.loads(self._get_raw(key + ".meta.json", sha256))) | codec
+            return meta
+        raise BlobNotFound(f"No blob {sha256} in {self.uri}")
 
     def keys(self) -> Iterator[str]:
+        last = ""
+        for sha, _ in self._bodies():
+            if sha != last:  # `.gz` and `.zst` of one body list next to each other
+                yield sha
+            last = sha
+
+    def legacy_keys(self) -> Iterator[str]:
+        for sha, suffix in self._bodies():
+            if suffix == GZIP_SUFFIX:
+                yield sha
+
+    def _list(self, prefix: str) -> Iterator[str]:
+        """Every key under `prefix`, without the store's prefix."""
         paginator = self.client.get_paginator("list_objects_v2")
         try:
-            for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
                 for obj in page.get("Contents", []):
-                    name = obj["Key"][len(self.prefix) :]
-                    parts = name.split("/")
-                    if len(parts) == 3 and name.endswith(".gz"):
-                        sha = parts[2][: -len(".gz")]
-                        if (
-                            SHA256_HEX.fullmatch(sha)
-                            and parts[0] == sha[:2]
-                            and parts[1] == sha[2:4]
-                        ):
-                            yield sha
+                    yield obj["Key"][len(self.prefix) :]
         except (BotoCoreError, ClientError) as exc:
             raise self._read_error("the object list", exc) from None
+
+    def _bodies(self) -> Iterator[tuple[str, str]]:
+        """(sha256, suffix) of every body object, in key order."""
+        for name in self._list(self.prefix):
+            parts = name.split("/")
+            if len(parts) != 3:
+                continue
+            for suffix in (ZSTD_SUFFIX, GZIP_SUFFIX):
+                sha = parts[2].removesuffix(suffix)
+                if (
+                    parts[2].endswith(suffix)
+                    and SHA256_HEX.fullmatch(sha)
+                    and parts[0] == sha[:2]
+                    and parts[1] == sha[2:4]
+                ):
+                    yield sha, suffix
+
+    # -- dictionaries: content-addressed, written once, never deleted ----------------------
+    def put_dict(self, sha256: str, data: bytes, meta: dict[str, str]) -> None:
+        key = self.prefix + dict_key(sha256)
+        try:
+            if self._head(key) is None:
+                self.client.put_object(
+                    Bucket=self.bucket,
+                    Key=key,
+                    Body=data,
+                    Metadata=encode_meta(meta),
+                    ContentType="application/octet-stream",
+                )
+        except (BotoCoreError, ClientError) as exc:
+            raise BlobStoreError(
+                f"Cannot store zstd dictionary {sha256} in {self._where()} "
+                f"({type(exc).__name__}): bodies keep plain zstd until it can be stored."
+            ) from None
+
+    def get_dict(self, sha256: str) -> bytes:
+        if not SHA256_HEX.fullmatch(sha256):
+            raise BlobNotFound(f"Not a dictionary name: {sha256!r}")
+        return self._get_raw(self.prefix + dict_key(sha256), f"zstd dictionary {sha256}")
+
+    def dicts(self) -> Iterator[dict[str, str]]:
+        for name in self._list(self.prefix + "dicts/"):
+            sha = name.removeprefix("dicts/").removesuffix(".zdict")
+            if name.endswith(".zdict") and SHA256_HEX.fullmatch(sha):
+                try:
+                    meta = self._head(self.prefix + name)
+                except (BotoCoreError, ClientError) as exc:
+                    raise self._read_error(f"zstd dictionary {sha}", exc) from None
+                if meta is not None:
+                    yield meta | {"sha256": sha}

@@ -19,7 +19,8 @@ from archive.db.connection import DB_NAME, open_db
 from archive.db.writer import IndexWriter
 from archive.errors import BlobCorrupt, BlobNotFound, BlobStoreError
 from archive.model import sha256_hex
-from archive.storage.base import BlobStore, Put
+from archive.storage.base import BlobStore, CodecStore, Put
+from archive.storage.codec import DictionaryError
 from archive.storage.local import LocalBlobStore
 
 log = logging.getLogger(__name__)
@@ -33,16 +34,22 @@ def spool_dir(data: Path) -> Path:
 
 
 def _check_stored(store: BlobStore, sha256: str) -> str:
-    """'' if the stored object gunzips to bytes with this sha256, else what is wrong."""
+    """'' if the stored object decompresses to bytes with this sha256, else what is wrong."""
+    return _check(store, sha256)[0]
+
+
+def _check(store: BlobStore, sha256: str) -> tuple[str, DictionaryError | None]:
     try:
         body = store.get(sha256)
+    except DictionaryError as exc:
+        return f"unreadable: zstd dictionary {exc.dictionary} is {exc.problem}", exc
     except BlobNotFound:
-        return "missing"
+        return "missing", None
     except BlobCorrupt:
-        return "corrupt: not valid gzip"
+        return "corrupt: does not decompress", None
     if sha256_hex(body) != sha256:
-        return "corrupt: sha256 mismatch"
-    return ""
+        return "corrupt: sha256 mismatch", None
+    return "", None
 
 
 def _copy_verified(store: BlobStore, source: LocalBlobStore, sha256: str, replace: bool) -> str:
@@ -60,6 +67,8 @@ def _copy_verified(store: BlobStore, source: LocalBlobStore, sha256: str, replac
         if store.put(sha256, body, meta, replace=True) is Put.SPOOLED:
             return "the store is unreachable"
         problem = _check_stored(store, sha256)
+    if not problem and replace and isinstance(store, CodecStore):
+        store.drop_legacy(sha256)  # a broken gzip object, now superseded by a checked zstd one
     return f"read back {problem}" if problem else ""
 
 
@@ -110,7 +119,22 @@ def sync_spool(
         spool.delete(sha)
     if db is not None and not report.failed:
         report.marked += _mark_present(store, spool, db)
+    _sync_docs(store, spool, report)
     return report
+
+
+def _sync_docs(store: BlobStore, spool: LocalBlobStore, report: SyncReport) -> None:
+    """Upload the capture records an outage spooled, after their bodies."""
+    for name in list(spool.docs("records")):
+        try:
+            if store.put_doc(name, spool.get_doc(name)) is Put.SPOOLED:
+                report.failed[name] = "the store is unreachable"
+                continue
+        except BlobStoreError as exc:
+            report.failed[name] = str(exc)
+            continue
+        report.uploaded.append(name)
+        spool.delete_doc(name)
 
 
 def _mark(db: Database, shas: list[str]) -> int:
@@ -145,7 +169,7 @@ def retry_spool(store: BlobStore, data: Path) -> SyncReport | None:
         return None
     local = LocalBlobStore(spool)
     shas = list(local.keys())
-    if not shas:
+    if not shas and not any(True for _ in local.docs("records")):
         return None
     db = open_db(data) if (data / DB_NAME).exists() else None
     try:
@@ -168,6 +192,8 @@ class VerifyReport:
     spooled: list[str] = field(default_factory=list)  # missing, but waiting in the spool
     unmarked: int = 0  # rows whose object is fine but still say unmirrored
     marked: int = 0
+    # zstd dictionaries that are missing or damaged: sha256 -> {"problem", "bodies"}
+    dictionaries: dict[str, dict[str, object]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -185,6 +211,7 @@ class VerifyReport:
             "spooled": self.spooled,
             "unmarked": self.unmarked,
             "marked": self.marked,
+            "dictionaries": self.dictionaries,
         }
 
 
@@ -197,7 +224,10 @@ def verify_store(
     copies: Iterable[LocalBlobStore] = (),
     progress: Progress | None = None,
 ) -> VerifyReport:
-    """Check that each capture row's object exists and gunzips to its sha256.
+    """Check that each capture row's object exists and decompresses to its sha256.
+
+    A body whose zstd dictionary is missing or damaged is corrupt, and the dictionary is
+    reported once with every body that needs it (`dictionaries`).
 
     With `repair`, re-upload broken objects from the spool or other local `copies` (a local
     raw folder), and mark the rows of good objects mirrored. A store that cannot be read raises.
@@ -209,16 +239,23 @@ def verify_store(
     report.checked = len(rows)
     sources = [spool, *copies] if spool is not None else list(copies)
 
-    def one(sha: str) -> str:
-        problem = _check_stored(store, sha)
+    def one(sha: str) -> tuple[str, DictionaryError | None]:
+        found = _check(store, sha)
         if progress:
             progress(1)
-        return problem
+        return found
 
     with ThreadPoolExecutor(THREADS) as pool:
         problems = list(pool.map(one, [r[0] for r in rows]))
     good_unmarked = []
-    for (sha, url, mirrored), problem in zip(rows, problems, strict=True):
+    for (sha, url, mirrored), (problem, bad_dict) in zip(rows, problems, strict=True):
+        if bad_dict is not None:
+            entry = report.dictionaries.setdefault(
+                bad_dict.dictionary, {"problem": bad_dict.problem, "bodies": []}
+            )
+            bodies = entry["bodies"]
+            assert isinstance(bodies, list)
+            bodies.append(sha)
         if problem == "missing":
             report.missing[sha] = url
             if spool is not None and spool.exists(sha):

@@ -23,6 +23,7 @@ from archive.discovery.documents import parse_feed, parse_sitemap, sitemaps_from
 from archive.discovery.urls import canonical_url
 from archive.errors import DocumentTooLarge
 from archive.sites import Site
+from crawler.throttle import cluster_throttle
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,10 @@ class DiscoveryMixin(scrapy.Spider):
         ua = self.settings.get("USER_AGENT", "*")
         delay = Protego.parse(robots.decode("utf-8", "replace")).crawl_delay(ua)
         if not delay:
+            return
+        if throttle := cluster_throttle(self.crawler):  # every node of the cluster honours it
+            delay = throttle.learn(site.name, "crawl_delay", float(delay))
+            log.info("Site %s: robots.txt Crawl-delay %ss honoured by all nodes", site.name, delay)
             return
         assert self.crawler.engine is not None
         slot = self.crawler.engine.downloader.slots.get(self._slot(site))

@@ -27,8 +27,10 @@ from archive.discovery import classify
 from archive.discovery.documents import looks_like_feed, looks_like_sitemap
 from archive.discovery.revisit import due_for_revisit
 from archive.discovery.urls import canonical_url, host_of
+from archive.jobs.known import load_known, merge_known
 from archive.model import Capture
 from archive.sites import Site, load_sites
+from archive.storage import open_blob_store
 from crawler.config import sites_from_settings, slot_settings
 from crawler.distributed import apply_distributed
 from crawler.spiders.discovery import (
@@ -98,8 +100,21 @@ class NewsSpider(DiscoveryMixin):
             spider.sources = sitemap_sources(db, names)
         finally:
             db.close()
+        if crawler.settings.get("REDIS_URL"):  # a node: what the indexer knows counts too
+            spider._load_shared_knowledge()
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
+
+    def _load_shared_knowledge(self) -> None:
+        """Merge the snapshot `newsarchive ingest` publishes to the blob store."""
+        data = data_dir(self.settings.get("NEWSARCHIVE_DATA"))
+        store = open_blob_store(self.settings.get("NEWSARCHIVE_BLOBS") or str(data / "raw"))
+        known, validators = load_known(store)
+        hosts = set(self.site_by_host)
+        known = {u: v for u, v in known.items() if host_of(u) in hosts}
+        self.known = merge_known(self.known, known)
+        self.validators = {**validators, **self.validators}
+        log.info("The archive's snapshot: %d known article URLs of these sites", len(known))
 
     # -- helpers ----------------------------------------------------------------------------
     def _stat(self, key: str, count: int = 1) -> None:

@@ -1,8 +1,8 @@
-"""Fixtures of the fault suite: crawls of ../shared/newsweb in subprocesses that a test can kill,
+"""Fixtures of the fault suite: crawls of the test web in subprocesses that a test can kill,
 starve or lock, and what an archive holds, to compare with an uninterrupted crawl's.
 
-The newsweb build and its server are the session fixtures of tests/fixtures.py (shared with the
-other newsweb tests); the uninterrupted reference crawl runs once per session.
+The test web is the session fixture of tests/fixtures.py (shared with the other crawl tests);
+the uninterrupted reference crawl runs once per session.
 """
 
 from __future__ import annotations
@@ -21,18 +21,28 @@ from typing import IO, Any
 
 import pytest
 
-from tests.fixtures import CRAWL_SETTINGS, ROOT, NewswebServer
+from tests.fixtures import CRAWL_SETTINGS, ROOT, TestWeb
 
-# one extraction worker (2 shared cores) and short timeouts: the newsweb traps that hang
-# (slow/hang, slow/ttfb) cost 3 x 2 s instead of 3 x 4 s; the same for every crawl compared
+# one extraction worker (2 shared cores) and short timeouts: the trap that hangs (slow/hang)
+# costs 3 x 2 s instead of 3 x 4 s; the same for every crawl compared
 FAULT_SETTINGS = (*CRAWL_SETTINGS, "-s", "DOWNLOAD_TIMEOUT=2")
 
 
 def crawl_cmd(sites: Path, data: Path, *extra: str) -> list[str]:
     return [
-        sys.executable, "-m", "archive", "crawl", "--sites", str(sites), "--data", str(data),
-        "--workers", "1", *FAULT_SETTINGS, *extra,
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "archive",
+        "crawl",
+        "--sites",
+        str(sites),
+        "--data",
+        str(data),
+        "--workers",
+        "1",
+        *FAULT_SETTINGS,
+        *extra,
+    ]
 
 
 class Crawl:
@@ -44,9 +54,13 @@ class Crawl:
         self.started = time.monotonic()
         self._err: IO[bytes] = log.open("ab")
         self.proc = subprocess.Popen(
-            cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=self._err,
-            start_new_session=True, env=env,
-        )  # fmt: skip
+            cmd,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=self._err,
+            start_new_session=True,
+            env=env,
+        )
 
     def running(self) -> bool:
         return self.proc.poll() is None
@@ -163,13 +177,13 @@ def lost(reference: State, got: State) -> set[str]:
 
 
 @pytest.fixture(scope="session")
-def fault_sites(newsweb_server: NewswebServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return newsweb_server.sites_toml(tmp_path_factory.mktemp("faults") / "sites.toml")
+def fault_sites(testweb: TestWeb, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return testweb.sites_toml(tmp_path_factory.mktemp("faults") / "sites.toml")
 
 
 @pytest.fixture(scope="session")
 def reference(fault_sites: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """An uninterrupted crawl of the newsweb server: what every faulted crawl must end with."""
+    """An uninterrupted crawl of the test web: what every faulted crawl must end with."""
     work = tmp_path_factory.mktemp("reference")
     data = work / "data"
     crawl = Crawl(crawl_cmd(fault_sites, data), work / "crawl.err")

@@ -40,8 +40,16 @@ def record(
     **extra: object,
 ) -> Row:
     """Add a row (`started` is a time.monotonic() reading) and rewrite the artifacts."""
-    row = Row(kind, name, injected, survived, round(time.monotonic() - started, 1),
-              captures_lost, note, dict(extra))  # fmt: skip
+    row = Row(
+        kind,
+        name,
+        injected,
+        survived,
+        round(time.monotonic() - started, 1),
+        captures_lost,
+        note,
+        dict(extra),
+    )
     _ROWS.append(row)
     write()
     return row

@@ -32,6 +32,8 @@ from tests.faults.conftest import (
 from tests.faults.report import record
 from tests.fixtures import run_cli
 
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
+
 SIZE_SHARE = 0.4  # the tmpfs holds this share of what the reference crawl wrote
 
 
@@ -44,8 +46,10 @@ def tmpfs(where: Path, size: int) -> Iterator[Path]:
     where.mkdir(parents=True, exist_ok=True)
     mount = subprocess.run(
         ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if mount.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs (needs root): {mount.stderr.strip()}")
     try:
@@ -92,13 +96,16 @@ def test_disk_full_stops_cleanly_and_resumes(
     missing = lost(ref, got)
     clean = code != 0 and str(data) in err and not bad and check == "ok"
     record(
-        "fault", f"disk full: a {size // 1024} KiB tmpfs as the data folder, then space freed",
-        injected=1, survived=int(clean and not missing), started=started,
+        "fault",
+        f"disk full: a {size // 1024} KiB tmpfs as the data folder, then space freed",
+        injected=1,
+        survived=int(clean and not missing),
+        started=started,
         captures_lost=len(missing),
         note=f"crawl exit {code}, {partial.rows} captures and {blobs} whole blobs before the "
         f"stop; verify exit {verify.returncode}; after freeing space {got.rows} captures vs "
         f"{ref.rows}",
-    )  # fmt: skip
+    )
     assert code != 0, f"a crawl that ran out of disk must not exit 0:\n{err}"
     assert str(data) in err, f"the message names the folder:\n{err}"
     assert "is full" in err, err

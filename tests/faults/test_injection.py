@@ -12,19 +12,41 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from archive.cli import cli
 from tests.faults.report import record
 
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
+
 INJECTIONS = [
-    "x' OR '1'='1", "' OR 1=1 --", '" OR ""="', "'; DROP TABLE articles; --",
-    "x'); DELETE FROM captures; --", "1 UNION SELECT sql FROM sqlite_master --",
-    "' UNION SELECT name, name FROM sqlite_master --", "%", "_", "%%", "\\", "\\%", "*",
-    "site-a' --", "site-a\" --", "NULL", "') OR ('a'='a", "'||(SELECT 1)||'",
-    "ATTACH DATABASE '/tmp/x.db' AS x; --", "x\u202e' OR 1=1", "x\u0000' OR 1=1",
-    "a' COLLATE NOCASE --", "title:* OR body:*", "NEAR(a b)", "-1) OR 1=1 --",
-]  # fmt: skip
+    "x' OR '1'='1",
+    "' OR 1=1 --",
+    '" OR ""="',
+    "'; DROP TABLE articles; --",
+    "x'); DELETE FROM captures; --",
+    "1 UNION SELECT sql FROM sqlite_master --",
+    "' UNION SELECT name, name FROM sqlite_master --",
+    "%",
+    "_",
+    "%%",
+    "\\",
+    "\\%",
+    "*",
+    "site-a' --",
+    'site-a" --',
+    "NULL",
+    "') OR ('a'='a",
+    "'||(SELECT 1)||'",
+    "ATTACH DATABASE '/tmp/x.db' AS x; --",
+    "x\u202e' OR 1=1",
+    "x\u0000' OR 1=1",
+    "a' COLLATE NOCASE --",
+    "title:* OR body:*",
+    "NEAR(a b)",
+    "-1) OR 1=1 --",
+]
 SEARCH_FILTERS = ("--site", "--author", "--section", "--language")
 EXPORT_FILTERS = ("--site", "--author", "--section", "--language")
 
@@ -46,10 +68,13 @@ def test_injection_strings_are_harmless(reference: dict[str, Any], tmp_path: Pat
     tried, harmful = 0, []
     for value in INJECTIONS:
         value = value.replace("\u0000", "\u2400")  # argv cannot hold NUL: its symbol
-        calls = [["search", "the", "--data", str(data), "--json", opt, value]
-                 for opt in SEARCH_FILTERS]  # fmt: skip
-        calls += [["export", "--data", str(data), "--format", "jsonl", opt, value]
-                  for opt in EXPORT_FILTERS]  # fmt: skip
+        calls = [
+            ["search", "the", "--data", str(data), "--json", opt, value] for opt in SEARCH_FILTERS
+        ]
+        calls += [
+            ["export", "--data", str(data), "--format", "jsonl", opt, value]
+            for opt in EXPORT_FILTERS
+        ]
         calls.append(["export", "--data", str(data), "--format", "jsonl", "-q", value])
         for args in calls:
             tried += 1
@@ -61,10 +86,13 @@ def test_injection_strings_are_harmless(reference: dict[str, Any], tmp_path: Pat
                 harmful.append((args[-2], value, result.exit_code, out[:80]))
     after = _digest(data / "news.db")
     record(
-        "injection", "SQL injection strings through search and export filters (CLI)",
-        injected=tried, survived=tried - len(harmful) if before == after else 0,
-        started=started, note=f"{len(INJECTIONS)} strings x {len(SEARCH_FILTERS)} search + "
+        "injection",
+        "SQL injection strings through search and export filters (CLI)",
+        injected=tried,
+        survived=tried - len(harmful) if before == after else 0,
+        started=started,
+        note=f"{len(INJECTIONS)} strings x {len(SEARCH_FILTERS)} search + "
         f"{len(EXPORT_FILTERS) + 1} export options; database unchanged: {before == after}",
-    )  # fmt: skip
+    )
     assert not harmful, f"an injection string matched or crashed: {harmful[:5]}"
     assert before == after, "the database changed"

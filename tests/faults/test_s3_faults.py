@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from archive.db.connection import open_db
 from archive.db.writer import IndexWriter
@@ -23,16 +26,23 @@ from archive.storage.local import LocalBlobStore
 from tests.faults.conftest import Crawl, crawl_cmd
 from tests.faults.report import record
 from tests.fixtures import ROOT
-from tests.s3server import SECRET_KEY, Bucket
+from tests.support.s3server import SECRET_KEY, Bucket
+
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
 
 SPOOLED = 300
 
 
 def _cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "archive", *args], cwd=ROOT, capture_output=True, text=True,
-        timeout=timeout, env=os.environ.copy(), check=False,
-    )  # fmt: skip
+        [sys.executable, "-m", "archive", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=os.environ.copy(),
+        check=False,
+    )
 
 
 def _spool(data: Path, count: int) -> list[str]:
@@ -44,9 +54,15 @@ def _spool(data: Path, count: int) -> list[str]:
         for n in range(count):
             body = os.urandom(48 * 1024)  # incompressible: the uploads take a moment
             url = f"https://ledger.example/news/{n}"
-            cap = Capture(url=url, final_url=url, status=200, body=body,
-                          content_type="text/html", site="ledger",
-                          fetched_at=f"2026-03-05T08:{n // 60:02}:{n % 60:02}Z")  # fmt: skip
+            cap = Capture(
+                url=url,
+                final_url=url,
+                status=200,
+                body=body,
+                content_type="text/html",
+                site="ledger",
+                fetched_at=f"2026-03-05T08:{n // 60:02}:{n % 60:02}Z",
+            )
             cap.blob_key, cap.mirrored = blob_key(cap.sha256), False
             spool.put(cap.sha256, body, cap.meta())
             writer.add_capture(cap)
@@ -59,10 +75,25 @@ def test_s3_killed_during_sync_loses_nothing(s3_bucket: Bucket, tmp_path: Path) 
     data = tmp_path / "data"
     shas = _spool(data, SPOOLED)
     started = time.monotonic()
-    args = [sys.executable, "-m", "archive", "sync", "--data", str(data), "--blobs",
-            s3_bucket.uri, "--json"]  # fmt: skip
-    with subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True, env=os.environ.copy()) as sync:  # fmt: skip
+    args = [
+        sys.executable,
+        "-m",
+        "archive",
+        "sync",
+        "--data",
+        str(data),
+        "--blobs",
+        s3_bucket.uri,
+        "--json",
+    ]
+    with subprocess.Popen(
+        args,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    ) as sync:
         deadline = time.monotonic() + 120
         while len(s3_bucket.object_keys()) < SPOOLED // 5 and time.monotonic() < deadline:
             assert sync.poll() is None, "sync ended before the outage could start"
@@ -86,20 +117,25 @@ def test_s3_killed_during_sync_loses_nothing(s3_bucket: Bucket, tmp_path: Path) 
     left = list(LocalBlobStore(data / "spool").keys())
     ok = again.returncode == 0 and verify.returncode == 0 and objects == SPOOLED and not left
     record(
-        "fault", f"S3 server SIGKILLed during `sync` of {SPOOLED} spooled bodies, restarted",
-        injected=1, survived=int(ok), started=started,
+        "fault",
+        f"S3 server SIGKILLed during `sync` of {SPOOLED} spooled bodies, restarted",
+        injected=1,
+        survived=int(ok),
+        started=started,
         captures_lost=SPOOLED - objects if not left else len(left),
         note=f"first sync exit {sync.returncode} after {uploaded_before} uploads; second sync "
         f"exit {again.returncode}; verify exit {verify.returncode}; {unmirrored} rows unmirrored",
-    )  # fmt: skip
+    )
     assert sync.returncode != 0, f"a sync cut short must not report success: {out}{err}"
     assert again.returncode == 0, again.stdout + again.stderr
     assert objects == SPOOLED
     assert not left
     assert unmirrored == 0
     assert verify.returncode == 0, verify.stdout[-2000:] + verify.stderr[-2000:]
-    assert sorted(shas) == sorted(k.rsplit("/", 1)[-1].removesuffix(".gz")
-                                  for k in s3_bucket.object_keys())  # fmt: skip
+    bodies = [k.rsplit("/", 1)[-1] for k in s3_bucket.object_keys()]
+    assert sorted(shas) == sorted(  # bodies are <sha256>.gz (old) or <sha256>.zst
+        name.split(".")[0] for name in bodies if re.fullmatch(r"[0-9a-f]{64}\.(gz|zst)", name)
+    )
 
 
 def _places(data: Path, outputs: list[str]) -> dict[str, str]:
@@ -119,16 +155,23 @@ def test_credentials_never_written(s3_bucket: Bucket, fault_sites: Path, tmp_pat
     data = tmp_path / "data"
     assert os.environ["AWS_SECRET_ACCESS_KEY"] == SECRET_KEY  # the marker, set by s3_bucket
     # a verbose crawl to the bucket: every log line botocore and scrapy write at DEBUG
-    crawl = Crawl(crawl_cmd(fault_sites, data, "--blobs", s3_bucket.uri, "--site", "site-a",
-                            "-s", "LOG_LEVEL=DEBUG"), tmp_path / "crawl.err",
-                  env=os.environ.copy())  # fmt: skip
+    crawl = Crawl(
+        crawl_cmd(
+            fault_sites, data, "--blobs", s3_bucket.uri, "--site", "site-a", "-s", "LOG_LEVEL=DEBUG"
+        ),
+        tmp_path / "crawl.err",
+        env=os.environ.copy(),
+    )
     assert crawl.wait() == 0, crawl.stderr()
     outputs = [crawl.log.read_text(errors="replace")]
     # the error paths: the store down (sync, verify), then a wrong bucket
     s3_bucket.server.stop(kill=True)
     try:
-        runs = [("sync", "--blobs", data), ("verify", "--blobs", data),
-                ("rebuild", "--from", tmp_path / "rebuilt")]  # fmt: skip
+        runs = [
+            ("sync", "--blobs", data),
+            ("verify", "--blobs", data),
+            ("rebuild", "--from", tmp_path / "rebuilt"),
+        ]
         for command, option, where in runs:
             proc = _cli(command, option, s3_bucket.uri, "--data", str(where), timeout=120)
             outputs += [proc.stdout, proc.stderr]
@@ -139,8 +182,11 @@ def test_credentials_never_written(s3_bucket: Bucket, fault_sites: Path, tmp_pat
     places = _places(data, outputs)
     leaks = sorted(name for name, text in places.items() if SECRET_KEY in text)
     record(
-        "secret", "AWS_SECRET_ACCESS_KEY marker through a DEBUG crawl to S3, S3 down, "
-        "a wrong bucket", injected=len(places), survived=len(places) - len(leaks),
-        started=started, note=f"searched {len(places)} logs, outputs, files and the database",
-    )  # fmt: skip
+        "secret",
+        "AWS_SECRET_ACCESS_KEY marker through a DEBUG crawl to S3, S3 down, a wrong bucket",
+        injected=len(places),
+        survived=len(places) - len(leaks),
+        started=started,
+        note=f"searched {len(places)} logs, outputs, files and the database",
+    )
     assert not leaks, f"the secret is written in: {leaks}"

@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.faults.conftest import (
     Crawl,
     archive_state,
@@ -27,6 +29,8 @@ from tests.faults.conftest import (
 )
 from tests.faults.report import record
 from tests.fixtures import run_cli
+
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
 
 KILLS = int(os.environ.get("FAULT_KILLS", "20"))
 EARLY = 0.2  # share of the kills aimed at start-up and discovery
@@ -77,9 +81,15 @@ def test_sigkill_twenty_times_loses_nothing(
         crawl = Crawl(crawl_cmd(fault_sites, data, *SMALL_BATCHES), log)
         t0 = time.monotonic()
         alive = _kill_at(crawl, data, kind, value, rng, ref.rows)
-        kills.append({"at": kind, "target": round(value, 2), "alive": alive,
-                      "after_s": round(time.monotonic() - t0, 2),
-                      "captures": captures_count(data)})  # fmt: skip
+        kills.append(
+            {
+                "at": kind,
+                "target": round(value, 2),
+                "alive": alive,
+                "after_s": round(time.monotonic() - t0, 2),
+                "captures": captures_count(data),
+            }
+        )
     final = Crawl(crawl_cmd(fault_sites, data), log)
     code = final.wait()
     assert code == 0, f"the crawl after {len(kills)} kills failed ({code}):\n{final.stderr()}"
@@ -90,21 +100,24 @@ def test_sigkill_twenty_times_loses_nothing(
     verify = run_cli("verify", "--data", str(data), check=False)
     leftovers = temp_leftovers(data)
     record(
-        "fault", f"SIGKILL of the crawl at {KILLS} random moments, restarted each time",
-        injected=killed, survived=killed if not missing and check == "ok" else 0,
-        started=started, captures_lost=len(missing),
+        "fault",
+        f"SIGKILL of the crawl at {KILLS} random moments, restarted each time",
+        injected=killed,
+        survived=killed if not missing and check == "ok" else 0,
+        started=started,
+        captures_lost=len(missing),
         note=f"seed {seed}; {got.rows} captures vs {ref.rows} uninterrupted; "
         f"{len(got.urls - ref.urls)} more URLs found; {got.duplicates} duplicated fetches; integrity {check}; verify exit "
         f"{verify.returncode}; {len(leftovers)} temp files left",
         kills=kills,
-    )  # fmt: skip
+    )
     assert killed >= KILLS * 0.8, f"only {killed} kills landed mid-crawl: {kills}"
     assert not missing, f"captures lost (seed {seed}): {sorted(missing)[:5]}"
     # the same story under two URLs: whichever is fetched first is the article, the other
     # a duplicate capture, so compare stories by content and captures by URL
     differ = story_difference(ref, got)
     assert not differ, f"stories differ (seed {seed}): {differ}"
-    # discovery of the newsweb trap copies (/flaky/, /slow/) depends on timing, so a crawl may
+    # discovery of the test web's trap copies (/flaky/, /slow/) depends on timing, so a crawl may
     # find more than the reference; it must not have less
     assert ref.fetches <= got.fetches, (
         f"fetches lost or changed (seed {seed}): {sorted(ref.fetches - got.fetches)[:3]}"

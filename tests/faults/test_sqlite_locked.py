@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.faults.conftest import (
     Crawl,
     archive_state,
@@ -21,6 +23,8 @@ from tests.faults.conftest import (
     story_difference,
 )
 from tests.faults.report import record
+
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
 
 HOLD_WRITE = 4.0  # seconds each write lock is held: well inside busy_timeout
 HOLD_READ = 10.0
@@ -55,8 +59,11 @@ def test_crawl_completes_while_the_database_is_held(
     crawl = Crawl(crawl_cmd(fault_sites, data), tmp_path / "crawl.err")
     done: list[str] = []
     threads: list[threading.Thread] = []
-    plan = [(0.05, "BEGIN", HOLD_READ), (0.25, "BEGIN IMMEDIATE", HOLD_WRITE),
-            (0.6, "BEGIN EXCLUSIVE", HOLD_WRITE)]  # fmt: skip
+    plan = [
+        (0.05, "BEGIN", HOLD_READ),
+        (0.25, "BEGIN IMMEDIATE", HOLD_WRITE),
+        (0.6, "BEGIN EXCLUSIVE", HOLD_WRITE),
+    ]
     for share, begin, seconds in plan:
         if not _wait_for(crawl, data, share * ref.rows):
             break
@@ -75,12 +82,15 @@ def test_crawl_completes_while_the_database_is_held(
     missing = lost(ref, got)
     check = integrity(data)
     record(
-        "fault", "SQLite held during a crawl: a 10 s read transaction, BEGIN IMMEDIATE 4 s, "
-        "BEGIN EXCLUSIVE 4 s", injected=len(done),
-        survived=len(done) if not missing and check == "ok" else 0, started=started,
+        "fault",
+        "SQLite held during a crawl: a 10 s read transaction, BEGIN IMMEDIATE 4 s, "
+        "BEGIN EXCLUSIVE 4 s",
+        injected=len(done),
+        survived=len(done) if not missing and check == "ok" else 0,
+        started=started,
         captures_lost=len(missing),
         note=f"{got.rows} captures vs {ref.rows} uninterrupted; integrity {check}",
-    )  # fmt: skip
+    )
     assert len(done) == len(plan), f"the crawl ended before every lock was taken: {done}"
     assert not missing, f"captures lost: {sorted(missing)[:5]}"
     assert not story_difference(ref, got)

@@ -1,9 +1,9 @@
-"""Dedupe end to end on ../shared/newsweb (issue 6).
+"""Dedupe end to end on the test web (archive/demo/web, issue 6).
 
 One module-scoped scenario: crawl site-a alone (the originals), then, in a second crawl process
-that opens the archive afresh, all three sites (syndicated copies on site-b and site-c). Pairs
-are scored against the manifest's `duplicate_of`. The build has 150 articles so that site-a
-has AMP pages (newsweb makes them for site-a's originals 40-49).
+that opens the archive afresh, all three sites (syndicated copies on site-b and site-c: exact,
+cross-canonical and reworded). Pairs are scored against the manifest's `duplicate_of`. The
+session's web serves; crawls only read it.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from archive.db.writer import IndexWriter
 from archive.discovery.urls import canonical_url
 from archive.jobs.worker import extract_capture
 from archive.model import Capture
-from tests.dedupe_eval import archived_ids, pair_scores
-from tests.fixtures import CRAWL_SETTINGS, NewswebServer, build_newsweb, run_cli
+from tests.fixtures import CRAWL_SETTINGS, TestWeb, run_cli
+from tests.support.dedupe_eval import archived_ids, pair_scores
 
-ARTICLES = 150
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
 
 
 def _only_site(toml: Path, name: str, out: Path) -> Path:
@@ -43,8 +43,14 @@ def _ingest_amp(data: Path, manifest: dict[str, Any]) -> dict[str, tuple[int | N
             with urllib.request.urlopen(amp["url"], timeout=10) as resp:
                 body, ctype = resp.read(), resp.headers.get("Content-Type", "")
             result = extract_capture(body, amp["url"], ctype)
-            capture = Capture(url=amp["url"], final_url=amp["url"], status=200, body=body,
-                              content_type=ctype, site="site-a")  # fmt: skip
+            capture = Capture(
+                url=amp["url"],
+                final_url=amp["url"],
+                status=200,
+                body=body,
+                content_type=ctype,
+                site="site-a",
+            )
             stored = writer.ingest(capture, result.article, is_article=True)
             out[amp["id"]] = (stored.article_id, stored.outcome)
     finally:
@@ -53,22 +59,18 @@ def _ingest_amp(data: Path, manifest: dict[str, Any]) -> dict[str, tuple[int | N
 
 
 @pytest.fixture(scope="module")
-def deduped(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def deduped(testweb: TestWeb, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     work = tmp_path_factory.mktemp("dedupe")
-    server = NewswebServer(build_newsweb(work / "web", articles=ARTICLES))
     data = work / "data"
-    try:
-        every = server.sites_toml(work / "sites.toml")
-        first = _only_site(every, "site-a", work / "site-a.toml")
-        run_cli("crawl", "--sites", str(first), "--data", str(data), *CRAWL_SETTINGS)
-        run_cli("crawl", "--sites", str(every), "--data", str(data), *CRAWL_SETTINGS)
-        db = sqlite3.connect(data / "news.db")
-        manifest = server.manifest
-        out = {"data": data, "db": db, "manifest": manifest}
-        out["scores"] = pair_scores(db, manifest)
-        out["amp"] = _ingest_amp(data, manifest)
-    finally:
-        server.stop()
+    every = testweb.sites_toml(work / "sites.toml")
+    first = _only_site(every, "site-a", work / "site-a.toml")
+    run_cli("crawl", "--sites", str(first), "--data", str(data), *CRAWL_SETTINGS)
+    run_cli("crawl", "--sites", str(every), "--data", str(data), *CRAWL_SETTINGS)
+    db = sqlite3.connect(data / "news.db")
+    manifest = testweb.manifest
+    out = {"data": data, "db": db, "manifest": manifest}
+    out["scores"] = pair_scores(db, manifest)
+    out["amp"] = _ingest_amp(data, manifest)
     return out
 
 
@@ -131,8 +133,8 @@ def test_search_one_per_cluster_and_show(deduped: dict[str, Any]) -> None:
     stored = archived_ids(deduped["db"], manifest)
     copy = next(a for a in manifest["articles"] if a["dup_type"] == "self_canonical")
     original_id, cluster = stored[copy["duplicate_of"]]
-    title = next(a["title"] for a in manifest["articles"] if a["id"] == copy["duplicate_of"])
-    query = '"' + title.split(":")[0] + '"'  # the marker word starts the headline
+    original = next(a for a in manifest["articles"] if a["id"] == copy["duplicate_of"])
+    query = '"' + original["body_markers"][0] + '"'  # an invented word of this story only
     db = open_db(data, create=True)
     every = {r["id"] for r in search(db, query, limit=0)}
     once = search(db, query, limit=0, one_per_cluster=True)

@@ -1,4 +1,4 @@
-"""End to end: `newsarchive crawl` of the three sites of ../shared/newsweb (small build)."""
+"""End to end: `newsarchive crawl` of the three sites of the test web (archive/demo/web)."""
 
 from __future__ import annotations
 
@@ -9,19 +9,19 @@ from typing import Any
 import pytest
 
 from archive.discovery.urls import canonical_url
-from tests.fixtures import CRAWL_SETTINGS, NewswebServer, run_cli
+from tests.fixtures import CRAWL_SETTINGS, TestWeb, run_cli
+
+pytestmark = [pytest.mark.crawl]
 
 
 @pytest.fixture(scope="module")
-def crawled(
-    newsweb_server: NewswebServer, tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, Any]:
+def crawled(testweb: TestWeb, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     work = tmp_path_factory.mktemp("crawl")
-    sites = newsweb_server.sites_toml(work / "sites.toml")
+    sites = testweb.sites_toml(work / "sites.toml")
     data = work / "data"
     proc = run_cli("crawl", "--sites", str(sites), "--data", str(data), *CRAWL_SETTINGS)
     db = sqlite3.connect(data / "news.db")
-    return {"data": data, "db": db, "proc": proc, "manifest": newsweb_server.manifest}
+    return {"data": data, "db": db, "proc": proc, "manifest": testweb.manifest}
 
 
 def _archived_urls(db: sqlite3.Connection) -> set[str]:
@@ -35,9 +35,10 @@ def _archived_urls(db: sqlite3.Connection) -> set[str]:
 
 def test_recall_of_manifest_articles(crawled: dict[str, Any]) -> None:
     expected = [
-        a for a in crawled["manifest"]["articles"]
+        a
+        for a in crawled["manifest"]["articles"]
         if a["kind"] in ("article", "syndicated_copy") and a["status"] == 200
-    ]  # fmt: skip
+    ]
     archived = _archived_urls(crawled["db"])
     missing = [a["url"] for a in expected if canonical_url(a["url"]) not in archived]
     recall = 1 - len(missing) / len(expected)
@@ -57,9 +58,10 @@ def test_articles_have_core_fields(crawled: dict[str, Any]) -> None:
 def test_not_articles_never_stored_as_articles(crawled: dict[str, Any]) -> None:
     man = crawled["manifest"]
     hubs = {
-        canonical_url(u) for u, info in man["urls"].items()
+        canonical_url(u)
+        for u, info in man["urls"].items()
         if info["type"] in ("home", "section", "tag", "author", "page", "rss", "atom", "sitemap")
-    }  # fmt: skip
+    }
     stored = {canonical_url(u) for (u,) in crawled["db"].execute("SELECT url FROM articles")}
     assert not (hubs & stored), f"hub pages stored as articles: {sorted(hubs & stored)[:5]}"
 
@@ -81,7 +83,7 @@ def test_charset_traps_decoded(crawled: dict[str, Any]) -> None:
 def test_blobs_match_captures(crawled: dict[str, Any]) -> None:
     db, raw = crawled["db"], Path(crawled["data"]) / "raw"
     shas = {sha for (sha,) in db.execute("SELECT sha256 FROM captures")}
-    files = {p.name.removesuffix(".gz") for p in raw.glob("*/*/*.gz")}
+    files = {p.name.removesuffix(".zst") for p in raw.glob("*/*/*.zst")}
     assert shas == files, "one blob per distinct raw body, and nothing else"
 
 

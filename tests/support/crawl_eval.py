@@ -1,6 +1,7 @@
-"""Scoring a crawl of ../shared/newsweb against its manifest and the server's access log.
+"""Scoring a crawl against the manifest of the web it crawled and the server's access log.
 
-Used by the end-to-end tests and by `bench/crawl_newsweb.py` (full-size figures).
+Used by the end-to-end tests (the test web, archive/demo/web) and by `bench/crawl_newsweb.py`
+(full-size figures); both webs write the same manifest and log shapes.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 from archive.discovery.urls import canonical_url
 
 LOG_LINE = re.compile(r'"(?P<method>[A-Z]+) (?P<path>\S+) HTTP/[\d.]+" (?P<status>\d{3})')
-ROBOTS_DISALLOWED = ("/private/", "/search", "/calendar/")
+ROBOTS_DISALLOWED = ("/private/", "/search", "/calendar/", "/members/")
 
 
 def read_access_log(path: Path, start: int = 0) -> tuple[list[tuple[str, int]], int]:

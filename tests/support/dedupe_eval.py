@@ -1,9 +1,9 @@
-"""Scoring dedupe against the newsweb manifest: pair precision/recall of syndicated copies.
+"""Scoring dedupe against the test web's manifest: pair precision/recall of syndicated copies.
 
-Used by tests/test_dedupe_newsweb.py and, as a script, to sweep the threshold on a crawled
+Used by tests/test_dedupe_testweb.py and, as a script, to sweep the threshold on a crawled
 archive (how DEFAULT_THRESHOLD was chosen):
 
-    .venv/bin/python -m tests.dedupe_eval DATA/news.db MANIFEST.json
+    .venv/bin/python -m tests.support.dedupe_eval DATA/news.db MANIFEST.json
 """
 
 from __future__ import annotations

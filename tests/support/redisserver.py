@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.s3server import free_ports
+from tests.support.s3server import free_ports
 
 
 class RedisServer:
@@ -34,9 +34,25 @@ class RedisServer:
         binary = shutil.which("redis-server")
         if not binary:
             raise RuntimeError("No redis-server: apt-get install redis-server (scripts/setup.sh)")
-        cmd = [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.root),
-               "--save", "", "--appendonly", "no", "--daemonize", "no",
-               "--logfile", str(self.log), "--protected-mode", "yes"]  # fmt: skip
+        cmd = [
+            binary,
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(self.root),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "no",
+            "--logfile",
+            str(self.log),
+            "--protected-mode",
+            "yes",
+        ]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

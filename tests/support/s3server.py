@@ -83,10 +83,18 @@ class WeedServer:
 
     def command(self) -> list[str]:
         cmd = [
-            weed_binary(), "mini", f"-dir={self.data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-            f"-s3.config={self.config}", "-webdav=false", "-s3.port.iceberg=0",
-            "-s3.port.lance=0", "-master.telemetry=false", "-admin.ui=false",
-        ]  # fmt: skip
+            weed_binary(),
+            "mini",
+            f"-dir={self.data}",
+            "-ip=127.0.0.1",
+            "-ip.bind=127.0.0.1",
+            f"-s3.config={self.config}",
+            "-webdav=false",
+            "-s3.port.iceberg=0",
+            "-s3.port.lance=0",
+            "-master.telemetry=false",
+            "-admin.ui=false",
+        ]
         for name, (http, grpc) in self.ports.items():
             cmd += [f"-{name}.port={http}", f"-{name}.port.grpc={grpc}"]
         return cmd
@@ -126,12 +134,20 @@ class WeedServer:
         from botocore.config import Config
 
         return boto3.client(
-            "s3", endpoint_url=self.endpoint, aws_access_key_id=ACCESS_KEY,
-            aws_secret_access_key=SECRET_KEY, region_name=REGION,
-            config=Config(s3={"addressing_style": "path"}, connect_timeout=1, read_timeout=10,
-                          retries={"max_attempts": 1}, request_checksum_calculation="when_required",
-                          response_checksum_validation="when_required"),
-        )  # fmt: skip
+            "s3",
+            endpoint_url=self.endpoint,
+            aws_access_key_id=ACCESS_KEY,
+            aws_secret_access_key=SECRET_KEY,
+            region_name=REGION,
+            config=Config(
+                s3={"addressing_style": "path"},
+                connect_timeout=1,
+                read_timeout=10,
+                retries={"max_attempts": 1},
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
+            ),
+        )
 
     def stop(self, *, kill: bool = False) -> None:
         """SIGTERM (or SIGKILL, for outage tests) and wait until the process is gone."""
@@ -193,8 +209,14 @@ def s3server() -> Iterator[WeedServer]:
 def s3_bucket(s3server: WeedServer, monkeypatch: pytest.MonkeyPatch) -> Bucket:
     if s3server.proc is None:  # an outage test left it stopped
         s3server.start()
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL_S3", "AWS_CONFIG_FILE",
-                 "AWS_SHARED_CREDENTIALS_FILE", "NEWSARCHIVE_BLOBS", "AWS_SESSION_TOKEN"):  # fmt: skip
+    for name in (
+        "AWS_PROFILE",
+        "AWS_ENDPOINT_URL_S3",
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "NEWSARCHIVE_BLOBS",
+        "AWS_SESSION_TOKEN",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)

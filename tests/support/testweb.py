@@ -1,0 +1,105 @@
+"""The project's test web (archive/demo/web) served by a subprocess, for tests and benches.
+
+    web = TestWeb(articles=120)            # python -m archive.demo.web serve ...
+    web.urls        # {"site-a": "http://127.0.3.1:PORT/", ...}
+    web.manifest    # what a perfect crawl finds
+    web.access_log  # one line per request: read with crawl_eval.read_access_log
+    web.sites_toml(path)                   # a sites.toml for `newsarchive crawl`
+    web.stop()
+
+A subprocess, so that the server's threads never compete with the test process for the GIL
+and a test can restart the web (revision 2) on the same port.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from tests.support import ROOT
+
+ARTICLES = int(os.environ.get("TESTWEB_ARTICLES", "120"))
+
+
+class TestWeb:
+    __test__ = False  # not a test class, whatever its name
+
+    def __init__(
+        self,
+        *,
+        articles: int = ARTICLES,
+        revision: int = 1,
+        seed: int = 1,
+        port: int = 0,
+        workdir: Path | None = None,
+        huge_mb: int = 20,
+    ) -> None:
+        self.workdir = Path(workdir or tempfile.mkdtemp(prefix="testweb-"))
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        cmd = [
+            sys.executable,
+            "-m",
+            "archive.demo.web",
+            "serve",
+            "--articles",
+            str(articles),
+            "--revision",
+            str(revision),
+            "--seed",
+            str(seed),
+            "--port",
+            str(port),
+            "--workdir",
+            str(self.workdir),
+            "--huge-mb",
+            str(huge_mb),
+        ]
+        errors = self.workdir / "server.err"
+        with errors.open("w") as err:
+            self.proc = subprocess.Popen(
+                cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=err, text=True
+            )
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if not line:
+            self.proc.wait(10)
+            raise RuntimeError(
+                f"the test web did not start (exit {self.proc.returncode}):\n{errors.read_text()}"
+            )
+        self.info: dict[str, Any] = json.loads(line)
+        self.urls: dict[str, str] = self.info["sites"]
+        self.port: int = self.info["port"]
+        self.access_log = Path(self.info["access_log"])
+        self.manifest: dict[str, Any] = json.loads(Path(self.info["manifest"]).read_text())
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        if self.proc.stdout:
+            self.proc.stdout.close()
+
+    def sites_toml(self, path: Path, **extra: Any) -> Path:
+        """One [[site]] per site: no delay, 8 in flight, loopback allowed."""
+        lines = []
+        for name, url in sorted(self.urls.items()):
+            lines += [
+                "[[site]]",
+                f'name = "{name}"',
+                f'url = "{url}"',
+                "delay = 0",
+                "concurrency = 8",
+                "allow_private = true",
+            ]
+            lines += [f"{k} = {json.dumps(v)}" for k, v in extra.items()]
+            lines.append("")
+        path.write_text("\n".join(lines))
+        return path
