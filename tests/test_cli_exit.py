@@ -20,7 +20,9 @@ from typing import Any
 import pytest
 
 from archive.demo import serve_demo
-from tests.fixtures import ROOT
+from tests.support import ROOT
+
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -104,7 +106,7 @@ def test_two_demo_runs_make_one_site_and_demo_honours_blobs(tmp_path: Path) -> N
         proc = cli("demo", "--data", str(data), env=env)
         assert proc.returncode == 0, proc.stderr[-3000:]
     assert rows(data, "SELECT site, count(*) FROM articles GROUP BY 1") == [("demo", 32)]
-    assert list(blobs.glob("*/*/*.gz")), "raw pages in NEWSARCHIVE_BLOBS"
+    assert any(blobs.glob("*/*/*.zst")), "raw pages in NEWSARCHIVE_BLOBS"
     assert not (data / "raw").exists(), "nothing in DATA/raw when the variable is set"
     verify = cli("verify", "--data", str(data), env=env)
     assert verify.returncode == 0, verify.stdout + verify.stderr

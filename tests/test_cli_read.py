@@ -5,7 +5,6 @@ terminal escapes, `show --raw`, and `serve`'s Host check and search box."""
 from __future__ import annotations
 
 import csv
-import gzip
 import hashlib
 import io
 import json
@@ -25,7 +24,10 @@ from typing import Any
 
 import pytest
 
-from tests.fixtures import ROOT
+from archive.storage import open_blob_store
+from tests.support import ROOT
+
+pytestmark = [pytest.mark.crawl]
 
 NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
 
@@ -272,8 +274,7 @@ def test_show_escapes_terminal_controls_and_writes_raw(demo: Path, tmp_path: Pat
     body = out.read_bytes()
     assert hashlib.sha256(body).hexdigest() == sha
     assert b"<html" in body.lower()
-    blob = next((data / "raw").glob(f"*/*/{sha}.gz"))
-    assert gzip.decompress(blob.read_bytes()) == body
+    assert open_blob_store(str(data / "raw")).get(sha) == body
 
 
 @pytest.fixture(scope="module")
@@ -326,6 +327,7 @@ def test_serve_search_box_takes_punctuation(served: str) -> None:
     assert len(json.loads(body)["rows"]) >= 2, "FTS5 syntax still works"
 
 
+@pytest.mark.browser
 def test_serve_search_box_in_chromium(served: str, tmp_path: Path) -> None:
     from urllib.parse import quote
 
@@ -372,6 +374,7 @@ def test_serve_warns_off_loopback(demo: Path) -> None:
     assert "read-only SQL" in out
 
 
+@pytest.mark.s3
 def test_sync_to_copies_the_archive_to_s3(demo: Path, s3_bucket: Any) -> None:
     first = cli("sync", "--data", str(demo), "--to", s3_bucket.uri, "--json")
     assert first.returncode == 0, first.stderr[-3000:]
@@ -389,7 +392,7 @@ def test_sync_to_copies_the_archive_to_s3(demo: Path, s3_bucket: Any) -> None:
 
 def test_verify_hint_when_the_raw_folder_is_the_store(demo: Path, tmp_path: Path) -> None:
     data = copy_of(demo, tmp_path)
-    next((data / "raw").glob("*/*/*.gz")).unlink()
+    next(p for p in (data / "raw").glob("*/*/*.zst") if len(p.stem) == 64).unlink()
     proc = cli("verify", "--data", str(data))
     assert proc.returncode == 1
     assert "only copy" in proc.stderr

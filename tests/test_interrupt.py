@@ -21,6 +21,8 @@ import pytest
 
 from archive.demo import build_site
 
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGE_DELAY = 0.25  # seconds per response: a crawl that is still busy when interrupted
 
@@ -102,7 +104,9 @@ class Terminal:
 
 
 def blobs(data: Path) -> set[str]:
-    return {p.name.removesuffix(".gz") for p in (data / "raw").glob("*/*/*.gz")}
+    """The sha256 of every body in the raw folder (zstd, or gzip before it)."""
+    names = {p.name.split(".")[0] for p in (data / "raw").glob("*/*/*") if p.suffix != ".json"}
+    return {n for n in names if len(n) == 64}
 
 
 def wait_for_blobs(term: Terminal, data: Path, n: int, timeout: float = 120) -> None:
