@@ -383,7 +383,8 @@ def test_sync_to_copies_the_archive_to_s3(demo: Path, s3_bucket: Any) -> None:
         (blobs,) = db.execute("SELECT count(DISTINCT sha256) FROM captures").fetchone()
     assert report["copied"] == blobs
     assert report["failed"] == {}
-    assert len([k for k in s3_bucket.object_keys() if k.endswith(".gz")]) == blobs
+    bodies = [k for k in s3_bucket.object_keys() if k.endswith((".zst", ".gz"))]
+    assert len([k for k in bodies if len(k.rsplit("/", 1)[-1].split(".")[0]) == 64]) == blobs
     again = json.loads(cli("sync", "--data", str(demo), "--to", s3_bucket.uri, "--json").stdout)
     assert (again["copied"], again["present"]) == (0, blobs), "running it again copies nothing"
     verify = cli("verify", "--data", str(demo), "--blobs", s3_bucket.uri)
