@@ -87,6 +87,8 @@ def _drop_queued_downloads(crawler: Any) -> int:
     their pages go through the pipelines. The number dropped."""
     from scrapy.exceptions import IgnoreRequest
 
+    if crawler.settings.get("REDIS_URL"):
+        return 0  # distributed: leased requests go back to the shared queue on close instead
     downloader = getattr(crawler.engine, "downloader", None)
     dropped = 0
     for slot in list(getattr(downloader, "slots", {}).values()):
