@@ -48,3 +48,7 @@ class QueryError(NewsarchiveError):
 
 class DocumentTooLarge(NewsarchiveError, ValueError):
     """A sitemap or feed inflates past its size limit."""
+
+
+class ExtractTimeout(NewsarchiveError):
+    """Extracting one page took longer than its time limit (NEWSARCHIVE_EXTRACT_TIMEOUT)."""

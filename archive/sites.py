@@ -37,6 +37,10 @@ from archive.errors import SiteConfigError
 DEFAULT_REVISIT = ("1h", "24h", "7d")  # most edits land in an article's first day
 DEFAULT_DELAY = 1.0
 DEFAULT_CONCURRENCY = 2
+# A site's name ends up in file names (locks), systemd unit names, cron lines and logs: nothing
+# there may be a newline, a space, a `%` or a slash.
+NAME_RULE = r"^[A-Za-z0-9_.-]{1,64}$"
+_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
@@ -148,6 +152,7 @@ def _check_site(raw: dict[str, Any], where: str) -> Site:
     for key in ("name", "url"):
         if not raw.get(key):
             raise SiteConfigError(f"{where}: missing required key {key!r}")
+    check_name(raw["name"], where)
     try:
         canonical_url(str(raw["url"]))
     except ValueError as exc:
@@ -179,6 +184,16 @@ def _check_site(raw: dict[str, Any], where: str) -> Site:
         raise SiteConfigError(f"{where}: {exc}") from None
 
 
+def check_name(name: str, where: str = "site") -> str:
+    """The name, if it is safe in file names, unit names and cron lines; else SiteConfigError."""
+    if not _NAME.fullmatch(name) or name in (".", ".."):
+        raise SiteConfigError(
+            f"{where}: site name {name[:80]!r} breaks the rule {NAME_RULE} (letters, digits, "
+            "'_', '.', '-', at most 64, not '.' or '..'); rename the site"
+        )
+    return name
+
+
 def load_sites(path: str | Path) -> list[Site]:
     """Read and validate a sites.toml. Raises SiteConfigError naming the file and the key."""
     path = Path(path)
@@ -195,10 +210,13 @@ def load_sites(path: str | Path) -> list[Site]:
     if not isinstance(raw_sites, list) or not raw_sites:
         raise SiteConfigError(f"{path}: no [[site]] tables")
     sites = [_check_site(raw, f"{path} site #{i + 1}") for i, raw in enumerate(raw_sites)]
-    names = [s.name for s in sites]
+    names = [s.name.lower() for s in sites]  # harbor and Harbor: one lock on some file systems
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise SiteConfigError(f"{path}: site name {dupes[0]!r} used twice")
+        raise SiteConfigError(
+            f"{path}: site name {dupes[0]!r} used twice (names differing only in case count "
+            "as one); rename one of them"
+        )
     return sites
 
 
@@ -206,5 +224,5 @@ def site_for_url(url: str, **options: Any) -> Site:
     """A site derived from a bare home-page URL (`newsarchive crawl URL`)."""
     home = canonical_url(url)
     parts = urlsplit(home)
-    name = parts.netloc.replace(":", "_")
-    return Site(name=name, url=home, **options)
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", parts.netloc)[:64]
+    return Site(name=check_name(name, url), url=home, **options)

@@ -48,7 +48,17 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 COOKIES_ENABLED = False
+
+# Nothing to steer the crawl from outside: no telnet console, no remote-control HTTP endpoint.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+
+# Only http and https are fetched. A hostile robots.txt, sitemap or redirect naming file://,
+# s3://, ftp:// or data: gets no handler (the SSRF guard refuses them too).
+DOWNLOAD_HANDLERS = {"file": None, "s3": None, "ftp": None, "data": None}
+# The SSRF guard's resolver: an answer with a loopback/private/metadata address is refused at
+# the lookup the connection uses (crawler/resolver.py), so DNS rebinding gets nowhere.
+TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
 
 # Memory: what bounds it when fetching outruns extraction. A response stays in the scraper slot
 # until its item is stored; past this many bytes of such responses Scrapy sends no new request
@@ -59,6 +69,11 @@ SCRAPER_SLOT_MAX_ACTIVE_SIZE = 16 * 2**20
 # Scrapy starts this many asyncio tasks for the output of every response (default 100); an
 # article yields one item, a listing page requests that are queued at once, so a few are enough.
 CONCURRENT_ITEMS = 4
+
+# Memory: a crawl whose process grows past this (MiB) stops cleanly (Scrapy's MemoryUsage
+# extension, checked every MEMUSAGE_CHECK_INTERVAL_SECONDS); 0 turns the limit off.
+MEMUSAGE_LIMIT_MB = 2048
+MEMUSAGE_CHECK_INTERVAL_SECONDS = 15.0
 
 # Limits and traps
 DOWNLOAD_TIMEOUT = 20
@@ -79,6 +94,14 @@ RETRY_PRIORITY_ADJUST = 1
 HTTPERROR_ALLOWED_CODES = [304, 404, 410]  # 304: conditional sitemap/feed; 404/410: gone
 URLLENGTH_LIMIT = 2083
 DEPTH_PRIORITY = 0
+# What one site's sitemaps and feeds may add to a crawl (crawler/spiders/discovery.py): at most
+# 50,000 entries read per sitemap file (the sitemaps.org limit), sitemap indexes nested this
+# deep, this many sitemap/feed documents per site, this many requests queued per site.
+NEWSARCHIVE_MAX_SITEMAP_ENTRIES = 50_000
+NEWSARCHIVE_MAX_SITEMAP_DEPTH = 3
+NEWSARCHIVE_MAX_DISCOVERY_DOCS = 500
+NEWSARCHIVE_MAX_QUEUED_PER_SITE = 100_000
+NEWSARCHIVE_EXTRACT_TIMEOUT = 30.0  # s one page may take in an extraction worker
 
 NEWSARCHIVE_ALLOW_PRIVATE = False  # --allow-private: loopback/private addresses for all sites
 DOWNLOADER_MIDDLEWARES = {

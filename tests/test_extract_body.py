@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from archive.extract import extract
-from archive.extract.cleanup import head_junk, tail_junk, trim
+from archive.extract.body.cleanup import head_junk, tail_junk, trim
 from archive.extract.text import fold
 
 STORY = [

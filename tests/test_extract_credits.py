@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from archive.extract.credits import clean_credit, split_caption
+from archive.extract.figures.credits import clean_credit, split_caption
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from archive.extract import extract
-from archive.extract.credits import split_caption
-from archive.extract.imgsrc import srcset_urls
+from archive.extract.figures.credits import split_caption
+from archive.extract.figures.imgsrc import srcset_urls
 from archive.model import Article
 
 BODY = "<p>" + "The council met on Monday to discuss the harbour plans in detail. " * 6 + "</p>"
@@ -256,31 +256,6 @@ def test_one_picture_in_two_figures_keeps_both_captions() -> None:
         "How the pier was built, in pictures",
         "The pier at dawn.",
     ]
-
-
-def test_long_heading_below_a_picture_is_its_caption() -> None:
-    long_caption = (
-        "The harbour master, second left, the mayor, left, and the head of the port authority, "
-        "right, open the new quay at the harbour on Monday morning."
-    )
-    article = _page(
-        f'<div class="imgbox"><div><img src="/a.jpg"></div><h1>{long_caption}</h1>'
-        "<p>Photo: Jane Doe</p></div>"
-        '<div class="hero"><img src="/b.jpg"><h2>A short heading</h2><p>Photo: John Roe</p></div>'
-    )
-    assert _pairs(article) == [(long_caption, "Jane Doe"), ("", "John Roe")]
-
-
-def test_captioned_figure_between_headline_and_article_body() -> None:
-    html = (
-        "<html><body><div class='head'><h1>Harbour plans move ahead</h1></div>"
-        "<div class='cover'><figure><img src='/cover.jpg'><figcaption>The harbour at dawn, "
-        "May 3, 2024.</figcaption></figure></div><div class='story'>" + BODY + "</div>"
-        "<div class='more'><figure><img src='/other.jpg'><figcaption>Another story"
-        "</figcaption></figure></div></body></html>"
-    )
-    article = extract(html, "https://harbour.example/news/plans")
-    assert [i.caption for i in article.images if i.caption] == ["The harbour at dawn, May 3, 2024."]
 
 
 def test_lead_picture_named_by_og_image_in_a_sidebar_classed_wrapper() -> None:

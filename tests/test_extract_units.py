@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from archive.extract.bylines import drop_publishers, split_names
-from archive.extract.credits import clean_credit, split_caption
 from archive.extract.dates import normalize_date
+from archive.extract.figures.credits import clean_credit, split_caption
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,9 @@ from archive.jobs.worker import decode_html
         ("https://example.com/x?b=2&a=1&ref=home", "https://example.com/x?a=1&b=2"),
         ("https://example.com:8443//a//b", "https://example.com:8443/a/b"),
         ("https://example.com/caf%C3%A9 story", "https://example.com/caf%C3%A9%20story"),
+        ("https://example.com/members/?sessionid=81&page=2", "https://example.com/members/?page=2"),
+        ("https://example.com/a;jsessionid=0AB12?id=4", "https://example.com/a?id=4"),
+        ("https://example.com/x?PHPSESSID=f00&q=1", "https://example.com/x?q=1"),
     ],
 )
 def test_canonical_url(raw: str, expected: str) -> None:

@@ -8,7 +8,10 @@ from __future__ import annotations
 import html
 import itertools
 import re
+from collections import Counter
 from urllib.parse import urlsplit
+
+from archive.discovery.tags import first_tag, iter_tags, parse_attrs
 
 # Hubs and listings: followed for links, never archived as articles.
 HUB_PATH = re.compile(
@@ -65,18 +68,19 @@ SKIP_EXTENSIONS = frozenset(
         ".ics",
     ]
 )
+MAX_URL_CHARS = 4096  # Scrapy drops requests past URLLENGTH_LIMIT (2083) anyway
 MAX_SEGMENT_REPEATS = 2  # /catalog/more/more/more/... is a relative-link trap
+# Every pattern applied to page bytes is linear: a literal start, then no two adjacent
+# repeats that can match the same bytes (`\s*\[?\s*` could, and was quadratic on a run of
+# spaces). Tags are read with archive.discovery.tags, never with `<meta[^>]+…` (quadratic on
+# `<meta` repeated without `>`). tests/test_security_regex.py times them all on crafted input.
 ARTICLE_TYPES = re.compile(
-    rb'"@type"\s*:\s*\[?\s*"(?:News|Report|Analysis|Opinion|Review|Background|Blog|'
+    rb'"@type"\s*:\s*(?:\[\s*)?"(?:News|Report|Analysis|Opinion|Review|Background|Blog|'
     rb'Satirical|Scholarly|Tech)?(?:Article|Posting)"',
     re.IGNORECASE,
 )
-OG_ARTICLE = re.compile(
-    rb"""<meta[^>]+(?:property|name)=["']og:type["'][^>]+content=["']article["']"""
-    rb"""|<meta[^>]+content=["']article["'][^>]+(?:property|name)=["']og:type["']""",
-    re.IGNORECASE,
-)
-AMP_HTML = re.compile(rb"<html[^>]*\s(?:amp|\xe2\x9a\xa1)(?:[\s=>])", re.IGNORECASE)
+AMP_ATTRS = (b"amp", b"\xe2\x9a\xa1")
+PUBLISHED_NAMES = (b"article:published_time", b"datepublished")
 
 
 def skip_by_extension(url: str) -> bool:
@@ -86,15 +90,20 @@ def skip_by_extension(url: str) -> bool:
 
 
 def is_trap_url(url: str) -> bool:
-    """URL shapes of infinite spaces: a path segment repeated over and over."""
+    """URL shapes of infinite spaces: a path segment repeated over and over (or a URL longer
+    than any page's: MAX_URL_CHARS)."""
+    if len(url) > MAX_URL_CHARS:
+        return True
     segments = [s for s in urlsplit(url).path.split("/") if s]
     if any(a == b and not a.isdigit() for a, b in itertools.pairwise(segments)):
         return True  # more/more: a relative link resolved against itself (not /2024/05/05/)
-    return any(segments.count(s) > MAX_SEGMENT_REPEATS for s in set(segments))
+    return any(n > MAX_SEGMENT_REPEATS for n in Counter(segments).values())
 
 
 def url_looks_like_article(url: str, pattern: str = "") -> bool:
     """Whether a URL is probably an article, by the site's pattern or by its shape."""
+    if len(url) > MAX_URL_CHARS:
+        return False
     if pattern:
         return re.search(pattern, url) is not None
     parts = urlsplit(url)
@@ -111,16 +120,27 @@ def url_looks_like_article(url: str, pattern: str = "") -> bool:
 ARTICLE_TAG = re.compile(rb"<article[\s>]", re.IGNORECASE)
 H1_TAG = re.compile(rb"<h1[\s>]", re.IGNORECASE)
 P_TAG = re.compile(rb"<p[\s>]", re.IGNORECASE)
-PUBLISHED_META = re.compile(
-    rb"""<meta[^>]+(?:article:published_time|datePublished)""", re.IGNORECASE
-)
+
+
+def _meta_signals(head: bytes) -> bool:
+    """A meta tag saying og:type=article, or naming a published time."""
+    for tag in iter_tags(head, b"meta"):
+        low = tag.lower()
+        if any(name in low for name in PUBLISHED_NAMES):
+            return True
+        if b"og:type" in low:
+            attrs = parse_attrs(tag)
+            kind = (attrs.get(b"property") or attrs.get(b"name") or b"").lower()
+            if kind == b"og:type" and attrs.get(b"content", b"").lower() == b"article":
+                return True
+    return False
 
 
 def page_looks_like_article(body: bytes) -> bool:
     """Page-level signals: og:type=article, a JSON-LD *Article type, a published-time meta,
     or one lone <article> element holding an <h1> and paragraphs (listings hold many)."""
     head = body[:400_000]
-    if OG_ARTICLE.search(head) or ARTICLE_TYPES.search(head) or PUBLISHED_META.search(head):
+    if _meta_signals(head) or ARTICLE_TYPES.search(head):
         return True
     articles = ARTICLE_TAG.findall(head)
     if len(articles) != 1:
@@ -133,26 +153,27 @@ def page_looks_like_article(body: bytes) -> bool:
 
 def is_amp_page(url: str, body: bytes) -> bool:
     path = urlsplit(url).path
-    return (
-        "/amp/" in path
-        or path.endswith(("/amp", ".amp", ".amp.html"))
-        or bool(AMP_HTML.search(body[:2000]))
-    )
+    return "/amp/" in path or path.endswith(("/amp", ".amp", ".amp.html")) or _amp_html(body[:2000])
 
 
-LINK_TAG = re.compile(rb"<link\b[^>]*>", re.IGNORECASE)
-REL_CANONICAL = re.compile(rb"""\brel\s*=\s*["']?[^"'>]*\bcanonical\b""", re.IGNORECASE)
-HREF = re.compile(rb"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+def _amp_html(head: bytes) -> bool:
+    attrs = first_tag(head, b"html")
+    return attrs is not None and any(name in attrs for name in AMP_ATTRS)
+
+
 HEAD_BYTES = 300_000
 
 
 def canonical_href(body: bytes) -> str:
-    """The href of the page's <link rel=canonical>, read with a regex over the head — building
-    the whole DOM of every article just for this one tag cost the crawl ~12% of its CPU."""
-    for tag in LINK_TAG.findall(body[:HEAD_BYTES]):
-        if REL_CANONICAL.search(tag) and (match := HREF.search(tag)):
-            raw = next(g for g in match.groups() if g is not None)
-            return html.unescape(raw.decode("utf-8", "replace")).strip()
+    """The href of the page's <link rel=canonical>, read by a linear tag scan over the head —
+    building the whole DOM of every article just for this one tag cost the crawl ~12% of its
+    CPU."""
+    for tag in iter_tags(body[:HEAD_BYTES], b"link"):
+        if b"canonical" not in tag.lower():
+            continue
+        attrs = parse_attrs(tag)
+        if b"canonical" in attrs.get(b"rel", b"").lower().split() and b"href" in attrs:
+            return html.unescape(attrs[b"href"].decode("utf-8", "replace")).strip()
     return ""
 
 

@@ -16,6 +16,7 @@ from lxml import etree
 from archive.errors import DocumentTooLarge
 
 MAX_SITEMAP_BYTES = 50 * 2**20  # the sitemaps.org limit for one uncompressed file
+MAX_SITEMAP_ENTRIES = 50_000  # the sitemaps.org limit of URLs in one sitemap file
 
 
 def _parser() -> etree.XMLParser:
@@ -89,34 +90,73 @@ def _root(body: bytes) -> Any:
         return None
 
 
-def parse_sitemap(body: bytes, base_url: str) -> tuple[str, list[Entry]]:
+def parse_sitemap(
+    body: bytes, base_url: str, *, max_entries: int = MAX_SITEMAP_ENTRIES
+) -> tuple[str, list[Entry]]:
     """('index', sitemap URLs) or ('urlset', page URLs with lastmod and news: fields).
 
-    Returns ('', []) for anything that is not a sitemap.
+    Read as a stream: each entry is dropped from the tree once read, and reading stops after
+    `max_entries` (callers can tell by the count), so a huge sitemap costs neither the memory
+    of its whole tree nor the time of its tail. Returns ('', []) for anything that is not a
+    sitemap.
     """
-    root = _root(body)
-    if root is None:
+    try:
+        data = maybe_gunzip(body)
+    except (ValueError, gzip.BadGzipFile, zlib.error):
         return "", []
-    kind = _local(root.tag)
-    if kind not in ("sitemapindex", "urlset"):
+    events = etree.iterparse(
+        io.BytesIO(data),
+        events=("start", "end"),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        recover=True,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    kind, depth, entries = "", 0, []
+    try:
+        for event, node in events:
+            if event == "start":
+                depth += 1
+                if depth == 1:
+                    kind = _local(node.tag)
+                    if kind not in ("sitemapindex", "urlset"):
+                        return "", []
+                continue
+            depth -= 1
+            if depth != 1:
+                continue
+            if _local(node.tag) in ("sitemap", "url") and (entry := _entry(node, base_url)):
+                entries.append(entry)
+            node.clear()
+            parent = node.getparent()
+            while parent is not None and len(parent) and parent[0] is not node:
+                del parent[0]  # finished entries: keep the tree small
+            if len(entries) >= max_entries:
+                break
+    except etree.XMLSyntaxError:
+        pass  # what was read before the error stands
+    if not kind:
         return "", []
-    entries = []
-    for node in root:
-        if _local(node.tag) not in ("sitemap", "url"):
-            continue
-        hints: dict[str, Any] = {}
-        loc = ""
-        for child in node:
-            name = _local(child.tag)
-            if name == "loc":
-                loc = _text(child)
-            elif name == "lastmod":
-                hints["lastmod"] = _text(child)
-            elif name == "news":
-                hints.update(_news_fields(child))
-        if loc and (url := _join(base_url, loc)):
-            entries.append(Entry(url, hints))
     return ("index" if kind == "sitemapindex" else "urlset"), entries
+
+
+def _entry(node: Any, base_url: str) -> Entry | None:
+    hints: dict[str, Any] = {}
+    loc = ""
+    for child in node:
+        name = _local(child.tag)
+        if name == "loc":
+            loc = _text(child)
+        elif name == "lastmod":
+            hints["lastmod"] = _text(child)
+        elif name == "news":
+            hints.update(_news_fields(child))
+    if loc and (url := _join(base_url, loc)):
+        return Entry(url, hints)
+    return None
 
 
 def _news_fields(news: Any) -> dict[str, Any]:

@@ -56,8 +56,17 @@ TRACKING_PARAMS = frozenset(
         "guce_referrer_sig",
         "outputtype",
         "amp",
+        # session ids: a new value per visit turns one page into endless URLs (Apache Nutch's
+        # default regex-normalize.xml strips jsessionid, phpsessid and sessionid the same way)
+        "jsessionid",
+        "phpsessid",
+        "aspsessionid",
+        "sessionid",
+        "session_id",
     }
 )
+# `;jsessionid=...` (Java servlet containers) rides in the path, before the query
+_PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sessionid)=[^/;?]*", re.IGNORECASE)
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "oly_", "__hs", "_hs")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -69,6 +78,7 @@ def is_tracking_param(name: str) -> bool:
 
 def _norm_path(path: str) -> str:
     # decode what needs no encoding, encode what must be; collapse duplicate slashes
+    path = _PATH_SESSION.sub("", path)
     path = re.sub(r"/{2,}", "/", path) or "/"
     return quote(unquote(path), safe="/:@!$&'()*+,;=-._~%")
 

@@ -11,27 +11,34 @@ import logging
 
 from archive.extract.assemble import assemble
 from archive.extract.parse import parse_html
+from archive.extract.rules import NONE, RULES, Off, check
+from archive.extract.sanitize import sanitize_article
 from archive.model import Article
 
-EXTRACTOR_VERSION = "0.11.0"
+EXTRACTOR_VERSION = "0.12.0"
 MIN_ARTICLE_CHARS = 200  # front pages still yield a few words of nav text
 
-__all__ = ["EXTRACTOR_VERSION", "MIN_ARTICLE_CHARS", "extract", "is_article"]
+__all__ = ["EXTRACTOR_VERSION", "MIN_ARTICLE_CHARS", "RULES", "extract", "is_article"]
 
 logger = logging.getLogger(__name__)
 
 
-def extract(html: str | bytes, url: str, *, overrides: dict[str, str] | None = None) -> Article:
-    """The article in a page. Fields it cannot find are left empty; never raises on bad HTML."""
+def extract(
+    html: str | bytes, url: str, *, overrides: dict[str, str] | None = None, off: Off = NONE
+) -> Article:
+    """The article in a page. Fields it cannot find are left empty; never raises on bad HTML.
+
+    `off` names rules of `RULES` to leave out, for measuring what each one does.
+    """
     article = Article(url=url if isinstance(url, str) else "", extractor_version=EXTRACTOR_VERSION)
     tree = parse_html(html)
     if tree is None:
         return article
     try:
-        assemble(tree, article, overrides or {})
+        assemble(tree, article, overrides or {}, check(off))
     except RecursionError:  # absurdly deep markup: keep what was found so far
         logger.warning("markup too deeply nested to extract fully: %s", url)
-    return article
+    return sanitize_article(article)  # no control or bidi-override characters in any field
 
 
 def is_article(article: Article, *, min_chars: int = MIN_ARTICLE_CHARS) -> bool:

@@ -8,12 +8,14 @@ from urllib.parse import urljoin, urlsplit
 from lxml.html import HtmlElement
 
 from archive.extract import bylines, headline
-from archive.extract.body import article_scope, body_text
-from archive.extract.credits import clean_credit
+from archive.extract.body.compose import body_text
+from archive.extract.body.scope import article_scope
 from archive.extract.dates import normalize_date, visible_date
-from archive.extract.images import figures
-from archive.extract.jsonld import JsonLd, string_list, text_value
-from archive.extract.lead import figures_above, lead_figure
+from archive.extract.figures.credits import clean_credit
+from archive.extract.figures.images import figures
+from archive.extract.figures.imgsrc import picture_key
+from archive.extract.figures.lead import lead_figure, shown_img
+from archive.extract.jsonld import JsonLd, string_list, text_value, types_of
 from archive.extract.meta import (
     AUTHOR_KEYS,
     IMAGE_KEYS,
@@ -29,6 +31,7 @@ from archive.extract.meta import (
     microdata,
 )
 from archive.extract.overrides import apply_overrides
+from archive.extract.rules import NONE, Off
 from archive.extract.text import fold, nfkc
 from archive.model import Article, Image
 
@@ -99,6 +102,8 @@ def _authors(
     scope: HtmlElement,
     tree: HtmlElement,
     publishers: list[str],
+    off: Off = NONE,
+    h1: HtmlElement | None = None,
 ) -> None:
     people = ld.people(node.get("author")) if node else []
     # a CMS account ("admin") stands for the site: a byline only when nothing else is found
@@ -116,14 +121,13 @@ def _authors(
         if not is_person
         for n in bylines.split_names(name, org=True)
     ]
-    blocks = bylines.byline_blocks(tree, scope)
+    blocks = bylines.byline_blocks(tree, scope, off)
     dom = bylines.dedupe([n for _el, found in blocks for n in found])
-    persons = bylines.co_bylines(blocks, persons) or persons
     candidates: list[tuple[list[str], str]] = [
         (persons, "jsonld"),
         ([n for v in micro.get("author", []) for n in bylines.split_names(v)], "microdata"),
         (dom, "dom"),
-        (bylines.by_lines(scope), "dom"),
+        ([] if "authors.by_lines" in off else bylines.by_lines(scope), "dom"),
     ]
     meta_names: list[str] = []
     for key in AUTHOR_KEYS:
@@ -131,11 +135,17 @@ def _authors(
             meta_names.extend(bylines.split_names(value, last_first=key.startswith("dc")))
     candidates.append((meta_names, "meta"))
     candidates.append((orgs, "jsonld"))
-    candidates.append((bylines.bare_byline(scope), "dom"))
+    candidates.append(([] if "authors.bare_byline" in off else bylines.bare_byline(scope), "dom"))
+    if "authors.dated_byline" not in off:
+        candidates.append((bylines.dated_byline(h1), "dom"))
     # an editor named next to the byline ("Editor: Jane Doe") is no author; looked for only
     # when the visible byline and the structured one disagree, the search is not free
     known = {fold(n) for n in persons}
-    edited = bylines.editors(scope) if any(fold(n) not in known for n in dom) else set()
+    edited = (
+        bylines.editors(scope)
+        if "authors.editors" not in off and any(fold(n) not in known for n in dom)
+        else set()
+    )
     fallback: tuple[list[str], str] | None = None
     for names, layer in candidates:
         kept = bylines.drop_publishers([n for n in names if fold(n) not in edited], publishers)
@@ -158,12 +168,20 @@ def _images(
     scope: HtmlElement,
     base: str,
     h1: HtmlElement | None,
+    off: Off = NONE,
 ) -> set[str]:
-    """Fill images; returns the folded captions and credits, to keep them out of the body."""
+    """Fill images, the lead (position 0) first; returns the folded captions and credits, to
+    keep them out of the body.
+
+    The lead is the picture a reader sees first. The page's og:image is taken for it when the
+    page shows that picture (in any rendition: "photo-1200x630.jpg" is "photo-800x450.jpg");
+    a social-media card that the article does not show gives way to the article's first figure.
+    """
     images: list[Image] = []
-    by_url: dict[str, Image] = {}
+    by_key: dict[str, Image] = {}
     from_dom: list[Image] = []
     layer = ""
+    merge_renditions = "images.lead_merge" not in off
 
     def add(url: str, caption: str, credit: str, source: str) -> None:
         nonlocal layer
@@ -174,9 +192,18 @@ def _images(
         except ValueError:
             return
         key = url.split("?")[0].rstrip("/")
-        known = by_url.get(key)
+        known = by_key.get(key)
+        picture = picture_key(url) if merge_renditions else ""
+        rendition = known is None and bool(picture)
+        if rendition:
+            known = by_key.get("picture:" + picture)
         if known and source == "dom" and known in from_dom and caption and known.caption:
             known = None  # one picture in two figures of the page, each with its own caption
+        if known and rendition and source == "dom" and known not in from_dom:
+            # the metadata's picture in another size: the one the reader sees stands for it
+            known.url = url
+            by_key[key] = known
+            from_dom.append(known)
         if known:
             known.caption = known.caption or caption
             if credit and (
@@ -189,7 +216,9 @@ def _images(
                 known.credit = credit
             return
         image = Image(url=url, caption=caption, credit=credit)
-        by_url[key] = image
+        by_key[key] = image
+        if picture:
+            by_key.setdefault("picture:" + picture, image)
         images.append(image)
         if source == "dom":
             from_dom.append(image)
@@ -207,14 +236,25 @@ def _images(
         )
     for item in structured:
         add(item["url"], item["caption"], clean_credit(item["credit"]), "jsonld")
-    for fig in figures_above(scope, h1, base):
+    for _el, fig in figures(scope, base, h1, off):
         add(fig["url"], fig["caption"], fig["credit"], "dom")
-    for _el, fig in figures(scope, base, h1):
-        add(fig["url"], fig["caption"], fig["credit"], "dom")
-    if lead and images and not (images[0].caption or images[0].credit):
-        found = lead_figure(scope.getroottree().getroot(), scope, lead, base, h1)
-        if found:
-            images[0].caption, images[0].credit = found["caption"], found["credit"]
+    lead_image = images[0] if lead and images else None
+    if lead_image is not None and lead_image not in from_dom:
+        root = scope.getroottree().getroot()
+        shown = shown_img(root, lead, base)
+        if shown is None and from_dom and "images.first_figure_lead" not in off:
+            # og:image is a card made for social media: the article's first figure leads
+            images.remove(from_dom[0])
+            images.insert(0, from_dom[0])
+            layer = "dom"
+        elif (
+            shown is not None
+            and not (lead_image.caption or lead_image.credit)
+            and "images.lead_figure" not in off
+        ):
+            found = lead_figure(root, scope, lead, base, h1, off, shown)
+            if found:
+                lead_image.caption, lead_image.credit = found["caption"], found["credit"]
     if images:
         article.images = images
         article.provenance["images"] = layer
@@ -224,7 +264,17 @@ def _images(
     return skip
 
 
-def assemble(tree: HtmlElement, article: Article, overrides: dict[str, str]) -> None:
+def _claims_article(node: dict[str, Any], meta: Meta) -> bool:
+    """Whether the page says it is an article (schema.org article type, og:type "article"):
+    a front, section or tag page whose teasers our clean-up removed says it is not."""
+    if node and types_of(node) - {"webpage"}:
+        return True
+    return meta.get(("og:type",)).lower() == "article"
+
+
+def assemble(
+    tree: HtmlElement, article: Article, overrides: dict[str, str], off: Off = NONE
+) -> None:
     """Fill `article` from a parsed page."""
     url = article.url
     ld = JsonLd(tree)
@@ -255,7 +305,7 @@ def assemble(tree: HtmlElement, article: Article, overrides: dict[str, str]) -> 
         (meta.get(TITLE_KEYS[1:]), "meta"),
     ]
     h1 = headline.find_h1(tree, [t for t, _ in structured_titles if t] + [meta.title])
-    h1_text = nfkc(headline.headline_text(h1)) if h1 is not None else ""
+    h1_text = nfkc(headline.headline_text(h1, off)) if h1 is not None else ""
     title, layer = headline.choose_title(
         [*((nfkc(t), lay) for t, lay in structured_titles if t), (h1_text, "dom")],
         nfkc(meta.title),
@@ -284,8 +334,8 @@ def assemble(tree: HtmlElement, article: Article, overrides: dict[str, str]) -> 
     _set(article, "tags", list(dict.fromkeys(meta_tags))[:50], "meta")
 
     scope = article_scope(tree, h1)
-    _authors(article, ld, node, micro, meta, scope, tree, publishers)
-    skip = _images(article, ld, node, meta, scope, base, h1)
+    _authors(article, ld, node, micro, meta, scope, tree, publishers, off, h1)
+    skip = _images(article, ld, node, meta, scope, base, h1, off)
 
     if title:
         skip.add(fold(title))
@@ -293,14 +343,17 @@ def assemble(tree: HtmlElement, article: Article, overrides: dict[str, str]) -> 
     if article.authors:
         skip.add(fold(" ".join(article.authors)))
     title_keys = [fold(t) for t in (title, h1_text, *(t for t, _ in structured_titles)) if t]
-    body = body_text(
+    body, body_layer = body_text(
         tree,
         url,
         skip_lines=skip,
         title_keys=list(dict.fromkeys(title_keys)),
         author_keys=[fold(name) for name in article.authors],
+        dek=article.subtitle,
+        claims_article=_claims_article(node, meta),
+        off=off,
     )
-    _set(article, "body", body, "trafilatura")
+    _set(article, "body", body, body_layer)
     if not article.published:
         _set(article, "published", visible_date(tree, url), "dom")
     if overrides:

@@ -9,7 +9,16 @@ from itertools import islice
 from lxml import etree
 from lxml.html import HtmlElement
 
-from archive.extract.names import AGENCIES, NAME_WORD, dedupe, is_agency, split_names
+from archive.extract.figures.cards import linked_heading
+from archive.extract.names import (
+    AGENCIES,
+    NAME_WORD,
+    NOT_A_NAME,
+    dedupe,
+    is_agency,
+    split_names,
+)
+from archive.extract.rules import NONE, Off
 from archive.extract.text import first_char, fold, squash, text_of
 
 __all__ = [
@@ -17,7 +26,7 @@ __all__ = [
     "bare_byline",
     "by_lines",
     "byline_blocks",
-    "co_bylines",
+    "dated_byline",
     "dedupe",
     "dom_bylines",
     "drop_publishers",
@@ -62,14 +71,28 @@ def drop_publishers(names: list[str], publishers: list[str]) -> list[str]:
     return people or names
 
 
-def _in_other_story(el: HtmlElement, root: HtmlElement) -> bool:
-    """Whether `el` sits in a teaser or related-stories block below `root`."""
-    for anc in islice(el.iterancestors(), 12):
+def _in_other_story(el: HtmlElement, root: HtmlElement, off: Off = NONE) -> bool:
+    """Whether `el` sits in a teaser or related-stories block below `root`: one named so, or a
+    card that holds another story's linked headline (and not this story's h1)."""
+    if "authors.other_story" in off:
+        return False
+    for depth, anc in enumerate(islice(el.iterancestors(), 12)):
         if anc is root:
             return False
         if _OTHER_STORY_CLASS.search(anc.get("class", "")):
             return True
+        if (
+            depth < CARD_DEPTH
+            and anc.tag in _CARD_TAGS
+            and linked_heading(anc)
+            and next(anc.iter("h1"), None) is None
+        ):
+            return True
     return False
+
+
+CARD_DEPTH = 4  # a teaser card wraps its byline closely
+_CARD_TAGS = frozenset(("li", "article", "div", "section", "aside"))
 
 
 def _byline_markup(root: HtmlElement) -> Iterator[HtmlElement]:
@@ -99,7 +122,7 @@ def _byline_markup(root: HtmlElement) -> Iterator[HtmlElement]:
             yield el
 
 
-def _byline_elements(root: HtmlElement) -> list[HtmlElement]:
+def _byline_elements(root: HtmlElement, off: Off = NONE) -> list[HtmlElement]:
     found: list[HtmlElement] = []
     for el in _byline_markup(root):
         cls = f"{el.get('class', '')} {el.get('id', '')} {el.get('data-testid', '')}"
@@ -108,7 +131,7 @@ def _byline_elements(root: HtmlElement) -> list[HtmlElement]:
             continue
         if el.tag in ("meta", "link", "script", "style", "img", "body", "html", "article"):
             continue
-        if _in_other_story(el, root):
+        if _in_other_story(el, root, off):
             continue
         found.append(el)
         if len(found) >= 40:
@@ -117,14 +140,14 @@ def _byline_elements(root: HtmlElement) -> list[HtmlElement]:
 
 
 def byline_blocks(
-    tree: HtmlElement, scope: HtmlElement | None = None
+    tree: HtmlElement, scope: HtmlElement | None = None, off: Off = NONE
 ) -> list[tuple[HtmlElement, list[str]]]:
     """Visible byline markup (rel=author, itemprop=author, byline/author classes), each element
     with the names it gives."""
     root = scope if scope is not None else tree
-    elements = _byline_elements(root)
+    elements = _byline_elements(root, off)
     if not elements and scope is not None:
-        elements = _byline_elements(tree)
+        elements = _byline_elements(tree, off)
     blocks: list[tuple[HtmlElement, list[str]]] = []
     count = 0
     inside: set[HtmlElement] = set()
@@ -158,42 +181,6 @@ def byline_blocks(
 def dom_bylines(tree: HtmlElement, scope: HtmlElement | None = None) -> list[str]:
     """Names from visible byline markup, in page order."""
     return dedupe([n for _el, names in byline_blocks(tree, scope) for n in names])
-
-
-MAX_BYLINE_BLOCK_CHARS = 400  # a byline box with two names and dates; a page section is longer
-
-
-def _same_kind(a: HtmlElement, b: HtmlElement) -> bool:
-    """Repeated markup: one byline element per author, with the same tag and class."""
-    return bool(a.tag == b.tag and a.get("class") == b.get("class"))
-
-
-def co_bylines(blocks: list[tuple[HtmlElement, list[str]]], known: list[str]) -> list[str]:
-    """The known authors plus the co-authors set next to them in the visible byline.
-
-    Structured data often names only the first of two bylines; a second one set in the same
-    byline box with the same markup (not in a teaser elsewhere on the page) belongs to this
-    article too. Returns [] when the markup adds no one.
-    """
-    keys = {fold(n) for n in known}
-    for el, names in blocks:
-        if not keys & {fold(n) for n in names}:
-            continue
-        for anc in [el, *islice(el.iterancestors(), 3)]:
-            if len(text_of(anc)) > MAX_BYLINE_BLOCK_CHARS:
-                break
-            group = dedupe(
-                [
-                    n
-                    for other, found in blocks
-                    if other is el or (_same_kind(other, el) and anc in set(other.iterancestors()))
-                    for n in found
-                ]
-            )
-            if keys <= {fold(n) for n in group} and len(group) > len(keys):
-                return group
-        break
-    return []
 
 
 # "Editor: Jane Doe", "Edited by Jane Doe": the page's editor, not its author
@@ -279,3 +266,57 @@ def bare_byline(scope: HtmlElement) -> list[str]:
         if names:
             return names
     return []
+
+
+# A byline set as plain text in the date line under the headline: "Jane Doe | 12 March 2024",
+# "Jane Doe · 5. März 2024, 10:12 Uhr". The line is told by its date; its names by their shape.
+_DATE_IN_LINE = re.compile(
+    r"\b\d{1,2}[./-]\s?\d{1,2}[./-]\s?\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|jän|mär|mai|okt|dez|"
+    r"janv|févr|avr|juil|sept|déc|ene|abr|ago|dic)[a-zäéû]*\.?\s+\d{1,2}\b|"
+    r"\b\d{1,2}\.?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|jän|mär|mai|okt|dez|"
+    r"janv|févr|avr|juil|sept|déc|ene|abr|ago|dic)[a-zäéû]*\.?\s+\d{4}\b",
+    re.IGNORECASE,
+)
+_LINE_SEPARATORS = re.compile(r"\s*(?:\||·|•|\u2014|\u2013|\s-\s|/|,)\s*")
+_HEADER_ELEMENTS = 12  # elements after the headline looked at before the text begins
+_TEXT_STARTS = 120  # a paragraph this long is the article text
+
+
+def dated_byline(h1: HtmlElement | None) -> list[str]:
+    """Names in the short line under the headline that also holds the date."""
+    if h1 is None:
+        return []
+    seen = 0
+    for el in h1.itersiblings():
+        for node in [el, *islice(el.iterdescendants(), 40)]:
+            if not isinstance(node.tag, str) or node.tag in ("script", "style", "a"):
+                continue
+            if any(isinstance(c.tag, str) and c.tag in ("p", "div", "ul", "section") for c in node):
+                continue  # a container: its lines are looked at one by one
+            seen += 1
+            if seen > _HEADER_ELEMENTS:
+                return []
+            text = text_of(node)
+            if len(text) >= _TEXT_STARTS:
+                return []
+            if not (8 <= len(text) <= 100 and _DATE_IN_LINE.search(text)):
+                continue
+            pieces = [p for p in _LINE_SEPARATORS.split(text) if p]
+            names = [p for p in pieces if _plain_name(p)]
+            if 1 <= len(names) <= 3 and len(names) < len(pieces):
+                return dedupe(names)
+    return []
+
+
+def _plain_name(piece: str) -> bool:
+    """ "Jane Doe": two to four capitalized words, none a label, month or section word."""
+    piece = re.sub(r"^(?:by|von|par|por|door|av|af)\s+", "", piece.strip(), flags=re.IGNORECASE)
+    tokens = piece.split()
+    return (
+        2 <= len(tokens) <= 4
+        and all(NAME_WORD.match(t) and t[:1].isupper() for t in tokens)
+        and not any(t.casefold().strip(".") in NOT_A_NAME for t in tokens)
+        and not _DATE_IN_LINE.search(piece)
+        and not re.search(r"\d", piece)
+    )

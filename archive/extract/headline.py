@@ -7,7 +7,8 @@ from itertools import islice
 
 from lxml.html import HtmlElement
 
-from archive.extract.text import class_words, fold, text_of
+from archive.extract.rules import NONE, Off
+from archive.extract.text import class_words, fold, squash, text_of
 
 _SEPARATORS = re.compile(r"\s+(?:\||\u2013|\u2014|-|::|·|•|»|«|/|:)\s+")
 _SEP_CHARS = "|\u2013\u2014\\-:\u00b7\u2022/\u3163\u1175\uff5c"
@@ -25,14 +26,16 @@ _NOT_DEK = re.compile(
 )
 
 
-def strip_site(title: str, sites: list[str], *, guess: bool = True) -> str:
+def strip_site(title: str, sites: list[str]) -> str:
     """A `<title>`/og:title without the site name before or after a separator."""
     for site in sites:
         # "Headline-Politics|Site" glued without spaces (common on Korean and Japanese sites)
         if len(site) >= 2 and title.endswith(site) and len(title) > len(site) + 10:
             head = title[: -len(site)]
             glued = _GLUED_TAIL.search(head)
-            if glued:
+            # "US-Dollar" ending a headline on a site named "Dollar": a compound, not a suffix
+            compound = glued is not None and glued.group() == "-" and head[-2:-1].isalnum()
+            if glued and not compound:
                 return head[: glued.start()].rstrip()
     parts = _SEPARATORS.split(title)
     if len(parts) < 2:
@@ -54,16 +57,6 @@ def strip_site(title: str, sites: list[str], *, guess: bool = True) -> str:
         parts.pop()
     while len(parts) > 1 and is_site(parts[0]):
         parts.pop(0)
-    if (
-        guess
-        and len(parts) > 1
-        and len(parts[-1].split()) <= 3
-        and len(parts[0].split()) >= 4
-        and not parts[-1][:1].islower()
-    ):
-        # "Long headline words here | Short Brand": the short tail is the site; a tail in
-        # lower case ("- updates", "- and then the twist") is the headline's own
-        parts.pop()
     matches = list(_SEPARATORS.finditer(title))
     if len(parts) == len(matches) + 1:
         return title
@@ -129,8 +122,10 @@ def _visible_heading_after(h1: HtmlElement) -> HtmlElement | None:
     return None
 
 
-def headline_text(el: HtmlElement) -> str:
+def headline_text(el: HtmlElement, off: Off = NONE) -> str:
     """A heading's text without a kicker ("Meinung", "Topic:") set in its own child element."""
+    if "title.kicker" in off:
+        return str(el.text_content())
     children = [
         c for c in el if isinstance(c.tag, str) and c.get("aria-hidden") != "true" and text_of(c)
     ]
@@ -144,7 +139,8 @@ def headline_text(el: HtmlElement) -> str:
         and not _is_headline_part(children[0])
         and not ((el.text or "").strip())
     ):
-        rest = [text_of(c) for c in children[1:]]
+        # each part's own text as written: text_of would put a space before "<i>x</i>:"
+        rest = [squash(str(c.text_content())) for c in children[1:]]
         if not all(any(ch.isalnum() for ch in t) for t in rest):
             return str(el.text_content())  # "Kicker<span>: </span>Headline" is one headline
         if len(" ".join(rest)) >= 10:
@@ -180,8 +176,7 @@ def choose_title(
     itself: the rest of the h1 is a kicker ("Topic: Headline"). The `<title>` does not vote
     (it mostly copies og:title) but breaks a tie the visible headline does not.
     """
-    # only page titles get a short tail guessed as the site; a headline's tail is its own
-    cleaned = [(strip_site(t, sites, guess=layer == "meta"), layer) for t, layer in candidates if t]
+    cleaned = [(strip_site(t, sites), layer) for t, layer in candidates if t]
     votes: dict[str, list[int]] = {}
     for i, (text, _layer) in enumerate(cleaned):
         key = fold(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from archive.extract.text import fold, nfkc
 
@@ -162,11 +163,14 @@ def _clean_name(part: str) -> str:
     return part
 
 
-def split_names(raw: str, *, last_first: bool = False, org: bool = False) -> list[str]:
+def split_names(
+    raw: str, *, last_first: bool = False, org: bool = False, trusted: bool = False
+) -> list[str]:
     """The people in a byline string: split on and/und/commas, roles and dates dropped.
 
     With `last_first`, a lone "Last, First" pair (as Dublin Core writes it) becomes "First Last".
     With `org`, the string names an organisation, which may be a domain ("news.example").
+    With `trusted` (a site's own selector), single words and affiliations are kept.
     """
     raw = nfkc(raw)
     if not raw or len(raw) > 300:
@@ -205,8 +209,141 @@ def split_names(raw: str, *, last_first: bool = False, org: bool = False) -> lis
         tokens = name.split()
         if len(tokens) > 5 or len(name) > 60 or not any(ch.isalpha() for ch in name):
             continue
+        if not (trusted or org) and (
+            _INSTITUTION.search(name)
+            or (len(tokens) == 1 and not _one_word_name(name))
+            # "Jane Doe, Berlin": a place or a desk after a full name, not a co-author
+            or (
+                len(tokens) == 1 and not is_agency(name) and any(len(n.split()) >= 2 for n in names)
+            )
+        ):
+            continue
         names.append(name)
     return dedupe(names)
+
+
+# Words that stand alone in bylines but name no one: labels, links beside the name, desks
+# ("By", "Twitter", "Nachrichten"). Lower-case single words are not names either ("red", short
+# for Redaktion), except agencies written so ("dpa").
+NOT_A_NAME = frozenset(
+    [
+        "by",
+        "von",
+        "par",
+        "por",
+        "door",
+        "av",
+        "af",
+        "di",
+        "de",
+        "da",
+        "und",
+        "and",
+        "et",
+        "y",
+        "e",
+        "mit",
+        "with",
+        "from",
+        "for",
+        "twitter",
+        "facebook",
+        "instagram",
+        "linkedin",
+        "youtube",
+        "tiktok",
+        "threads",
+        "mastodon",
+        "bluesky",
+        "whatsapp",
+        "telegram",
+        "x",
+        "email",
+        "e-mail",
+        "mail",
+        "rss",
+        "more",
+        "profile",
+        "bio",
+        "follow",
+        "share",
+        "contact",
+        "kontakt",
+        "homepage",
+        "website",
+        "nachrichten",
+        "news",
+        "newsroom",
+        "redaktion",
+        "redaccion",
+        "redacción",
+        "rédaction",
+        "redazione",
+        "redactie",
+        "staff",
+        "admin",
+        "administrator",
+        "editor",
+        "editors",
+        "editorial",
+        "author",
+        "autor",
+        "autorin",
+        "authors",
+        "writer",
+        "foto",
+        "photo",
+        "fotos",
+        "photos",
+        "video",
+        "videos",
+        "bild",
+        "bilder",
+        "image",
+        "images",
+        "grafik",
+        "graphic",
+        "updated",
+        "published",
+        "aktualisiert",
+        "veröffentlicht",
+        "home",
+        "startseite",
+        "politik",
+        "politics",
+        "wirtschaft",
+        "business",
+        "sport",
+        "sports",
+        "kultur",
+        "culture",
+        "meinung",
+        "opinion",
+        "local",
+        "lokales",
+        "world",
+        "welt",
+    ]
+)
+# "Jane Doe, University of Oxford", "Institut für …": an affiliation, not a second author
+_INSTITUTION = re.compile(
+    r"\b(?:university|universit[äa]t|universit[ée]|universidad|universit[àa]|college|"
+    r"institut[eo]?|hospital|klinik|ministry|ministerium|department|foundation|stiftung|"
+    r"school|academy|akademie|centre|center|council|association|verband|society|"
+    r"gesellschaft|laboratory|labor)\b",
+    re.IGNORECASE,
+)
+
+
+def _one_word_name(word: str) -> bool:
+    """Whether a byline of one word can be a name: an agency, a capitalized pen name or a CJK
+    name; not a label, a link text or a desk."""
+    if is_agency(word):
+        return True
+    if word.casefold() in NOT_A_NAME:
+        return False
+    # a domain ("news.example") stands for the site, which may be the only byline there is
+    return word[:1].isupper() or "." in word.strip(".") or bool(_CJK_NAME.match(word))
 
 
 _PAREN_TAIL = re.compile(r"^(.+?)\s*\(([^()]+)\)\s*$")
@@ -275,11 +412,18 @@ def _agency_split(part: str) -> list[str]:
 _AGENCY_IN = re.compile(r"^(.+?)\s+(?:in|aus|en|à|i)\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?$")
 
 
+def _name_key(name: str) -> str:
+    """A comparison key for names: case, spacing, punctuation and accents ignored."""
+    decomposed = unicodedata.normalize("NFKD", fold(name))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def dedupe(names: list[str]) -> list[str]:
+    """Names in order, each once ("Jose Diaz" is "José Díaz", "JANE DOE" is "Jane Doe")."""
     seen: set[str] = set()
     out: list[str] = []
     for name in names:
-        key = fold(name)
+        key = _name_key(name)
         if key and key not in seen:
             seen.add(key)
             out.append(name)

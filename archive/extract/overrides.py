@@ -9,10 +9,10 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from archive.extract.bylines import split_names
-from archive.extract.credits import clean_credit
 from archive.extract.dates import normalize_date
-from archive.extract.images import figure
-from archive.extract.imgsrc import image_url
+from archive.extract.figures.credits import clean_credit
+from archive.extract.figures.images import figure
+from archive.extract.figures.imgsrc import image_url
 from archive.extract.text import nfkc, text_of
 from archive.model import Article, Image
 
@@ -55,7 +55,9 @@ def apply_overrides(
         elif name in DATE_FIELDS:
             value = normalize_date(_value(found[0]))
         elif name == "authors":
-            value = list(dict.fromkeys(n for el in found for n in split_names(_value(el))))
+            value = list(
+                dict.fromkeys(n for el in found for n in split_names(_value(el), trusted=True))
+            )
         elif name == "tags":
             value = list(dict.fromkeys(v for el in found if (v := _value(el))))
         elif name == "body":

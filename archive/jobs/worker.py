@@ -9,20 +9,26 @@ import hashlib
 import json
 import logging
 import re
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from types import FrameType
 
 from charset_normalizer import from_bytes
 
 from archive.db.dedupe import Signature
+from archive.discovery.tags import iter_tags
+from archive.errors import ExtractTimeout
 from archive.extract import extract, is_article
 from archive.model import Article, Capture, TextKeys, content_hash
 
 log = logging.getLogger(__name__)
 
 MAX_EXTRACT_BYTES = 8 * 2**20  # beyond this a page is a transcript dump or a trap; cut it
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
-)
+# read inside each <meta> tag found by a linear scan (`<meta[^>]+charset…` was quadratic)
+_META_CHARSET = re.compile(rb"""charset\s*=\s*(?:["']\s*)?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 
 
@@ -56,7 +62,7 @@ def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     header = _HEADER_CHARSET.search(content_type or "")
-    meta = _META_CHARSET.search(body[:4096])
+    meta = next(filter(None, map(_META_CHARSET.search, iter_tags(body[:4096], b"meta"))), None)
     for declared in (header.group(1) if header else None, meta.group(1).decode() if meta else None):
         codec = _codec(declared)
         if codec and codec != "utf-8":
@@ -110,18 +116,48 @@ def worker_ready() -> bool:
     return True
 
 
+@contextmanager
+def time_limit(seconds: float, url: str) -> Iterator[None]:
+    """Raise ExtractTimeout in this thread after `seconds` (0: no limit). Works in a worker
+    process's main thread (SIGALRM); code that holds the GIL in C for longer is stopped by the
+    caller instead (the crawl replaces a worker that does not answer)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum: int, frame: FrameType | None) -> None:
+        raise ExtractTimeout(
+            f"extracting {url[:200]} took longer than {seconds:g} s "
+            "(NEWSARCHIVE_EXTRACT_TIMEOUT); the raw capture is kept for `newsarchive reextract`"
+        )
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def extract_capture(
-    body: bytes, url: str, content_type: str = "", overrides: dict[str, str] | None = None
+    body: bytes,
+    url: str,
+    content_type: str = "",
+    overrides: dict[str, str] | None = None,
+    timeout: float = 0.0,
 ) -> Extracted:
-    """Decode and extract one captured page; never raises (errors come back in `error`)."""
+    """Decode and extract one captured page, in at most `timeout` seconds (0: no limit);
+    never raises (errors, a timeout too, come back in `error`)."""
     try:
         if len(body) > MAX_EXTRACT_BYTES:
             body = body[:MAX_EXTRACT_BYTES]
-        text, encoding = decode_html(body, content_type)
-        article = extract(text, url, overrides=overrides)
-        article.extractor_version = effective_version(article.extractor_version, overrides)
-        found = is_article(article)
-        keys = text_keys(article) if found else None
+        with time_limit(timeout, url):
+            text, encoding = decode_html(body, content_type)
+            article = extract(text, url, overrides=overrides)
+            article.extractor_version = effective_version(article.extractor_version, overrides)
+            found = is_article(article)
+            keys = text_keys(article) if found else None
         return Extracted(article, found, "", encoding, keys)
     except Exception as exc:  # noqa: BLE001 - one bad page must never stop a crawl
         log.warning("Extraction failed for %s: %r", url, exc)

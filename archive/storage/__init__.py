@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from archive.errors import BlobCorrupt, BlobNotFound, BlobStoreError
+from archive.redact import redact_url
 from archive.storage.base import BlobStore, CodecStore, Put, blob_key, compress, gunzip
 from archive.storage.codec import DictionaryError
 from archive.storage.local import LocalBlobStore
@@ -51,6 +52,6 @@ def open_blob_store(uri: str, *, spool: str | Path | None = None) -> BlobStore:
 
         return S3BlobStore.from_uri(uri, spool=spool)
     raise BlobStoreError(
-        f"Unsupported raw store URI {uri!r}: use a folder path, file:///some/dir "
+        f"Unsupported raw store URI {redact_url(uri)!r}: use a folder path, file:///some/dir "
         "or s3://bucket/prefix/"
     )

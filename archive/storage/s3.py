@@ -31,6 +31,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
 
 from archive.errors import BlobNotFound, BlobStoreError
+from archive.redact import redact_url
 from archive.storage.base import (
     GZIP_SUFFIX,
     SHA256_HEX,
@@ -152,8 +153,14 @@ class S3BlobStore(S3Documents):
     def from_uri(cls, uri: str, *, spool: str | Path | None = None) -> Self:
         """`s3://bucket/prefix?endpoint_url=…&region=…&profile=…&addressing_style=path`."""
         parts = urlsplit(uri)
+        if "@" in parts.netloc:  # s3://KEY:SECRET@bucket: never used, never repeated
+            raise BlobStoreError(
+                f"Credentials in the S3 URI {redact_url(uri)!r} are not used: give the bucket "
+                "alone (s3://bucket/prefix) and the key through AWS_ACCESS_KEY_ID and "
+                "AWS_SECRET_ACCESS_KEY, a profile (?profile=NAME) or an instance role"
+            )
         if parts.scheme != "s3" or not parts.netloc:
-            raise BlobStoreError(f"Not an S3 URI: {uri!r}: use s3://bucket/prefix")
+            raise BlobStoreError(f"Not an S3 URI: {redact_url(uri)!r}: use s3://bucket/prefix")
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         known = {"endpoint_url", "region", "profile", "addressing_style"}
         if unknown := sorted(set(query) - known):

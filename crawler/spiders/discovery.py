@@ -51,6 +51,15 @@ class DiscoveryMixin(scrapy.Spider):
     absence_checked: bool
     late_hints: dict[str, dict[str, Any]]
     captured: set[str]
+    discovery_docs: dict[str, int]  # site -> sitemap/feed requests made in this crawl
+    caps_hit: set[tuple[str, str]]  # (site, cap) already logged
+
+    def cap_hit(self, site: Site, cap: str, limit: int, what: str) -> None:
+        """Count every time a cap stops something; log the first time per site."""
+        self._stat(f"capped/{cap}")
+        if (site.name, cap) not in self.caps_hit:
+            self.caps_hit.add((site.name, cap))
+            log.warning("Site %s: %s (limit %d); the rest is skipped", site.name, what, limit)
 
     def _stat(self, key: str, count: int = 1) -> None:
         raise NotImplementedError
@@ -76,9 +85,16 @@ class DiscoveryMixin(scrapy.Spider):
     def parse_page(self, response: Response) -> Iterator[Any]:
         raise NotImplementedError
 
-    def _discovery(self, url: str, callback: Any, site: Site) -> Request:
-        """A sitemap or feed request, conditional on what the last finished crawl saw."""
-        request = self._request(url, callback, site, PRIO_DISCOVERY)
+    def _discovery(self, url: str, callback: Any, site: Site, depth: int = 0) -> Request | None:
+        """A sitemap or feed request, conditional on what the last finished crawl saw; None
+        once the site has had NEWSARCHIVE_MAX_DISCOVERY_DOCS of them in this crawl."""
+        limit = self.settings.getint("NEWSARCHIVE_MAX_DISCOVERY_DOCS", 500)
+        done = self.discovery_docs.get(site.name, 0)
+        if limit and done >= limit:
+            self.cap_hit(site, "discovery_docs", limit, "too many sitemaps and feeds")
+            return None
+        self.discovery_docs[site.name] = done + 1
+        request = self._request(url, callback, site, PRIO_DISCOVERY, sitemap_depth=depth)
         etag, modified = self.validators.get(url, ("", ""))
         if etag:
             request.headers[b"If-None-Match"] = etag
@@ -106,12 +122,23 @@ class DiscoveryMixin(scrapy.Spider):
         site = self.sites_by_name()[response.meta["site"]]
         sitemaps = list(site.sitemaps)
         if response.status == 200:
-            sitemaps += sitemaps_from_robots(response.body, response.url)
+            for line in sitemaps_from_robots(response.body, response.url):
+                # the same checks as any discovered URL: http(s) only, canonical, this site's
+                try:
+                    url = canonical_url(line)
+                except ValueError:
+                    url = ""
+                if url and self._site(url) is site:
+                    sitemaps.append(url)
+                else:
+                    self._stat("dropped/robots_sitemap_offsite")
+                    log.info("Site %s: robots.txt Sitemap %r ignored", site.name, line[:200])
             self._apply_crawl_delay(site, response.body)
         if not sitemaps:
             sitemaps = [urljoin(site.url, "/sitemap.xml")]
         for url in dict.fromkeys(sitemaps):
-            yield self._discovery(url, self.parse_sitemap, site)
+            if request := self._discovery(url, self.parse_sitemap, site):
+                yield request
 
     def _apply_crawl_delay(self, site: Site, robots: bytes) -> None:
         """Honour robots.txt Crawl-delay unless the operator set the site's delay explicitly."""
@@ -138,8 +165,9 @@ class DiscoveryMixin(scrapy.Spider):
         site = self.sites_by_name()[response.meta["site"]]
         if not self._discovered(response):
             return
+        max_entries = self.settings.getint("NEWSARCHIVE_MAX_SITEMAP_ENTRIES", 50_000)
         try:
-            kind, entries = parse_sitemap(response.body, response.url)
+            kind, entries = parse_sitemap(response.body, response.url, max_entries=max_entries)
         except DocumentTooLarge:
             log.warning("Sitemap %s inflates past the size limit; skipped", response.url)
             self._stat("errors/sitemap_too_large")
@@ -149,13 +177,22 @@ class DiscoveryMixin(scrapy.Spider):
             log.info("Not a sitemap: %s", response.url)
             return
         self._stat(f"discovered/sitemap_{kind}", len(entries))
+        if len(entries) >= max_entries:
+            self.cap_hit(site, "sitemap_entries", max_entries, f"sitemap {response.url} is full")
         if kind == "urlset":
             self.fetched_sitemaps.add(response.url)
+        depth = response.meta.get("sitemap_depth", 0) + 1
+        max_depth = self.settings.getint("NEWSARCHIVE_MAX_SITEMAP_DEPTH", 3)
+        if kind == "index" and depth > max_depth:
+            self.cap_hit(site, "sitemap_depth", max_depth, "sitemap indexes nested too deep")
+            return
         listed = self.listed.setdefault(site.name, set())
         for entry in entries:
             if kind == "index":
-                if self._site(entry.url) is site:
-                    yield self._discovery(entry.url, self.parse_sitemap, site)
+                if self._site(entry.url) is site and (
+                    request := self._discovery(entry.url, self.parse_sitemap, site, depth)
+                ):
+                    yield request
                 continue
             entry.hints["source"] = response.url
             try:

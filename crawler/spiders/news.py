@@ -15,10 +15,11 @@ from urllib.parse import urljoin, urlsplit
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
 from archive.db.connection import data_dir, open_db
@@ -31,8 +32,10 @@ from archive.jobs.known import load_known, merge_known
 from archive.model import Capture
 from archive.sites import Site, load_sites
 from archive.storage import open_blob_store
+from crawler import logsafe
 from crawler.config import sites_from_settings, slot_settings
 from crawler.distributed import apply_distributed
+from crawler.resolver import POLICY
 from crawler.spiders.discovery import (
     PRIO_ARTICLE,
     PRIO_DISCOVERY,
@@ -75,9 +78,14 @@ class NewsSpider(DiscoveryMixin):
         self.late_hints: dict[str, dict[str, Any]] = {}  # discovery facts after the fetch
         # per (site, first path segment): [responses, 4xx] — stop following dead link areas
         self.prefix_health: dict[tuple[str, str], list[int]] = {}
+        self.discovery_docs: dict[str, int] = {}
+        self.caps_hit: set[tuple[str, str]] = set()
+        self.outstanding: dict[str, int] = {}  # site -> requests made and not yet answered
+        self.max_url = 2083  # URLLENGTH_LIMIT, read in from_crawler
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
+        logsafe.install()  # before Scrapy logs the overridden settings
         super().update_settings(settings)
         if settings.get("NEWSARCHIVE_SITES") and not settings.get("NEWSARCHIVE_SITE_LIST"):
             slot_settings(settings, load_sites(settings["NEWSARCHIVE_SITES"]))
@@ -100,9 +108,12 @@ class NewsSpider(DiscoveryMixin):
             spider.sources = sitemap_sources(db, names)
         finally:
             db.close()
+        spider.max_url = crawler.settings.getint("URLLENGTH_LIMIT", 2083) or 2**31
         if crawler.settings.get("REDIS_URL"):  # a node: what the indexer knows counts too
             spider._load_shared_knowledge()
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider._answered, signal=signals.response_received)
+        crawler.signals.connect(spider._answered, signal=signals.request_dropped)
         return spider
 
     def _load_shared_knowledge(self) -> None:
@@ -127,8 +138,24 @@ class NewsSpider(DiscoveryMixin):
     def _slot(self, site: Site) -> str:
         return f"site:{site.name}"
 
+    def _answered(self, request: Request, **_: Any) -> None:
+        """A request of ours left the queue (answered, refused or dropped as a duplicate)."""
+        if request.meta.pop("outstanding", None) is not None:
+            name = request.meta.get("site", "")
+            self.outstanding[name] = max(0, self.outstanding.get(name, 0) - 1)
+
+    def _room(self, site: Site) -> bool:
+        """Whether the site may queue one more request (NEWSARCHIVE_MAX_QUEUED_PER_SITE)."""
+        limit = self.settings.getint("NEWSARCHIVE_MAX_QUEUED_PER_SITE", 100_000)
+        if limit and self.outstanding.get(site.name, 0) >= limit:
+            self.cap_hit(site, "queued", limit, "too many requests queued")
+            return False
+        return True
+
     def _request(self, url: str, callback: Any, site: Site, priority: int, **meta: Any) -> Request:
         meta.setdefault("site", site.name)
+        meta["outstanding"] = True
+        self.outstanding[site.name] = self.outstanding.get(site.name, 0) + 1
         meta["download_slot"] = self._slot(site)
         # redirects come back to us (`_redirect`): the target goes through the same checks
         # (archived? robots? this crawl?) as any discovered URL
@@ -153,6 +180,9 @@ class NewsSpider(DiscoveryMixin):
             return
         callback = response.request.callback if response.request else self.parse_page
         self._stat("redirects")
+        # every site on the chain: the SSRF guard lets a private origin through only if all of
+        # them allow it (one site's allow_private is not another's)
+        via = (*response.meta.get("via_sites", ()), response.meta.get("site", ""))
         if callback == self.parse_page:
             hints = response.meta.get("hints") or {}
             if (
@@ -167,14 +197,16 @@ class NewsSpider(DiscoveryMixin):
             else:
                 request = None
         else:
-            request = self._discovery(target, callback, site)
+            depth = response.meta.get("sitemap_depth", 0)
+            request = self._discovery(target, callback, site, depth)
         if request is not None:
             request.meta["hops"] = hops
+            request.meta["via_sites"] = tuple(dict.fromkeys(v for v in via if v))
             yield request
 
     def _wanted(self, url: str, site: Site) -> bool:
-        if classify.skip_by_extension(url) or classify.is_trap_url(url):
-            return False
+        if len(url) > self.max_url or classify.skip_by_extension(url) or classify.is_trap_url(url):
+            return False  # longer than URLLENGTH_LIMIT: Scrapy would drop it unanswered
         if site.allow and not any(re.search(p, url) for p in site.allow):
             return False
         return not any(re.search(p, url) for p in site.deny)
@@ -225,7 +257,7 @@ class NewsSpider(DiscoveryMixin):
                 self._stat("skipped/archived")
                 return None
             self._stat("revisited")
-        if not self._budget(site):
+        if not self._budget(site) or not self._room(site):
             return None
         self.requested.add(url)
         return self._request(url, self.parse_page, site, PRIO_ARTICLE, hints=hints)
@@ -241,7 +273,8 @@ class NewsSpider(DiscoveryMixin):
                 dont_obey_robotstxt=True,
             )
             for url in site.feeds:
-                yield self._discovery(url, self.parse_feed, site)
+                if request := self._discovery(url, self.parse_feed, site):
+                    yield request
             for url in [site.url, *site.sections]:  # entry points: read with the sitemaps
                 yield self._request(canonical_url(url), self.parse_page, site, PRIO_DISCOVERY)
 
@@ -319,8 +352,10 @@ class NewsSpider(DiscoveryMixin):
         for alt in response.xpath("//link[@rel='alternate']"):
             if FEED_LINK.search(alt.attrib.get("type", "")) and alt.attrib.get("href"):
                 feed = response.urljoin(alt.attrib["href"])
-                if self._site(feed) is site:
-                    yield self._discovery(feed, self.parse_feed, site)
+                if self._site(feed) is site and (
+                    request := self._discovery(feed, self.parse_feed, site)
+                ):
+                    yield request
         for raw in response.xpath("//a/@href").getall():
             href = str(raw).strip()
             if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
@@ -337,7 +372,7 @@ class NewsSpider(DiscoveryMixin):
             if classify.url_looks_like_article(link, site.article_pattern):
                 if req := self.article_request(link, site, {}):
                     yield req
-            elif link not in self.known and self._budget(site):
+            elif link not in self.known and self._budget(site) and self._room(site):
                 yield self._request(link, self.parse_page, site, hub_priority(site))
 
     def _capture(self, response: Response, site: Site) -> Capture:
@@ -360,6 +395,11 @@ class NewsSpider(DiscoveryMixin):
     def on_error(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
+        if request is not None:
+            self._answered(request)
+        lookup_failed = failure.check(DNSLookupError, CannotResolveHostError)  # type: ignore[no-untyped-call]
+        if lookup_failed and host_of(url) in POLICY.refused:
+            return  # the guard's resolver refused the address: counted and logged there
         if failure.check(IgnoreRequest):  # type: ignore[no-untyped-call]
             if "robots.txt" in failure.getErrorMessage():
                 self._stat("skipped/robots")

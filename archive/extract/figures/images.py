@@ -9,24 +9,19 @@ from itertools import islice
 from lxml import etree
 from lxml.html import HtmlElement
 
-from archive.extract.cards import (
-    heading_caption,
-    link_share,
-    linked_heading,
-    linked_twice,
-    navigates,
-)
-from archive.extract.credits import (
+from archive.extract.figures.cards import link_share, linked_heading, linked_twice, navigates
+from archive.extract.figures.credits import (
     clean_credit,
     is_labelled_credit,
     looks_like_credit,
     split_caption,
 )
-from archive.extract.imageobject import embedded_image_object
-from archive.extract.imgsrc import image_url
-from archive.extract.leaves import SKIP_TAGS as _SKIP_TAGS
-from archive.extract.leaves import leaves as _leaves
-from archive.extract.leaves import visible_text as _visible_text
+from archive.extract.figures.imageobject import embedded_image_object
+from archive.extract.figures.imgsrc import image_url
+from archive.extract.figures.leaves import SKIP_TAGS as _SKIP_TAGS
+from archive.extract.figures.leaves import leaves as _leaves
+from archive.extract.figures.leaves import visible_text as _visible_text
+from archive.extract.rules import NONE, Off
 from archive.extract.text import class_words, nfkc, text_of
 
 CREDIT_CLASS = re.compile(
@@ -88,7 +83,17 @@ MAX_FIGURES = 40
 _WRITER_CLASS = re.compile(r"by-?line|author", re.IGNORECASE)
 
 
+# schema.org ImageObject properties set on visible elements (microdata)
+_CREDIT_PROPS = frozenset(("creditText", "copyrightHolder", "copyrightNotice", "author", "creator"))
+_CAPTION_PROPS = frozenset(("caption", "description"))
+
+
 def _is_credit_el(el: HtmlElement, container: HtmlElement | None = None) -> bool:
+    prop = el.get("itemprop")
+    if prop in _CREDIT_PROPS and el.tag != "meta":
+        return True
+    if prop in _CAPTION_PROPS:
+        return False
     cls = class_words(el)
     if el.tag in ("cite", "small", "footer") and not CAPTION_CLASS.search(cls):
         return True
@@ -137,13 +142,13 @@ def _microdata(container: HtmlElement, props: tuple[str, ...]) -> str:
     return ""
 
 
-def alt_credit(container: HtmlElement) -> str:
+def alt_credit(container: HtmlElement, off: Off = NONE) -> str:
     """A credit written into the image's alt or title text ("… © Jane Doe", "…=AP")."""
     for img in islice(container.iter("img"), 2):
         for attr in ("alt", "title"):
             text = nfkc(img.get(attr) or "")
             if text and len(text) < 400:
-                _head, tail = split_caption(text, labelled_only=True)
+                _head, tail = split_caption(text, labelled_only=True, off=off)
                 if tail:
                     return tail
     return ""
@@ -152,6 +157,9 @@ def alt_credit(container: HtmlElement) -> str:
 def _caption_element(container: HtmlElement) -> HtmlElement | None:
     for el in container.iter("figcaption"):
         return el
+    for el in islice(container.iter(), 200):
+        if el.get("itemprop") in _CAPTION_PROPS and el.tag != "meta" and el is not container:
+            return el
     for el in container.iter():
         if isinstance(el.tag, str) and el is not container and el.tag not in _SKIP_TAGS:
             cls = class_words(el)
@@ -183,7 +191,7 @@ _LABELLED_START = re.compile(r"^\W*(?:\w+\s*:|©|\(c\))", re.IGNORECASE)
 _BYLINE_CAPTION = re.compile(r"^(?:von|by|par|por|av|af|door)\s+\S", re.IGNORECASE)
 
 
-def figure(container: HtmlElement, base: str) -> dict[str, str] | None:
+def figure(container: HtmlElement, base: str, off: Off = NONE) -> dict[str, str] | None:
     url = image_url(container, base)
     if not url:
         return None
@@ -205,17 +213,19 @@ def figure(container: HtmlElement, base: str) -> dict[str, str] | None:
         # a "Foto: Jane Doe" line beside the caption element, marked by its label only
         parts = {el for el, _t in caption_parts}
         credit_texts = [t for el, t in leaves if el not in parts and is_labelled_credit(t)][:1]
-    if caption_parts and link_share([el for el, _t in caption_parts]) > 0.7:
-        return None  # a teaser card: image plus a linked headline
-    if linked_twice(container) or linked_heading(container):
-        return None  # a teaser card: image and headline link to the same other page
+    if "figure.teaser_cards" not in off and (
+        (caption_parts and link_share([el for el, _t in caption_parts]) > 0.7)
+        or linked_twice(container)
+        or linked_heading(container)
+    ):
+        return None  # a teaser card: image and a linked headline to another page
     if not credit_texts and len(caption_parts) > 1:
         # "<p>caption</p><p>AFP</p>": a short trailing block that reads like a credit
         last = caption_parts[-1][1]
-        if looks_like_credit(last) or len(last.split()) <= 4:
+        if "figure.credit_block" not in off and (looks_like_credit(last) or len(last.split()) <= 4):
             credit_texts.append(last)
             caption_parts = caption_parts[:-1]
-        elif looks_like_credit(caption_parts[0][1]):
+        elif "figure.credit_block" not in off and looks_like_credit(caption_parts[0][1]):
             # "<span>Agency</span><br>caption": the credit placed before the caption
             credit_texts.append(caption_parts[0][1])
             caption_parts = caption_parts[1:]
@@ -239,27 +249,34 @@ def figure(container: HtmlElement, base: str) -> dict[str, str] | None:
                 break
     shown = caption
     if caption:
-        head, tail = split_caption(caption)
+        head, tail = split_caption(caption, off=off)
         if tail:
             caption = head
             credit = credit or tail
-    if caption and not credit and looks_like_credit(caption) and len(caption.split()) <= 6:
+    if (
+        "figure.caption_as_credit" not in off
+        and caption
+        and not credit
+        and looks_like_credit(caption)
+        and len(caption.split()) <= 6
+    ):
         caption, credit = "", clean_credit(caption)
     if shown and not caption and not _LABELLED_START.match(shown):
         # the whole visible text was taken for a credit by its shape ("Jane Doe/Agency"); an
         # alt text that names the credit with a label ("Photo: X") says it is the caption
-        labelled = alt_credit(container)
+        labelled = alt_credit(container, off) if "figure.alt_credit" not in off else ""
         if labelled:
             caption, credit = shown, labelled
-    caption = caption or heading_caption(container)
-    caption = caption or _microdata(container, ("caption", "description"))
-    credit = credit or clean_credit(
-        _microdata(container, ("author", "copyrightHolder", "creditText", "creator"))
-    )
-    if not credit:
-        ld_caption, credit = embedded_image_object(container)
-        caption = caption or ld_caption
-    credit = credit or alt_credit(container)
+    if "figure.structured" not in off:
+        caption = caption or _microdata(container, ("caption", "description"))
+        credit = credit or clean_credit(
+            _microdata(container, ("author", "copyrightHolder", "creditText", "creator"))
+        )
+        if not credit:
+            ld_caption, credit = embedded_image_object(container)
+            caption = caption or ld_caption
+    if "figure.alt_credit" not in off:
+        credit = credit or alt_credit(container, off)
     return {"url": url, "caption": caption.strip(" |\u2013\u2014-"), "credit": credit}
 
 
@@ -388,7 +405,7 @@ def _inside(el: HtmlElement, taken: set[HtmlElement]) -> bool:
 
 
 def figures(
-    scope: HtmlElement, base: str, h1: HtmlElement | None = None
+    scope: HtmlElement, base: str, h1: HtmlElement | None = None, off: Off = NONE
 ) -> list[tuple[HtmlElement, dict[str, str]]]:
     """Figures inside the article scope, in document order, teasers and sidebars left out."""
     out: list[tuple[HtmlElement, dict[str, str]]] = []
@@ -409,13 +426,13 @@ def figures(
         if _tiny(el):
             continue
         taken.add(container)
-        found = figure(container, base)
+        found = figure(container, base, off)
         if el.tag == "figure" and found and not (found["caption"] or found["credit"]):
             # "<div><figure><img></figure><figcaption>…</figcaption></div>": a wrapper holds both
             wrapper = _caption_wrapper(container, scope)
             if wrapper is not None:
                 taken.add(wrapper)
-                found = figure(wrapper, base) or found
+                found = figure(wrapper, base, off) or found
         if found:
             out.append((container, found))
         if len(out) >= MAX_FIGURES:

@@ -7,7 +7,7 @@ from itertools import islice
 
 from lxml.html import HtmlElement
 
-from archive.extract.credits import looks_like_credit
+from archive.extract.figures.credits import looks_like_credit
 from archive.extract.text import text_of
 
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|webp|gif|avif)(?:$|[?#])", re.IGNORECASE)
@@ -31,22 +31,6 @@ def link_share(elements: list[HtmlElement]) -> float:
         else:
             linked += sum(len(text_of(a)) for a in el.iter("a") if navigates(a))
     return min(1.0, linked / total)
-
-
-MIN_HEADING_CAPTION_WORDS = 20  # a headline is shorter; a heading this long is a caption
-
-
-def heading_caption(container: HtmlElement) -> str:
-    """A caption set as a heading below the picture: "<img><h1>Marines at the opening …</h1>"."""
-    seen_image = False
-    for el in islice(container.iter(), 60):
-        if el.tag in ("img", "picture", "amp-img"):
-            seen_image = True
-        elif seen_image and el.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            text = text_of(el)
-            if len(text.split()) >= MIN_HEADING_CAPTION_WORDS and not any(el.iter("a")):
-                return text
-    return ""
 
 
 MIN_CARD_HEADLINE_WORDS = 3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from archive.extract.rules import NONE, Off
 from archive.extract.text import nfkc
 
 # A label that introduces a credit, in the languages of the dev corpus and a few more.
@@ -12,13 +13,15 @@ LABEL = (
     r"(?:symbol|archiv|titel)(?:foto|bild)|(?:bild|foto)(?:quelle|nachweis)|"
     r"bild(?:er)?|quelle|source|crédits?|crédito|kuva|фото|写真|画像|사진|zdjęcie|fotó|"
     r"illustration|grafik|video|copyright|коллаж|collage|montage|montaż|isithombe|picha|ảnh|"
-    r"fotoğraf|©)"
+    r"fotoğraf|图片来源|圖片來源|图片|圖片|图|圖|摄影|攝影|来源|來源|供图|供圖|©)"
     r"(?:\s+(?:by|von|de|di|credits?))?"  # "Photo by", "Image credit"
 )
-_LABELLED = re.compile(rf"^\s*{LABEL}\s*[:\uff1a|/]\s*|^\s*(?:©|\(c\)|copyright)\s*", re.IGNORECASE)
+_LABELLED = re.compile(
+    rf"^\s*{LABEL}\s*[:\uff1a|/=]\s*|^\s*(?:©|\(c\)|copyright)\s*", re.IGNORECASE
+)
 # "... text. Photo: Jane Doe/Reuters" or "... text (Image: Jane Doe)" at the end of a caption
 _TAIL_LABEL = re.compile(
-    rf"(?:^|[\s.,;:!?)»\"\u201d'\u2019|\u2013\u2014-])\(?\s*(?P<label>{LABEL})\s*[:\uff1a]\s*"
+    rf"(?:^|[\s.,;:!?)»\"\u201d'\u2019|\u2013\u2014-])\(?\s*(?P<label>{LABEL})\s*[:\uff1a=]\s*"
     r"(?P<credit>[^:\uff1a]{2,120}?)\s*\)?\s*\.?$",
     re.IGNORECASE,
 )
@@ -40,7 +43,10 @@ _AGENCY_WORDS = (
     r"shutterstock|istock(?:photo)?|alamy|bloomberg|anadolu|xinhua|pa(?:\s+(?:wire|images|media))?|"
     r"aap|sipa|zuma|efe|ansa|apa|belga|anp|ntb|tt|ritzau|sda|kyodo|yonhap|nurphoto|"
     r"abaca|sopa(?:\s+images)?|handout|pool|file|archiv|archive|dapd|ddp|unsplash|pexels|"
-    r"wikimedia(?:\s+commons)?|the\s+\w+(?:\s+\w+)?|[\w .'-]+\s+images|[\w .'-]+\s+photo"
+    r"wikimedia(?:\s+commons)?|the\s+\w+(?:\s+\w+)?|[\w .'-]+\s+images|[\w .'-]+\s+photo|"
+    # agencies in CJK scripts: Yonhap, Newsis, News1, Kyodo, Jiji, Xinhua, China News, CNA
+    r"연합뉴스|뉴시스|뉴스1|共同通信|共同|時事通信|時事|新华社|新華社|中新社|中央社|"
+    r"视觉中国|視覺中國|路透社|美联社|美聯社|法新社"
 )
 # "... text. Jane Doe/Getty Images" (slash credits) at the end of a caption
 _TAIL_SLASH = re.compile(
@@ -78,10 +84,53 @@ MAX_CREDIT_WORDS = 16  # "Jane Doe / UN Photo / Harbour Trust. Courtesy of the T
 _QUOTED = re.compile(r"^['\"\u2018\u201c\u00ab].*['\"\u2019\u201d\u00bb]$")
 
 
+# "Jane Doe/Copyright 2024 The AP. All rights reserved.": the notice around the holder's name
+_RESERVED = re.compile(
+    r"\s*\b(?:all rights reserved|alle rechte vorbehalten|tous droits réservés|"
+    r"todos los derechos reservados|tutti i diritti riservati|alle rettigheter reservert|"
+    r"alle rechten voorbehouden)\b\.?",
+    re.IGNORECASE,
+)
+_NOTICE = re.compile(
+    r"(?:©|\(c\)|\bcopyright\b)\s*(?:\d{4}(?:\s*[-\u2013]\s*\d{4})?\b)?\s*", re.IGNORECASE
+)
+_LEADING_NOTICE = re.compile(r"^(?:©|\(c\)|copyright)\s*\d{4}\b\s*", re.IGNORECASE)
+# Link texts next to a picture that ask the reader to do something: no credit
+_CALL_TO_ACTION = re.compile(
+    r"^(?:view|see|show|open|buy|order|download|share|enlarge|expand|click|tap|watch|play|"
+    r"read|zoom|close|browse|license|licence)(?:\s+(?:the|this|a|an|all|full|more|larger|"
+    r"original|image|images|photo|photos|picture|pictures|gallery|slideshow|video|here|to|"
+    r"in|size|screen|fullscreen|caption|credits?|now|enlarge|expand|zoom|view|open|play|"
+    r"\d+))*\s*$|"
+    r"^(?:bild|foto|fotos|bilder)\s+(?:vergrößern|kaufen|herunterladen|teilen)$|"
+    r"^(?:alle|mehr|weitere)\s+(?:bilder|fotos)\b|^zur\s+(?:galerie|bildergalerie)\b|"
+    r"^(?:ver|ampliar|agrandir|voir|afficher)\s+(?:la\s+|el\s+|l')?(?:foto|imagen|image|photo|galer)",
+    re.IGNORECASE,
+)
+# A job title alone ("Staff Photographer", "Chefredakteurin") names no one
+_JOB_WORDS = re.compile(
+    r"\b(?:staff|senior|chief|deputy|contributing|special|freelance|photo|photos|"
+    r"photographer|photojournalist|fotograf(?:in)?|bildredakteur(?:in)?|chefredakteur(?:in)?|"
+    r"redakteur(?:in)?|reporter(?:in)?|correspondent|korrespondent(?:in)?|editor|writer|"
+    r"journalist(?:in)?|columnist|producer|director|manager|head|of|and|und|the|der|die)\b",
+    re.IGNORECASE,
+)
+
+
 def clean_credit(value: str) -> str:
     """A credit without its label, © sign or brackets: "Foto: © Jane Doe" -> "Jane Doe"."""
     value = _strip_edges(nfkc(value))
-    if _NOT_CREDIT.search(value) or _DATE_LIKE.search(value) or value.endswith("?"):
+    if _RESERVED.search(value):
+        value = _strip_edges(_NOTICE.sub("", _RESERVED.sub("", value)).replace(" /", "/"))
+    elif _LEADING_NOTICE.match(value):
+        value = _strip_edges(_LEADING_NOTICE.sub("", value))  # "© 2024 Jane Doe"
+    if (
+        _NOT_CREDIT.search(value)
+        or _DATE_LIKE.search(value)
+        or value.endswith("?")
+        or _CALL_TO_ACTION.match(value)
+        or (value and not _JOB_WORDS.sub("", value).strip(" ,&/-"))
+    ):
         return ""
     for _ in range(3):
         new = _strip_edges(_BY_LABEL.sub("", _LABELLED.sub("", value)))
@@ -143,7 +192,7 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 # Japanese: "…国民(ソウルで、3日)=AP" and "…霞ケ関で(潟沼義樹撮影)"
 _JA_EQUALS = re.compile(r"=\s*(?P<credit>[^=、。()\d]{1,14})$")
-_JA_TAKEN = re.compile(r"\s*\((?P<credit>[^()]{1,20}?)\s*撮影\)$")
+_JA_TAKEN = re.compile(r"\s*\((?P<credit>[^()]{1,20}?)\s*(?:撮影|摄|攝)\)$")
 # Korean: "…하고 있다. 연합뉴스" and "…하고 있다. 고영권 기자"
 _KO_TAIL = re.compile(r"(?<=[.!?])\s+(?P<credit>[^\s.!?\d][^.!?\d]{0,20}?\d?)(?:\s*기자)?\s*$")
 _JA_NOT_CREDIT = re.compile(r"[でにをがはのへと]$")
@@ -183,7 +232,15 @@ _PICTURE_NOTE = re.compile(
 )
 
 
-_NOTE_ONLY = re.compile(r"^(?:archiv|archive|file|handout|pool)$", re.IGNORECASE)
+# "AP Photo/Jane Doe", "Reuters/Jane Doe", "AFP PHOTO / Jane Doe": an agency, then the photographer
+_AGENCY_PHOTO = re.compile(
+    rf"^(?:{_AGENCY_WORDS})(?:\s+(?:photo|foto|images?|pictures?))?\s*/\s*[^\W\d][\w.' -]{{1,40}}$",
+    re.IGNORECASE,
+)
+_NOTE_ONLY = re.compile(
+    r"^(?:archiv|archive|file|handout|pool|symbol)(?:\s*(?:photo|foto|bild|image|picture))?$",
+    re.IGNORECASE,
+)
 # "WikiLeaks founder Julian Assange (AFP)": an agency in brackets needs no full stop before it
 _TAIL_AGENCY = re.compile(r"\s*\((?P<credit>[^()]{2,40})\)\s*$")
 
@@ -204,6 +261,8 @@ def _bracket_tail(caption: str) -> tuple[str, str]:
         return caption, ""
     credit = match.group("credit").strip()
     head = caption[: match.start()].strip()
+    if _AGENCY_PHOTO.match(credit) and len(head.split()) >= 2:
+        return head, credit  # "(AP Photo/Jane Doe)", "(Reuters/Jane Doe)": IPTC-style lines
     if (
         len(credit.split()) > 5
         or not credit[:1].isupper()
@@ -214,7 +273,16 @@ def _bracket_tail(caption: str) -> tuple[str, str]:
     return head, credit
 
 
-def split_caption(caption: str, *, labelled_only: bool = False) -> tuple[str, str]:
+_TAIL_RULES = {
+    _TAIL_LABEL: "credit.tail_label",
+    _TAIL_BY: "credit.tail_label",
+    _TAIL_COPYRIGHT: "credit.tail_label",
+    _TAIL_DOC: "credit.tail_label",
+    _TAIL_SLASH: "credit.tail_slash",
+}
+
+
+def split_caption(caption: str, *, labelled_only: bool = False, off: Off = NONE) -> tuple[str, str]:
     """(caption, credit) from a caption that may end with its credit; credit may be "".
 
     With `labelled_only`, only credits with an explicit marker count ("Photo:", "©", "=AP"),
@@ -223,10 +291,10 @@ def split_caption(caption: str, *, labelled_only: bool = False) -> tuple[str, st
     caption = nfkc(caption)
     if not caption:
         return "", ""
-    head, credit = _cjk_tail(caption)
+    head, credit = _cjk_tail(caption) if "credit.cjk" not in off else (caption, "")
     if credit:
-        return head, credit
-    if not labelled_only:
+        return head, clean_credit(credit) or credit
+    if not labelled_only and "credit.tail_bracket" not in off:
         head, credit = _bracket_tail(caption)
         if credit and not _TAIL_LABEL.search(caption):
             return head, clean_credit(credit) or credit
@@ -236,6 +304,8 @@ def split_caption(caption: str, *, labelled_only: bool = False) -> tuple[str, st
         else (_TAIL_LABEL, _TAIL_BY, _TAIL_COPYRIGHT, _TAIL_DOC, _TAIL_SLASH)
     )
     for pattern in patterns:
+        if _TAIL_RULES[pattern] in off:
+            continue
         match = pattern.search(caption)
         if match:
             start = match.start("credit")

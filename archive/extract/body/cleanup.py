@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from archive.extract.rules import NONE, Off
 from archive.extract.text import fold, words
 
 HEAD_LINES = 5  # how far into the body head furniture is looked for
@@ -94,40 +95,68 @@ def _names_author(key: str, line: str, author_keys: list[str]) -> bool:
     return len(line) <= 80 and any(len(a) >= 6 and a in key for a in author_keys)
 
 
-def head_junk(line: str, title_keys: list[str], author_keys: list[str]) -> bool:
+def head_junk(line: str, title_keys: list[str], author_keys: list[str], off: Off = NONE) -> bool:
     key = fold(line)
     return (
-        _is_date_line(line)
-        or bool(_READING_TIME.search(line))
-        or _repeats_title(key, title_keys)
-        or _names_author(key, line, author_keys)
+        ("trim.head_date" not in off and _is_date_line(line))
+        or ("trim.head_reading_time" not in off and bool(_READING_TIME.search(line)))
+        or ("trim.head_title" not in off and _repeats_title(key, title_keys))
+        or ("trim.head_author" not in off and _names_author(key, line, author_keys))
     )
 
 
-def tail_junk(line: str) -> bool:
+def tail_junk(line: str, off: Off = NONE) -> bool:
     if len(line) > _FURNITURE_MAX:
         return False
     n_words = len(words(line))
     return bool(
-        _EMAIL.search(line)
-        or _CONTACT.search(line)
-        or _CREDITS.search(line)
-        or _COPYRIGHT.search(line)
-        or _PROMO.search(line)
-        or (_TEASER_LABEL.search(line) and n_words <= 8)
-        or (n_words <= 8 and line.rstrip().endswith((":", "…", "...")))  # "Mehr Themen:"
-        or (1 <= n_words <= 2 and len(line) <= 25 and not _SENTENCE_END.search(line))
+        ("trim.tail_contact" not in off and (_EMAIL.search(line) or _CONTACT.search(line)))
+        or ("trim.tail_credits" not in off and _CREDITS.search(line))
+        or ("trim.tail_copyright" not in off and _COPYRIGHT.search(line))
+        or ("trim.tail_promo" not in off and _PROMO.search(line))
+        or (
+            "trim.tail_labels" not in off
+            and (
+                (_TEASER_LABEL.search(line) and n_words <= 8)
+                or (n_words <= 8 and line.rstrip().endswith((":", "…", "...")))  # "Mehr Themen:"
+                or (1 <= n_words <= 2 and len(line) <= 25 and not _SENTENCE_END.search(line))
+            )
+        )
     )
 
 
-def trim(lines: list[str], title_keys: list[str], author_keys: list[str]) -> list[str]:
-    """The lines without head and tail furniture."""
-    lines = [
+def trim(
+    lines: list[str], title_keys: list[str], author_keys: list[str], off: Off = NONE
+) -> list[str]:
+    """The lines without head and tail furniture.
+
+    Furniture is short by definition: when what these rules would take is most of a short
+    body's running text, they are wrong about this page and nothing is taken.
+    """
+    kept = [
         line
         for i, line in enumerate(lines)
-        if i >= HEAD_LINES or not head_junk(line, title_keys, author_keys)
+        if i >= HEAD_LINES or not head_junk(line, title_keys, author_keys, off)
     ]
-    end = len(lines)
-    while end > max(len(lines) - TAIL_LINES, 1) and tail_junk(lines[end - 1]):
+    end = len(kept)
+    while end > max(len(kept) - TAIL_LINES, 1) and tail_junk(kept[end - 1], off):
         end -= 1
-    return lines[:end]
+    kept = kept[:end]
+    if "body.guards" not in off and prose_chars(kept) < MIN_KEPT_SHARE * prose_chars(lines):
+        return lines
+    return kept
+
+
+MIN_KEPT_SHARE = 0.5  # see body.FALLBACK_SHARE: on dev pages no rule that is right keeps less
+PROSE_MIN_CHARS = 50  # a line this long, or of this many words, is running text, not furniture
+PROSE_MIN_WORDS = 8
+
+
+def is_prose(line: str) -> bool:
+    """Whether a line reads as running text rather than a label, a link or a menu entry."""
+    return len(line) >= PROSE_MIN_CHARS or len(words(line)) >= PROSE_MIN_WORDS
+
+
+def prose_chars(lines: list[str]) -> int:
+    """The characters of a text's running-text lines: what a body must not lose."""
+    return sum(len(line) for line in lines if is_prose(line))

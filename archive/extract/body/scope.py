@@ -1,4 +1,5 @@
-"""The article body: the article's scope in the page, boilerplate removal and trafilatura."""
+"""Where the story is in the page, and the blocks around it that are not the story:
+boilerplate by class and shape, link lists and teaser cards, story parts split over containers."""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ from itertools import islice
 
 from lxml import etree
 from lxml.html import HtmlElement
-from trafilatura import bare_extraction
-from trafilatura.settings import Document
 
-from archive.extract.cleanup import trim
+from archive.extract.figures.leaves import visible_text
+from archive.extract.rules import NONE, Off
 from archive.extract.text import fold, text_of, words
 
 # Class/id words of blocks that are never article text: share bars, newsletter boxes, teasers.
@@ -22,23 +22,6 @@ BOILERPLATE_CLASS = re.compile(
     r"advert\w*|ad-?slot|ad-?container|sponsored|outbrain|taboola|tags?|breadcrumbs?|"
     r"comments?|author-?bio|caption|credit|copyright|figcaption|toolbar|print|"
     r"next-?article|scroll-?for-?next)(?:$|[\s_-])",
-    re.IGNORECASE,
-)
-# Whole lines that are page furniture rather than text, in the corpus' languages.
-BOILERPLATE_LINE = re.compile(
-    r"^(?:scroll (?:for|to) next(?: article| story)?|read (?:more|next|also)|"
-    r"advertisement|anzeige|werbung|publicidad|annons|reklame|sponsored|"
-    r"share(?: this(?: article| story)?)?|teilen|click here to .{0,60}|"
-    r"sign up (?:for|to) .{0,80}|subscribe (?:to|for) .{0,80}|"
-    r"(?:related|more)(?: stories| articles| coverage)?:?|lesen sie (?:auch|mehr)(?::.*)?|"
-    r"mehr zum thema:?|auch interessant:?|das könnte sie (?:auch )?interessieren:?|"
-    r"follow us on .{0,40}|newsletter|continue reading|weiterlesen|"
-    r"this article (?:first )?appeared .{0,120})\W*$",
-    re.IGNORECASE,
-)
-NEXT_MARKER = re.compile(
-    r"^(?:scroll (?:for|to) next|up next|read next|next (?:article|story)|"
-    r"nächster artikel|weiter zum nächsten artikel)\b",
     re.IGNORECASE,
 )
 _MAX_BLOCK_TEXT = 600  # longer blocks are kept even if their class says "teaser"
@@ -137,15 +120,15 @@ _NOT_BY_CLASS = frozenset(("p", "h2", "h3", "ul", "ol"))
 _KEPT_BLOCKS = frozenset(("body", "html", "article", "main"))  # judged, never removed
 
 
-def _is_boilerplate_block(el: HtmlElement) -> bool:
+def _is_boilerplate_block(el: HtmlElement, off: Off) -> bool:
     tag = el.tag
     if tag in _ALWAYS_BOILERPLATE:
-        return True
+        return True  # (trafilatura drops these itself; here they go before its text search)
     if tag in ("aside", "footer"):
         return len(text_of(el)) <= _MAX_BLOCK_TEXT
-    if tag in ("ul", "ol") and _link_list(el):
+    if tag in ("ul", "ol") and "body.link_lists" not in off and _link_list(el):
         return True
-    if tag in _NOT_BY_CLASS:
+    if tag in _NOT_BY_CLASS or "body.boilerplate_class" in off:
         return False
     cls, id_ = el.get("class"), el.get("id")
     if not (cls or id_):
@@ -155,7 +138,7 @@ def _is_boilerplate_block(el: HtmlElement) -> bool:
     )
 
 
-def _boilerplate_blocks(root: HtmlElement) -> list[HtmlElement]:
+def _boilerplate_blocks(root: HtmlElement, off: Off) -> list[HtmlElement]:
     """The boilerplate blocks under `root`, in document order.
 
     The inside of a block that is removed is not looked at: removing its own boilerplate
@@ -164,17 +147,17 @@ def _boilerplate_blocks(root: HtmlElement) -> list[HtmlElement]:
     doomed: list[HtmlElement] = []
     walk = etree.iterwalk(root, events=("start",))
     for _event, el in walk:
-        if isinstance(el.tag, str) and _is_boilerplate_block(el):
+        if isinstance(el.tag, str) and _is_boilerplate_block(el, off):
             doomed.append(el)
             if el.tag not in _KEPT_BLOCKS and el is not root:
                 walk.skip_subtree()
     return doomed
 
 
-def clean_copy(tree: HtmlElement) -> HtmlElement:
+def clean_copy(tree: HtmlElement, off: Off = NONE) -> HtmlElement:
     """A copy of the page without figures, captions, share bars, teasers and prompts."""
     copy = deepcopy(tree)
-    for el in _boilerplate_blocks(copy):
+    for el in _boilerplate_blocks(copy, off):
         parent = el.getparent()
         if parent is None or el.tag in _KEPT_BLOCKS:
             continue
@@ -257,20 +240,30 @@ def body_parts(tree: HtmlElement) -> list[list[str]]:
             continue  # in different <article>s: the next story of an endless page
         parts = []
         for member in members:
-            texts = [text_of(el) for el in member.iter(*_PART_TEXT)]
+            # in reading order: the text is added to the body as it is
+            texts = [visible_text(el) for el in member.iter(*_PART_TEXT)]
             parts.append([t for t in texts if t])
         return parts
     return []
 
 
-def _add_missing_parts(lines: list[str], parts: list[list[str]]) -> list[str]:
+PART_KEPT_WORDS = 0.9
+
+
+def add_missing_parts(lines: list[str], parts: list[list[str]]) -> list[str]:
     """`lines` with the parts trafilatura left out, before or after the part it kept."""
     text = fold(" ".join(lines))
+    kept_words = {w.casefold() for line in lines for w in words(line)}
     present = []
     for part in parts:
         keys = [k for k in (fold(t) for t in part) if len(k) >= 20][:3]
         # a part counts as kept when most of its opening paragraphs are (a pull quote repeats one)
-        present.append(2 * sum(k in text for k in keys) > len(keys))
+        # or nearly all of its words are (trafilatura splits a paragraph at its links)
+        part_words = {w.casefold() for t in part for w in words(t)}
+        present.append(
+            2 * sum(k in text for k in keys) > len(keys)
+            or len(part_words & kept_words) >= PART_KEPT_WORDS * len(part_words)
+        )
     if not any(present) or all(present):
         return lines
     first = present.index(True)
@@ -285,70 +278,3 @@ def _add_missing_parts(lines: list[str], parts: list[list[str]]) -> list[str]:
         for t in part
     ]
     return before + lines + after
-
-
-# trafilatura's fast mode skips the comparison with readability and jusText, which costs about a
-# quarter of its time and changes the text of few pages. When what fast mode finds, after our own
-# boilerplate filtering, is shorter than a short news brief, the page gets the full cascade.
-FULL_CASCADE_BELOW = 500
-
-
-def _trafilatura(tree: HtmlElement, url: str, *, fast: bool) -> str:
-    try:
-        doc = bare_extraction(
-            tree,
-            url=url or None,
-            with_metadata=False,
-            include_comments=False,
-            include_tables=True,
-            fast=fast,
-        )
-    except Exception:  # noqa: BLE001 - trafilatura on hostile markup: an empty body, never a crash
-        return ""
-    return (doc.text or "") if isinstance(doc, Document) else ""
-
-
-def body_text(
-    tree: HtmlElement,
-    url: str,
-    *,
-    skip_lines: set[str],
-    title_keys: list[str] = (),  # type: ignore[assignment]
-    author_keys: list[str] = (),  # type: ignore[assignment]
-) -> str:
-    """The article text, one paragraph per line pair, without boilerplate lines."""
-    cleaned = clean_copy(tree)
-    linky, linky_text = linked_blocks(tree)
-    parts = body_parts(tree)
-    keep = _keep_lines(_trafilatura(cleaned, url, fast=True), linky, linky_text, parts, skip_lines)
-    if sum(len(line) for line in keep) < FULL_CASCADE_BELOW:
-        full = _trafilatura(cleaned, url, fast=False)
-        if full:
-            keep = _keep_lines(full, linky, linky_text, parts, skip_lines)
-    return "\n\n".join(trim(keep, list(title_keys), list(author_keys)))
-
-
-def _keep_lines(
-    text: str, linky: set[str], linky_text: str, parts: list[list[str]], skip_lines: set[str]
-) -> list[str]:
-    """trafilatura's lines without teasers, furniture and the lines the caller names."""
-    keep: list[str] = []
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    if not lines:
-        return keep
-    if parts:
-        lines = _add_missing_parts(lines, parts)
-    for i, line in enumerate(lines):
-        if NEXT_MARKER.match(line) and len(lines) - i <= 4:
-            break  # "SCROLL FOR NEXT" and the teaser of the next story end the article
-        key = fold(line)
-        if (
-            BOILERPLATE_LINE.match(line)
-            or key in skip_lines
-            or key in linky
-            # one line of a multi-line teaser block ("DON'T MISS<br><a>…</a><br><a>…</a>")
-            or (len(key) >= 25 and len(line) <= 200 and key in linky_text)
-        ):
-            continue
-        keep.append(line)
-    return keep

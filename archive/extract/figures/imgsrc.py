@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from itertools import islice
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
@@ -92,3 +92,37 @@ def image_url(container: HtmlElement, base: str) -> str:
             if el.get(attr):
                 return str(urljoin(base, str(el.get(attr, ""))))
     return ""
+
+
+# Renditions of one picture differ in size markers that CMSs and image services write into the
+# file name or path: WordPress "-1024x683", "@2x", "-scaled", "_large"; Cloudinary and imgix style
+# path segments ("w_1200,h_630,c_fill", "1200x630", "resize"); and in the query string.
+_SIZE_IN_NAME = re.compile(
+    r"(?:[-_.@](?:\d{2,5}x\d{2,5}|\d{2,5}w|[1-4]x|scaled|rotated|"
+    r"(?:small|medium|large|thumb(?:nail)?|big|original|full|xl|lg|md|sm|xs)))+$",
+    re.IGNORECASE,
+)
+_TRANSFORM_SEGMENT = re.compile(
+    r"^(?:\d{2,5}x\d{2,5}|[a-z]{1,3}_[^/]*|resize|resized|crop|cropped|thumbs?|"
+    r"fit-in|filters:[^/]*|smart|width=?\d+|w\d{2,5}|h\d{2,5}|[a-z]+=[^/]*)$",
+    re.IGNORECASE,
+)
+_EXTENSION = re.compile(r"\.(?:jpe?g|png|webp|gif|avif|jfif)$", re.IGNORECASE)
+_MIN_DISTINCT_NAME = 8  # "image.jpg", "1.jpg", "large.jpg" name no picture by themselves
+
+
+def picture_key(url: str) -> str:
+    """One key for the renditions of a picture: file name without size markers, extension and
+    query; the path without transform segments when the name alone is too generic."""
+    try:
+        path = urlsplit(url.strip()).path
+    except ValueError:
+        return ""
+    segments = [s for s in path.lower().split("/") if s]
+    if not segments:
+        return ""
+    stem = _SIZE_IN_NAME.sub("", _EXTENSION.sub("", segments[-1]))
+    if len(stem) >= _MIN_DISTINCT_NAME and not stem.isdigit():
+        return stem
+    kept = [s for s in segments[:-1] if not _TRANSFORM_SEGMENT.match(s)]
+    return "/".join([*kept, stem])

@@ -6,12 +6,12 @@ from __future__ import annotations
 from itertools import islice
 from urllib.parse import urljoin
 
-from lxml import etree
 from lxml.html import HtmlElement
 
-from archive.extract.cards import navigates
-from archive.extract.images import alt_credit, excluded, figure, image_container
-from archive.extract.imgsrc import srcset_urls
+from archive.extract.figures.cards import navigates
+from archive.extract.figures.images import alt_credit, figure, image_container
+from archive.extract.figures.imgsrc import picture_key, srcset_urls
+from archive.extract.rules import NONE, Off
 
 MAX_IMAGES = 300  # the lead picture comes early; a long page's tail holds only teasers
 
@@ -41,30 +41,47 @@ def _keys(img: HtmlElement, base: str) -> set[str]:
     return {url_key(v, base) for v in values if v and not v.startswith("data:")}
 
 
-def lead_figure(
-    tree: HtmlElement, scope: HtmlElement, lead_url: str, base: str, h1: HtmlElement | None
-) -> dict[str, str] | None:
-    """Caption and credit of the `<img>` that shows `lead_url`, if any."""
+def shown_img(tree: HtmlElement, lead_url: str, base: str) -> HtmlElement | None:
+    """The first `<img>` of the page that shows the picture of `lead_url`, in any rendition."""
     key = url_key(lead_url, base)
-    if not key:
+    picture = picture_key(key)
+    if not key or not picture:
         return None
-    name = key.rsplit("/", 2)[-1] or key.rsplit("/", 2)[-2]  # a cheap test before parsing
+    name = picture.rsplit("/", 1)[-1]  # a cheap test before parsing
     for img in islice(tree.iter("img"), MAX_IMAGES):
         raw = " ".join(str(v) for v in img.values())
-        picture = _picture(img)
-        if picture is not None:
-            raw += " ".join(str(s.get("srcset")) for s in islice(picture.iter("source"), 8))
-        if name not in raw or key not in _keys(img, base):
+        frame = _picture(img)
+        if frame is not None:
+            raw += " ".join(str(s.get("srcset")) for s in islice(frame.iter("source"), 8))
+        if name not in raw.lower():
             continue
-        container = image_container(img, tree)
-        if container is not None and _furniture(container):
-            return None
-        found = figure(container, base) if container is not None else None
-        if found and (found["caption"] or found["credit"]):
-            return found
-        credit = alt_credit(img)  # a bare hero picture: "A meteorite © NDR Foto: Jane Doe"
-        return {"url": lead_url, "caption": "", "credit": credit} if credit else None
+        keys = _keys(img, base)
+        if key in keys or picture in {picture_key(k) for k in keys}:
+            return img
     return None
+
+
+def lead_figure(
+    tree: HtmlElement,
+    scope: HtmlElement,
+    lead_url: str,
+    base: str,
+    h1: HtmlElement | None,
+    off: Off = NONE,
+    img: HtmlElement | None = None,
+) -> dict[str, str] | None:
+    """Caption and credit of the `<img>` that shows `lead_url` (or of `img`), if any."""
+    img = img if img is not None else shown_img(tree, lead_url, base)
+    if img is None:
+        return None
+    container = image_container(img, tree)
+    if container is not None and _furniture(container):
+        return None
+    found = figure(container, base, off) if container is not None else None
+    if found and (found["caption"] or found["credit"]):
+        return found
+    credit = alt_credit(img, off)  # a bare hero picture: "A meteorite © NDR Foto: Jane Doe"
+    return {"url": lead_url, "caption": "", "credit": credit} if credit else None
 
 
 def _furniture(container: HtmlElement) -> bool:
@@ -77,22 +94,3 @@ def _furniture(container: HtmlElement) -> bool:
         a.tag in ("nav", "footer") or (a.tag == "a" and navigates(a))
         for a in [container, *container.iterancestors()]
     )
-
-
-_NEXT_FIGURES = etree.XPath("following::figure[position() <= 3]")
-_PREVIOUS_FIGURES = etree.XPath("preceding::figure[position() <= 6]")
-
-
-def figures_above(scope: HtmlElement, h1: HtmlElement | None, base: str) -> list[dict[str, str]]:
-    """Captioned `<figure>`s between the headline and an article scope that starts below it."""
-    if h1 is None or scope in h1.iterancestors():
-        return []
-    above = set(_PREVIOUS_FIGURES(scope))
-    out = []
-    for fig in _NEXT_FIGURES(h1):
-        if fig not in above or excluded(fig, fig.getroottree().getroot(), h1):
-            continue
-        found = figure(fig, base)
-        if found and found["caption"]:
-            out.append(found)
-    return out
