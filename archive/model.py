@@ -77,6 +77,13 @@ class Capture:
     def size(self) -> int:
         return len(self.body)
 
+    def __repr__(self) -> str:
+        # never a page body in a log line or a traceback
+        return (
+            f"Capture(url={self.url!r}, status={self.status}, size={len(self.body)}, "
+            f"sha256={self.sha256[:12]!r}, site={self.site!r})"
+        )
+
     def meta(self) -> dict[str, str]:
         """Blob metadata: enough to rebuild the capture row from the blob store alone."""
         return {
@@ -120,6 +127,9 @@ class Article:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def __repr__(self) -> str:
+        return f"Article(url={self.url!r}, title={self.title[:80]!r}, body={len(self.body)} chars)"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:

@@ -118,6 +118,28 @@ def _check_types(raw: dict[str, Any], where: str) -> None:
             raise SiteConfigError(f"{where}: {key!r} must be {what}, not {value!r:.60}")
 
 
+MAX_CONCURRENCY = 64  # requests in flight to one site: more is not polite crawling
+
+
+def _check_every(value: str, where: str) -> None:
+    """A site's `every`: a duration ("15m", "1h") or a five-field cron expression."""
+    if len(value.split()) == 5:
+        from croniter import croniter
+
+        if croniter.is_valid(value):
+            return
+        raise SiteConfigError(f"{where}: 'every' {value!r} is not a valid cron expression")
+    try:
+        seconds = parse_duration(value)
+    except ValueError:
+        raise SiteConfigError(
+            f'{where}: \'every\' {value!r} is neither a duration ("15m", "1h", "1d") nor '
+            'a five-field cron expression ("30 2 * * 1-5")'
+        ) from None
+    if seconds <= 0:
+        raise SiteConfigError(f"{where}: 'every' must be longer than 0")
+
+
 def _check_site(raw: dict[str, Any], where: str) -> Site:
     if not isinstance(raw, dict):
         raise SiteConfigError(f"{where}: not a table; write each site as a [[site]] table")
@@ -149,8 +171,13 @@ def _check_site(raw: dict[str, Any], where: str) -> Site:
             raise SiteConfigError(f"{where}: 'revisit' {exc}") from None
     if float(raw.get("delay") or 0) < 0:
         raise SiteConfigError(f"{where}: 'delay' must be >= 0")
-    if raw.get("concurrency", 1) < 1:
-        raise SiteConfigError(f"{where}: 'concurrency' must be at least 1")
+    if "concurrency" in raw and not 1 <= raw["concurrency"] <= MAX_CONCURRENCY:
+        raise SiteConfigError(
+            f"{where}: 'concurrency' must be between 1 and {MAX_CONCURRENCY} requests in "
+            f"flight, not {raw['concurrency']}"
+        )
+    if raw.get("every"):
+        _check_every(str(raw["every"]), where)
     try:
         return Site(**raw)
     except TypeError as exc:

@@ -129,7 +129,7 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="dedupe-bench-") as tmp:
         folder = args.db or Path(tmp)
-        db = open_db(folder)
+        db = open_db(folder, create=True)
         deduper = Deduper(db)
         rng = np.random.default_rng(1)
         filled, next_id = 0, 10**8  # sample ids far above the bulk ones

@@ -62,7 +62,7 @@ def vocabulary(rng: random.Random, size: int = 20_000) -> tuple[list[str], list[
 def build(data: Path, articles: int, seed: int = 7) -> None:
     rng = random.Random(seed)
     words, cum = vocabulary(rng)
-    db = open_db(data)  # schema by the project's migrations
+    db = open_db(data, create=True)  # schema by the project's migrations
     conn = db.conn
     triggers = conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'articles'"

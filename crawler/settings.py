@@ -131,4 +131,12 @@ EXTENSIONS = {
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
+# `scrapy crawl news -O items.jsonl`: one record per article (fields + provenance, no bytes)
+FEED_EXPORTERS = {
+    "json": "crawler.feeds.ArticleJsonExporter",
+    "jsonlines": "crawler.feeds.ArticleJsonLinesExporter",
+    "jsonl": "crawler.feeds.ArticleJsonLinesExporter",
+    "csv": "crawler.feeds.ArticleCsvExporter",
+    "xml": "crawler.feeds.ArticleXmlExporter",
+}
 LOG_LEVEL = "INFO"

@@ -54,7 +54,7 @@ class StorePipeline:
         return pipe
 
     def open_spider(self) -> None:
-        db = open_db(data_dir(self.crawler.settings.get("NEWSARCHIVE_DATA")))
+        db = open_db(data_dir(self.crawler.settings.get("NEWSARCHIVE_DATA")), create=True)
         self.writer = IndexWriter(db)
         spider = self.crawler.spider
         sites = getattr(spider, "sites", [])
@@ -112,6 +112,7 @@ class StorePipeline:
             for capture in captures:
                 is_article = bool(capture.hints.pop("is_article", False))
                 result = self.writer.ingest(capture, capture.article, is_article=is_article)
+                capture.hints["is_article"] = is_article  # stored without it; feeds read it
                 outcomes.append(result.outcome)
                 capture.body = b""  # the blob store has it; free the memory now
         return outcomes

@@ -73,7 +73,7 @@ def cluster(writer: IndexWriter, article_id: int) -> int:
 
 @pytest.fixture
 def writer(tmp_path: Path) -> IndexWriter:
-    return IndexWriter(open_db(tmp_path))
+    return IndexWriter(open_db(tmp_path, create=True))
 
 
 def test_overlap_survives_chrome_around_a_copy() -> None:
@@ -197,13 +197,13 @@ def test_cross_domain_canonical_links_without_similarity(
 
 
 def test_state_survives_reopening(tmp_path: Path) -> None:
-    first = IndexWriter(open_db(tmp_path))
+    first = IndexWriter(open_db(tmp_path, create=True))
     body = story(70)
     original = ingest(
         first, "https://a.example/n/7.html", "a", "Bridge reopens after the flood", body
     )
     first.db.close()
-    again = IndexWriter(open_db(tmp_path))
+    again = IndexWriter(open_db(tmp_path, create=True))
     assert again.dedupe._params is None, "the index loads lazily"
     copy = ingest(
         again, "https://b.example/s/7", "b", "Bridge reopens after the flood", body + " Ends."
@@ -232,10 +232,10 @@ def test_threshold_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
     monkeypatch.setenv("NEWSARCHIVE_DEDUPE_THRESHOLD", "0.6")
     assert threshold_from_env() == 0.6
     assert threshold_from_env(0.9) == 0.9
-    assert IndexWriter(open_db(tmp_path), dedupe_threshold=0.7).dedupe.threshold == 0.7
+    assert IndexWriter(open_db(tmp_path, create=True), dedupe_threshold=0.7).dedupe.threshold == 0.7
     monkeypatch.setenv("NEWSARCHIVE_DEDUPE_THRESHOLD", "high")
     with pytest.raises(ValueError, match="not a number"):
-        Deduper(open_db(tmp_path))
+        Deduper(open_db(tmp_path, create=True))
     with pytest.raises(ValueError, match="out of range"):
         threshold_from_env(1.5)
 

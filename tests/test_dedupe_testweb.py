@@ -36,7 +36,7 @@ def _only_site(toml: Path, name: str, out: Path) -> Path:
 
 def _ingest_amp(data: Path, manifest: dict[str, Any]) -> dict[str, tuple[int | None, str]]:
     """Fetch each AMP page and ingest it as the crawl would if it captured it."""
-    writer = IndexWriter(open_db(data))
+    writer = IndexWriter(open_db(data, create=True))
     out = {}
     try:
         for amp in (a for a in manifest["articles"] if a["kind"] == "amp"):
@@ -135,7 +135,7 @@ def test_search_one_per_cluster_and_show(deduped: dict[str, Any]) -> None:
     original_id, cluster = stored[copy["duplicate_of"]]
     original = next(a for a in manifest["articles"] if a["id"] == copy["duplicate_of"])
     query = '"' + original["body_markers"][0] + '"'  # an invented word of this story only
-    db = open_db(data)
+    db = open_db(data, create=True)
     every = {r["id"] for r in search(db, query, limit=0)}
     once = search(db, query, limit=0, one_per_cluster=True)
     db.close()

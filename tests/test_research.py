@@ -55,7 +55,9 @@ def test_unfiltered_query_matches_every_article(demo: dict[str, Any]) -> None:
 
 def test_site_filter(demo: dict[str, Any]) -> None:
     assert len(hits(demo, "--site", demo["site"])) == 32
-    assert hits(demo, "--site", "another.example") == []
+    unknown = cli_run("search", ALL, "--data", str(demo["data"]), "--site", "another.example")
+    assert unknown.exit_code == 2, "an unknown site is named as such, not an empty result"
+    assert "No site named 'another.example'" in unknown.output
 
 
 @pytest.mark.parametrize("section", sorted({i["section"] for i in MANIFEST}))
@@ -118,7 +120,7 @@ def test_search_csv(demo: dict[str, Any]) -> None:
 
 
 def test_bad_fts_syntax_is_a_message(demo: dict[str, Any]) -> None:
-    for query in ['"unbalanced', "council AND", "NEAR(("]:
+    for query in ['"unbalanced', "(unbalanced", "council AND", "NEAR(("]:
         proc = run_cli("search", query, "--data", str(demo["data"]), check=False)
         assert proc.returncode == 2, proc.stderr
         assert "Bad search query" in proc.stderr
@@ -138,9 +140,13 @@ INJECTIONS = [
 
 @pytest.mark.parametrize("value", INJECTIONS)
 def test_injection_strings_in_filters_are_harmless(demo: dict[str, Any], value: str) -> None:
-    for option in ("--site", "--author", "--section", "--language"):
+    for option in ("--author", "--section", "--language"):
         assert hits(demo, option, value) == [], f"{option} {value!r} matched something"
-    result = cli_run("export", "--data", str(demo["data"]), "--site", value, "--author", value)
+    for command in ("search", "export"):  # a site the archive does not know: named, not run
+        result = cli_run(command, "--data", str(demo["data"]), "--site", value, "--author", value)
+        assert result.exit_code == 2, result.output
+        assert "No site named" in result.output
+    result = cli_run("export", "--data", str(demo["data"]), "--author", value)
     assert result.exit_code == 0
     assert result.stdout == ""
     (n,) = demo["db"].execute("SELECT count(*) FROM articles").fetchone()

@@ -56,7 +56,7 @@ def redesign(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Two crawls of two sites; `ledger` loses its bylines in the second (3 of 10 left),
     `steady` dips from 10 of 10 to 8 of 10 (not a regression)."""
     data = tmp_path_factory.mktemp("stats") / "data"
-    db = open_db(data)
+    db = open_db(data, create=True)
     writer = IndexWriter(db)
     first = start_crawl(writer.db, ["ledger", "steady"])
     for n in range(10):
@@ -133,7 +133,7 @@ def test_byline_regression_is_flagged(redesign: Path) -> None:
 
 
 def test_no_warning_without_history(tmp_path: Path) -> None:
-    db = open_db(tmp_path)
+    db = open_db(tmp_path, create=True)
     writer = IndexWriter(db)
     crawl = start_crawl(writer.db, ["solo"])
     for n in range(6):

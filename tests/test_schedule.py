@@ -25,7 +25,6 @@ from archive.schedule import (
     on_calendar,
     parse_schedule,
     record_run,
-    schedules,
     site_lock,
 )
 from archive.sites import Site, load_sites
@@ -269,6 +268,5 @@ def test_sites_toml_every_is_checked_by_load(tmp_path: Path) -> None:
     path.write_text('[[site]]\nname = "a"\nurl = "https://a.example/"\nevery = "2h"\n')
     assert load_sites(path)[0].every == "2h"
     path.write_text('[[site]]\nname = "a"\nurl = "https://a.example/"\nevery = "often"\n')
-    sites = load_sites(path)
     with pytest.raises(SiteConfigError, match="'every'"):
-        schedules(sites)
+        load_sites(path)  # at load, for every command, not only when scheduling

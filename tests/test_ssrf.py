@@ -55,7 +55,10 @@ def _serve_site(httpserver: HTTPServer) -> str:
 
 def test_crawl_of_loopback_refused_by_default(httpserver: HTTPServer, tmp_path: Path) -> None:
     base = _serve_site(httpserver)
-    proc = run_cli("crawl", base, "--data", str(tmp_path / "d"), "-s", "DOWNLOAD_DELAY=0")
+    proc = run_cli(
+        "crawl", base, "--data", str(tmp_path / "d"), "-s", "DOWNLOAD_DELAY=0", check=False
+    )
+    assert proc.returncode == 1, "everything was refused: nothing archived, exit 1"
     assert "--allow-private" in proc.stderr, "the summary says how to allow it"
     assert len(httpserver.log) == 0, "not a single request reached the loopback server"
     db = sqlite3.connect(tmp_path / "d" / "news.db")

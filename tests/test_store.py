@@ -36,7 +36,7 @@ def _article(title: str, body: str) -> Article:
 
 @pytest.fixture
 def writer(tmp_path: Path) -> IndexWriter:
-    return IndexWriter(open_db(tmp_path))
+    return IndexWriter(open_db(tmp_path, create=True))
 
 
 def test_new_unchanged_changed(writer: IndexWriter) -> None:

@@ -76,7 +76,7 @@ def write(
 
 
 def build(data: Path, store: BlobStore) -> list[Capture]:
-    writer = IndexWriter(open_db(data))
+    writer = IndexWriter(open_db(data, create=True))
     caps = [write(writer, store, "https://ledger.example/", FRONT, "2026-03-05T07:00:00Z")]
     for n in range(len(TOPICS)):
         url = f"https://ledger.example/news/{n}"
@@ -122,7 +122,7 @@ def dump(data: Path) -> list[str]:
 def test_outage_spools_then_sync_uploads(s3_bucket: Bucket, tmp_path: Path) -> None:
     data = tmp_path / "data"
     store = open_blob_store(s3_bucket.uri, spool=data / "spool")
-    writer = IndexWriter(open_db(data))
+    writer = IndexWriter(open_db(data, create=True))
     up = write(
         writer, store, "https://ledger.example/news/0", article_html(0), "2026-03-05T08:00:00Z"
     )
@@ -164,7 +164,7 @@ def test_outage_spools_then_sync_uploads(s3_bucket: Bucket, tmp_path: Path) -> N
 def test_next_crawl_retries_the_spool(s3_bucket: Bucket, tmp_path: Path) -> None:
     data = tmp_path / "data"
     store = open_blob_store(s3_bucket.uri, spool=data / "spool")
-    writer = IndexWriter(open_db(data))
+    writer = IndexWriter(open_db(data, create=True))
     s3_bucket.server.stop(kill=True)
     try:
         cap = write(

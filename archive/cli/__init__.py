@@ -12,7 +12,8 @@ import sys
 import click
 
 from archive import __version__
-from archive.cli import crawl, ops, read, reextract, research, storage
+from archive.cli import crawl, extract, ops, read, reextract, research, storage
+from archive.cli.options import add_verbose_option
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,13 +30,14 @@ def cli(ctx: click.Context, verbose: int) -> None:
         newsarchive search "harbor council" --data /tmp/demo
     """
     handler = logging.StreamHandler(sys.stderr)
+    handler.newsarchive_cli = True  # type: ignore[attr-defined]  # `-v` after a command finds it
     handler.setLevel(max(logging.WARNING - 10 * verbose, logging.DEBUG))
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(min(root.level or logging.WARNING, handler.level))
     ctx.ensure_object(dict)
-    ctx.obj["verbose"] = verbose
+    ctx.obj["verbose"] = ctx.obj.get("verbose", 0) + verbose
 
 
 for command in (
@@ -43,7 +45,7 @@ for command in (
     crawl.demo,
     read.search_cmd,
     read.show,
-    read.extract_cmd,
+    extract.extract_cmd,
     reextract.reextract_cmd,
     research.export_cmd,
     research.serve_cmd,
@@ -56,4 +58,5 @@ for command in (
     ops.run_due,
     ops.ingest,
 ):
+    add_verbose_option(command)
     cli.add_command(command)

@@ -3,13 +3,28 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import json
+import logging
+import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import click
 
-from archive.cli.options import blobs_option, data_option, friendly_errors, open_store
+from archive.cli.options import (
+    blobs_option,
+    data_option,
+    echo_safe,
+    friendly_errors,
+    json_option,
+    open_store,
+    site_names_option,
+    split_names,
+)
 from archive.db.connection import data_dir, ensure_writable, open_db
 from archive.sites import load_sites, site_for_url
 
@@ -17,7 +32,7 @@ from archive.sites import load_sites, site_for_url
 @click.command()
 @click.argument("urls", nargs=-1)
 @click.option("--sites", "sites_file", type=click.Path(dir_okay=False), help="A sites.toml.")
-@click.option("--site", "site_names", default="", help="Only these sites of --sites (a,b).")
+@site_names_option("Only these sites of --sites (repeat, or a,b).")
 @data_option
 @blobs_option
 @click.option("--allow-private", is_flag=True, help="Allow loopback/private addresses.")
@@ -31,21 +46,26 @@ from archive.sites import load_sites, site_for_url
     metavar="NAME=VALUE",
     help="Any Scrapy or NEWSARCHIVE_* setting.",
 )
+@json_option
 @click.pass_context
 @friendly_errors
 def crawl(
     ctx: click.Context,
     urls: tuple[str, ...],
     sites_file: str | None,
-    site_names: str,
+    site_names: tuple[str, ...],
     data: str | None,
     blobs: str,
     allow_private: bool,
     workers: int,
     jobdir: str,
     extra: tuple[str, ...],
+    as_json: bool,
 ) -> None:
     """Crawl sites (home-page URLs, or a sites.toml) into the archive.
+
+    Exit code 1 when the crawl archived nothing because every fetch failed or was refused;
+    130 after Ctrl-C (143 after SIGTERM), once the pages in flight are indexed.
 
     Example:
 
@@ -57,10 +77,12 @@ def crawl(
         raise click.UsageError("Give home-page URLs or --sites sites.toml (not both).")
     if sites_file:
         sites = load_sites(sites_file)
-        if site_names:
-            wanted = set(site_names.split(","))
-            if missing := wanted - {s.name for s in sites}:
-                raise click.UsageError(f"No site named {min(missing)!r} in {sites_file}")
+        if wanted := set(split_names(site_names)):
+            known = sorted(s.name for s in sites)
+            if missing := wanted - set(known):
+                raise click.UsageError(
+                    f"No site named {min(missing)!r} in {sites_file}; its sites: {', '.join(known)}"
+                )
             sites = [s for s in sites if s.name in wanted]
     else:
         try:
@@ -85,12 +107,95 @@ def crawl(
         settings=settings,
         sites=sites,
     )
-    print_summary(stats, data_dir(data))
+    finish(stats, data_dir(data), as_json=as_json)
+
+
+def finish(stats: dict[str, Any], data: Path, *, as_json: bool = False) -> None:
+    """Print the crawl's summary (JSON on stdout with --json) and exit with its code."""
+    summary = crawl_summary(stats, data)
+    if as_json:
+        click.echo(json.dumps(summary, indent=2))
+    print_summary(stats, data)
+    code = summary["exit_code"]
+    if stats.get("newsarchive/forced"):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)  # a second Ctrl-C: committed work stays, the rest is fetched next time
+    if code:
+        raise SystemExit(code)
+
+
+def _count(stats: dict[str, Any], prefix: str) -> int:
+    return sum(int(v) for k, v in stats.items() if k.startswith(prefix))
+
+
+def crawl_summary(stats: dict[str, Any], data: Path) -> dict[str, Any]:
+    """The figures of a finished crawl and what its exit code is.
+
+    1 when nothing was archived because every fetch failed or was refused: no page (robots.txt
+    aside) answered with a status below 400, no capture was stored, and fetches failed or
+    were refused. 128 + the signal after
+    Ctrl-C or SIGTERM. Else 0 (an incremental crawl with nothing new is a success).
+    """
+    ok = sum(
+        int(v)
+        for k, v in stats.items()
+        if k.startswith("downloader/response_status_count/") and int(k.rsplit("/", 1)[1]) < 400
+    )
+    ok -= sum(
+        int(v)
+        for k, v in stats.items()
+        if k.startswith("robotstxt/response_status_count/") and int(k.rsplit("/", 1)[1]) < 400
+    )
+    archived = _count(stats, "newsarchive/mirrored") + _count(stats, "newsarchive/spooled")
+    summary: dict[str, Any] = {
+        "finish_reason": stats.get("finish_reason", ""),
+        "crawl_id": stats.get("newsarchive/crawl_id"),
+        "pages_fetched": int(stats.get("response_received_count", 0)),
+        "captures_archived": archived,
+        "articles": {
+            kind: int(stats.get(f"newsarchive/articles/{kind}", 0))
+            for kind in ("new", "changed", "unchanged", "not_article", "gone")
+        },
+        "known_skipped": int(stats.get("newsarchive/skipped/archived", 0)),
+        "fetch_errors": _count(stats, "newsarchive/errors/"),
+        "http_errors": _count(stats, "newsarchive/dropped/status_"),
+        "refused_ssrf": int(stats.get("newsarchive/blocked/ssrf", 0)),
+        "refused_robots": int(stats.get("newsarchive/skipped/robots", 0)),
+        "archive": str(data / "news.db"),
+        "log": str(data / "logs" / "crawl.log"),
+    }
+    if signum := int(stats.get("newsarchive/interrupted", 0)):
+        summary["exit_code"] = 128 + signum
+        summary["interrupted"] = signum
+    else:
+        failed = sum(
+            summary[k] for k in ("fetch_errors", "http_errors", "refused_ssrf", "refused_robots")
+        )
+        # a distributed node that found the shared queue empty failed nothing: 0
+        summary["exit_code"] = 1 if archived == 0 and ok <= 0 and failed else 0
+    return summary
+
+
+class _CrawlLogOnly(logging.Filter):
+    """Without -v, the crawl's own log (Scrapy's, the spider's, the pipelines') goes to
+    DATA/logs/crawl.log only: the terminal gets the status line and the summary, never a
+    traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.name.startswith(CRAWL_LOGGERS)
+
+
+CRAWL_LOGGERS = ("scrapy", "twisted", "crawler", "pipelines", "scrapy_redis", "py.warnings")
 
 
 def start_crawl(sites: Any, **options: Any) -> dict[str, Any]:
     from crawler.run import CrawlOptions, run_crawl
 
+    if not options.get("verbose"):
+        for handler in logging.getLogger().handlers:
+            if getattr(handler, "newsarchive_cli", False):
+                handler.addFilter(_CrawlLogOnly())
     data = Path(options["data"])
     ensure_writable(data)
     open_store(data, options.get("blobs", ""))  # a missing bucket or bad credentials: exit 2
@@ -102,16 +207,24 @@ def print_summary(stats: dict[str, Any], data: Path) -> None:
     def get(key: str) -> int:
         return int(stats.get(key, 0))
 
-    errors = sum(int(v) for k, v in stats.items() if k.startswith("newsarchive/errors/"))
+    summary = crawl_summary(stats, data)
+    errors = summary["fetch_errors"] + summary["http_errors"]
     click.echo(
         f"Crawl finished ({stats.get('finish_reason', '?')}): "
         f"{get('response_received_count')} pages fetched, "
         f"{get('newsarchive/articles/new')} new articles, "
         f"{get('newsarchive/articles/changed')} changed, "
         f"{get('newsarchive/articles/unchanged')} unchanged, "
-        f"{get('newsarchive/articles/not_article')} not articles, {errors} fetch errors.",
+        f"{get('newsarchive/articles/not_article')} not articles, "
+        f"{summary['known_skipped']} known articles skipped, {errors} fetch errors.",
         err=True,
     )
+    if summary["exit_code"] == 1:
+        click.echo(
+            "Nothing was archived: every fetch failed or was refused (see the log). Check the "
+            "URL, the network, and robots.txt.",
+            err=True,
+        )
     if blocked := get("newsarchive/blocked/ssrf"):
         click.echo(
             f"{blocked} requests refused: they resolve to loopback/private addresses. Pass "
@@ -137,38 +250,96 @@ def print_deferred(stats: dict[str, Any], shown: int = 20) -> None:
         click.echo(f"  ... and {len(deferred) - shown} more (table `deferred`)", err=True)
 
 
+DEMO_PORT = 8642  # the demo's default port: one port, one site name, one set of URLs
+DEMO_SITE = "demo"
+
+
 @click.command()
 @data_option
-@click.option("--port", type=int, default=0, help="Port for the demo site (default: any free).")
+@blobs_option
+@click.option(
+    "--port",
+    type=int,
+    default=None,
+    envvar="NEWSARCHIVE_DEMO_PORT",
+    show_envvar=True,
+    help=f"Port for the demo site (default {DEMO_PORT}, or any free one when that is taken; "
+    "the same port on every run keeps one set of URLs).",
+)
+@click.option(
+    "--serve",
+    "keep_serving",
+    is_flag=True,
+    help="Keep the demo site up after the crawl (Ctrl-C to stop), to try crawl URL/extract URL.",
+)
 @click.pass_context
 @friendly_errors
-def demo(ctx: click.Context, data: str | None, port: int) -> None:
+def demo(
+    ctx: click.Context, data: str | None, blobs: str, port: int | None, keep_serving: bool
+) -> None:
     """Serve the bundled demo news site on 127.0.0.1 and crawl it into an archive.
+
+    Runs use the same port (8642) and site name ("demo"), so a second run updates the same
+    32 articles. Raw pages go where a crawl's go (--blobs / NEWSARCHIVE_BLOBS, else DATA/raw).
 
     Example:
 
     \b
         newsarchive demo --data /tmp/demo
+        newsarchive demo --data /tmp/demo --serve
     """
     from archive.demo import serve_demo
 
     folder = data_dir(data)
     ensure_writable(folder)
-    with serve_demo(port=port) as base_url:
+    with contextlib.ExitStack() as stack:
+        try:
+            base_url = stack.enter_context(serve_demo(port=DEMO_PORT if port is None else port))
+        except OSError as exc:
+            if port is not None:
+                raise click.UsageError(
+                    f"Cannot serve the demo site on 127.0.0.1:{port} ({exc.strerror}): pass "
+                    "--port with a free port (0 picks one, at the price of new URLs)."
+                ) from None
+            click.echo(
+                f"Port {DEMO_PORT} is taken (another demo?): serving on a free port; its "
+                "articles get new URLs in this archive.",
+                err=True,
+            )
+            base_url = stack.enter_context(serve_demo(port=0))
         click.echo(f"Demo site at {base_url}; crawling it into {folder} ...", err=True)
+        home = site_for_url(base_url, allow_private=True, delay=0.0, concurrency=8)
         stats = start_crawl(
-            sites=[site_for_url(base_url, allow_private=True, delay=0.0, concurrency=8)],
+            sites=[dataclasses.replace(home, name=DEMO_SITE)],
             data=folder,
+            blobs=blobs,
             urls=[base_url],
             allow_private=True,
             verbose=ctx.obj["verbose"] > 0,
             settings={"NEWSARCHIVE_DEMO": True},
         )
+        _demo_report(stats, folder)
+        if keep_serving:
+            click.echo(
+                f"\nThe demo site stays up at {base_url} (Ctrl-C to stop). Try:\n"
+                f"  newsarchive extract {base_url}\n"
+                f"  newsarchive crawl {base_url} --allow-private --data /tmp/elsewhere",
+                err=True,
+            )
+            with contextlib.suppress(KeyboardInterrupt):
+                while True:
+                    time.sleep(3600)
+
+
+def _demo_report(stats: dict[str, Any], folder: Path) -> None:
+    summary = crawl_summary(stats, folder)
     print_summary(stats, folder)
-    db = open_db(folder)
+    if summary["exit_code"]:
+        raise SystemExit(summary["exit_code"])
+    db = open_db(folder, readonly=True)
     rows = list(db.query("SELECT id, title, authors, section FROM articles ORDER BY published"))
     for row in rows:
-        click.echo(f"{row['id']:>4}  {row['title']}  —  {row['authors']}")
+        echo_safe(f"{row['id']:>4}  {row['title']}  —  {row['authors']}")
     click.echo(f"\n{len(rows)} articles archived. Try:", err=True)
     click.echo(f'  newsarchive search "council" --data {folder}', err=True)
     click.echo(f"  newsarchive show {rows[0]['id'] if rows else 1} --data {folder}", err=True)

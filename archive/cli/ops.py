@@ -9,7 +9,14 @@ from typing import Any
 
 import click
 
-from archive.cli.options import blobs_option, data_option, emit_json, friendly_errors, json_option
+from archive.cli.options import (
+    blobs_option,
+    data_option,
+    emit_json,
+    friendly_errors,
+    json_option,
+    split_names,
+)
 from archive.db.connection import data_dir, ensure_writable, open_db
 from archive.errors import ScheduleError, SiteBusy
 from archive.schedule import (
@@ -148,7 +155,7 @@ def _run_site(
 )
 @data_option
 @blobs_option
-@click.option("--site", "only", multiple=True, help="Only this site (repeatable).")
+@click.option("--site", "only", multiple=True, help="Only these sites (repeat, or a,b).")
 @click.option("--force", is_flag=True, help="Run the chosen sites whether due or not.")
 @click.option("--dry-run", is_flag=True, help="Only print which sites are due.")
 @click.option(
@@ -182,9 +189,13 @@ def run_due(
         */5 * * * *  newsarchive run-due --sites /srv/news/sites.toml --data /srv/news
     """
     sites = load_sites(sites_file)
-    if only and (missing := set(only) - {s.name for s in sites}):
-        raise click.UsageError(f"No site named {min(missing)!r} in {sites_file}")
-    chosen = [s for s in sites if not only or s.name in only]
+    wanted = split_names(only)
+    known = sorted(s.name for s in sites)
+    if missing := set(wanted) - set(known):
+        raise click.UsageError(
+            f"No site named {min(missing)!r} in {sites_file}; its sites: {', '.join(known)}"
+        )
+    chosen = [s for s in sites if not wanted or s.name in wanted]
     folder = data_dir(data)
     ensure_writable(folder)
     by_name = {s.site: s for s in schedules(chosen)}
@@ -272,7 +283,7 @@ def ingest(
     store.check()
     sites = load_sites(sites_file) if sites_file else []
     overrides = {s.name: s.overrides for s in sites}
-    db = open_db(folder)
+    db = open_db(folder, create=True)
     if sites:
         from archive.db.crawlstate import register_sites
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import gzip
 import itertools
 import json
 import re
@@ -14,15 +13,29 @@ from typing import Any
 
 import click
 
-from archive.cli.options import data_option, emit_json, filter_options, friendly_errors, json_option
-from archive.db.connection import data_dir, open_db
-from archive.db.search import SearchFilters, find_article, search
+from archive.cli.options import (
+    blobs_option,
+    data_option,
+    echo_safe,
+    emit_json,
+    filter_options,
+    friendly_errors,
+    json_option,
+    one_output_format,
+    open_read_db,
+    raw_csv_option,
+    split_names,
+    terminal_safe,
+)
+from archive.db.connection import data_dir
+from archive.db.search import SearchFilters, check_sites, find_article, search
+from archive.research.export import csv_cell
 
 SEARCH_CSV_COLUMNS = ("id", "published", "site", "section", "title", "authors", "url", "snippet")
 
 
 @click.command("search")
-@click.argument("query")
+@click.argument("query", required=False, default="")
 @data_option
 @click.option("--limit", type=int, default=20, show_default=True)
 @filter_options
@@ -32,12 +45,14 @@ SEARCH_CSV_COLUMNS = ("id", "published", "site", "section", "title", "authors", 
 )
 @json_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header row.")
+@click.option("--nl", "as_nl", is_flag=True, help="Print JSON lines (one hit per line).")
+@raw_csv_option
 @friendly_errors
 def search_cmd(
     query: str,
     data: str | None,
     limit: int,
-    site: str | None,
+    site: tuple[str, ...],
     author: str | None,
     section: str | None,
     since: str | None,
@@ -47,44 +62,58 @@ def search_cmd(
     one_per_cluster: bool,
     as_json: bool,
     as_csv: bool,
+    as_nl: bool,
+    raw_csv: bool,
 ) -> None:
-    """Full-text search over titles, subtitles, authors and bodies (SQLite FTS5 syntax).
+    """Full-text search over titles, subtitles, authors and bodies.
 
-    Exit code 1 when nothing matches.
+    Plain words just work, punctuation and all (O'Brien, harbor-master, $14.2, C++); FTS5
+    syntax too: "exact phrases", AND/OR/NOT, prefix*, title:word. Without a query, lists
+    the articles the filters select, newest first. Exit code 1 when nothing matches.
 
     Example:
 
     \b
         newsarchive search '"city council" budget' --since 2024-05-01 --json
         newsarchive search 'seawall bond' --one-per-cluster
+        newsarchive search --site harbor,ledger --section politics --nl
     """
-    db = open_db(data_dir(data), create=False)
-    filters = SearchFilters(site, author, section, since, until, language)
+    one_output_format(json=as_json, csv=as_csv, nl=as_nl)
+    db = open_read_db(data)
+    sites = split_names(site)
+    check_sites(db, sites)
+    filters = SearchFilters(sites, author, section, since, until, language)
     rows = search(
         db, query, limit=limit, filters=filters, order=order, one_per_cluster=one_per_cluster
     )
     if as_json:
         emit_json(rows)
+    elif as_nl:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False, default=str))
     elif as_csv:
-        write_csv_rows(rows)
+        write_csv_rows(rows, raw=raw_csv)
     else:
         for row in rows:
             authors = ", ".join(row["authors"]) or "-"
-            click.echo(f"{row['id']:>6}  {row['published'][:10] or '?':10}  {row['title']}")
-            click.echo(f"        {authors} · {row['url']}")
-            click.echo(f"        {highlight(row['snippet'])}")
+            echo_safe(f"{row['id']:>6}  {row['published'][:10] or '?':10}  {row['title']}")
+            echo_safe(f"        {authors} · {row['url']}")
+            if row["snippet"]:
+                click.echo(f"        {highlight(terminal_safe(row['snippet']))}")
     if not rows:
-        click.echo(f"No article matches {query!r}.", err=True)
+        what = f"matches {query!r}" if query.strip() else "matches these filters"
+        click.echo(f"No article {what}.", err=True)
         raise SystemExit(1)
 
 
-def write_csv_rows(rows: list[dict[str, Any]]) -> None:
-    """Search hits as CSV on stdout (authors joined with "; ")."""
+def write_csv_rows(rows: list[dict[str, Any]], *, raw: bool = False) -> None:
+    """Search hits as CSV on stdout (authors joined with "; "; formula-like cells quoted
+    unless `raw`)."""
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(SEARCH_CSV_COLUMNS)
     for row in rows:
         values = {**row, "authors": "; ".join(row["authors"])}
-        out.writerow([values.get(col) for col in SEARCH_CSV_COLUMNS])
+        out.writerow([csv_cell(values.get(col), raw=raw) for col in SEARCH_CSV_COLUMNS])
 
 
 def highlight(snippet: str) -> str:
@@ -97,50 +126,69 @@ def highlight(snippet: str) -> str:
 @data_option
 @click.option("--versions", is_flag=True, help="Show every version with a text diff.")
 @json_option
+@click.option(
+    "--raw",
+    "raw_path",
+    metavar="FILE",
+    default=None,
+    help="Write the stored HTML of the article's current capture to FILE (- for stdout).",
+)
+@blobs_option
 @friendly_errors
-def show(id_or_url: str, data: str | None, versions: bool, as_json: bool) -> None:
+def show(
+    id_or_url: str,
+    data: str | None,
+    versions: bool,
+    as_json: bool,
+    raw_path: str | None,
+    blobs: str,
+) -> None:
     """Show one article by id or URL, with its captures (and --versions history).
+
+    Text from the pages is printed with control characters and bidi overrides escaped.
 
     Example:
 
     \b
         newsarchive show 12 --versions
         newsarchive show https://news.example/2024/05/01/story.html --json
+        newsarchive show 12 --raw page.html
     """
-    db = open_db(data_dir(data), create=False)
+    db = open_read_db(data)
     article = find_article(db, id_or_url)
     if article is None:
         click.echo(f"No article {id_or_url!r} in the archive.", err=True)
         raise SystemExit(1)
+    if raw_path:
+        _write_raw(article, data_dir(data), blobs, raw_path)
+        return
     if as_json:
         emit_json(article)
         return
-    click.echo(click.style(article["title"] or "(no title)", bold=True))
+    click.echo(click.style(terminal_safe(article["title"] or "(no title)"), bold=True))
     if article["subtitle"]:
-        click.echo(article["subtitle"])
-    click.echo(f"By {', '.join(article['authors']) or '?'} · {article['published'] or '?'}")
-    click.echo(f"{article['url']}  [{article['section'] or '-'}] v{article['version']}")
+        echo_safe(article["subtitle"])
+    echo_safe(f"By {', '.join(article['authors']) or '?'} · {article['published'] or '?'}")
+    echo_safe(f"{article['url']}  [{article['section'] or '-'}] v{article['version']}")
     for image in article["images"]:
-        click.echo(
-            f"Image: {image['url']}\n  {image['caption']} ({image['credit'] or 'no credit'})"
-        )
-    click.echo("")
-    click.echo(article["body"])
-    click.echo(f"\n{len(article['captures'])} capture(s):")
+        echo_safe(f"Image: {image['url']}\n  {image['caption']} ({image['credit'] or 'no credit'})")
+    echo_safe("")
+    echo_safe(article["body"])
+    echo_safe(f"\n{len(article['captures'])} capture(s):")
     for cap in article["captures"]:
-        click.echo(f"  {cap['fetched_at']}  {cap['status']}  {cap['sha256'][:12]}  {cap['url']}")
+        echo_safe(f"  {cap['fetched_at']}  {cap['status']}  {cap['sha256'][:12]}  {cap['url']}")
     if article["cluster"]:
-        click.echo(f"\nAlso published as ({len(article['cluster'])} other article(s)):")
+        echo_safe(f"\nAlso published as ({len(article['cluster'])} other article(s)):")
         for other in article["cluster"]:
             how = f"{other['reason']} {other['similarity'] or ''}" if other["reason"] else "cluster"
-            click.echo(
+            echo_safe(
                 f"  {other['id']:>6}  {other['site'] or '?'}  [{how.strip()}]  {other['url']}"
             )
     if versions:
         olds = article["versions"]
         for before, after in itertools.pairwise(olds):
-            click.echo(f"\n--- v{before['version']} ({before['seen_at']})")
-            click.echo(f"+++ v{after['version']} ({after['seen_at']})")
+            echo_safe(f"\n--- v{before['version']} ({before['seen_at']})")
+            echo_safe(f"+++ v{after['version']} ({after['seen_at']})")
             diff = difflib.unified_diff(
                 f"{before['title']}\n{before['body']}".splitlines(),
                 f"{after['title']}\n{after['body']}".splitlines(),
@@ -148,67 +196,25 @@ def show(id_or_url: str, data: str | None, versions: bool, as_json: bool) -> Non
                 n=1,
             )
             for line in list(diff)[2:]:
-                click.echo(line)
+                echo_safe(line)
 
 
-def _pages(paths: tuple[str, ...]) -> list[Path]:
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found += sorted(p for p in path.iterdir() if p.name.endswith((".html", ".html.gz")))
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise click.BadParameter(f"No such file or folder: {raw}", param_hint="PAGE")
-    return found
+def _write_raw(article: dict[str, Any], folder: Path, blobs: str, raw_path: str) -> None:
+    """The stored body of the article's current capture, as fetched (decompressed)."""
+    from archive.storage import open_blob_store
 
-
-def _stem(path: Path) -> str:
-    name = path.name
-    for suffix in (".html.gz", ".htm.gz", ".html", ".htm"):
-        if name.endswith(suffix):
-            return name[: -len(suffix)]
-    return path.stem
-
-
-@click.command("extract")
-@click.argument("pages", nargs=-1, required=True)
-@click.option("--url", default="", help="The page's URL (default: file:// of the page).")
-@click.option("--out", type=click.Path(file_okay=False), help="Write one <name>.json per page.")
-@json_option
-def extract_cmd(pages: tuple[str, ...], url: str, out: str | None, as_json: bool) -> None:
-    """Extract the article of saved pages (.html or .html.gz files, or folders of them).
-
-    Example:
-
-    \b
-        newsarchive extract page.html --url https://news.example/a.html --json
-        newsarchive extract saved_pages/ --out predictions/
-    """
-    from archive.jobs.worker import extract_capture
-
-    files = _pages(pages)
-    if not out and len(files) > 1:
-        raise click.UsageError("Several pages: pass --out DIR to write one JSON per page.")
-    with click.progressbar(files, label="Extracting", file=sys.stderr) as bar:
-        for path in bar:
-            body = path.read_bytes()
-            if path.name.endswith(".gz"):
-                body = gzip.decompress(body)
-            page_url = url or path.resolve().as_uri()
-            result = extract_capture(body, page_url)
-            record = result.article.to_dict() if result.article else {"url": page_url}
-            if result.error:
-                record["error"] = result.error
-            if out:
-                Path(out).mkdir(parents=True, exist_ok=True)
-                (Path(out) / f"{_stem(path)}.json").write_text(
-                    json.dumps(record, ensure_ascii=False, indent=1)
-                )
-            elif as_json:
-                emit_json(record)
-            else:
-                for key in ("title", "authors", "published", "section", "subtitle"):
-                    click.echo(f"{key}: {record.get(key)}")
-                click.echo(f"\n{record.get('body', '')}")
+    current = [c for c in article["captures"] if c["id"] == article.get("capture_id")]
+    capture = (current or article["captures"] or [None])[-1]
+    if capture is None or not capture["sha256"]:
+        raise click.ClickException(f"Article {article['id']} has no stored capture.")
+    store = open_blob_store(blobs or str(folder / "raw"))
+    body = store.get(capture["sha256"])
+    if raw_path == "-":
+        sys.stdout.buffer.write(body)
+        sys.stdout.buffer.flush()
+        return
+    Path(raw_path).write_bytes(body)
+    click.echo(
+        f"Wrote {len(body)} bytes of capture {capture['id']} ({capture['url']}) to {raw_path}",
+        err=True,
+    )

@@ -15,8 +15,11 @@ from archive.cli.options import (
     friendly_errors,
     json_option,
     open_store,
+    split_names,
 )
 from archive.db.connection import data_dir, open_db
+from archive.db.search import check_sites
+from archive.sites import load_sites
 
 
 def _day(value: str | None, name: str) -> str:
@@ -47,6 +50,13 @@ def _day(value: str | None, name: str) -> str:
     help="Only captures whose newest extraction is older than extractor version V.",
 )
 @click.option("--workers", type=int, default=0, help="Extraction processes (default: cores).")
+@click.option(
+    "--sites",
+    "sites_file",
+    type=click.Path(dir_okay=False),
+    help="A sites.toml whose [site.overrides] to use (and record) instead of the crawl's.",
+)
+@click.option("--force", is_flag=True, help="Also captures already extracted by this version so.")
 @data_option
 @blobs_option
 @json_option
@@ -57,6 +67,8 @@ def reextract_cmd(
     until: str | None,
     older_than: str | None,
     workers: int,
+    sites_file: str | None,
+    force: bool,
     data: str | None,
     blobs: str,
     as_json: bool,
@@ -65,28 +77,47 @@ def reextract_cmd(
 
     Old extraction rows are never overwritten; articles' current fields follow the new
     extraction without a new version (a re-extraction is not an edit of the page). Captures
-    already extracted by this extractor version are skipped, so a second run does nothing
-    and an interrupted run continues where it stopped. Prints how many pages changed, per
-    field, with examples. Exit code 1 if some bodies could not be read from the store.
+    already extracted by this extractor version with the site overrides now in force are
+    skipped (--force takes them too), so a second run does nothing and an interrupted run
+    continues where it stopped; changing a site's [site.overrides] (given with --sites, or
+    by a crawl with the new sites.toml) makes its pages due again. Prints how many pages
+    changed, per field, with examples. Exit code 1 if some bodies could not be read.
 
     Example:
 
     \b
         newsarchive reextract --data ./data --site harbor --since 2024-05-01
+        newsarchive reextract --sites sites.toml --site harbor
         newsarchive reextract --blobs s3://news-raw/raw --older-than-version 0.9.0 --json
     """
-    from archive.jobs.reextract import ReextractReport, Selection, count_selected, reextract
+    from archive.db.crawlstate import register_sites
+    from archive.jobs.reextract import (
+        ReextractReport,
+        Selection,
+        count_selected,
+        reextract,
+        site_overrides,
+        site_versions,
+    )
 
     folder = data_dir(data)
-    db = open_db(folder, create=False)
+    db = open_db(folder)
+    check_sites(db, split_names(sites), captures=True)
+    overrides = site_overrides(db)
+    if sites_file:
+        configured = load_sites(sites_file)
+        overrides.update({s.name: dict(s.overrides) for s in configured})
+        register_sites(db, (s.to_dict() for s in configured))  # the overrides now in force
     store = open_store(folder, blobs)
     selection = Selection(
-        sites=[s for part in sites for s in part.split(",") if s],
+        sites=split_names(sites),
         since=_day(since, "--since"),
         until=_day(until, "--until"),
         older_than=older_than or "",
+        force=force,
     )
     report = ReextractReport()
+    selection.versions = site_versions(report.version, overrides)
     total = count_selected(db, selection, report.version)
     click.echo(f"{total} captures to re-extract with extractor {report.version}.", err=True)
     started = time.monotonic()
@@ -105,11 +136,27 @@ def reextract_cmd(
             done += n
             bar.update(n, done)
 
-        reextract(store, db, selection, workers=workers, progress=progress, report=report)
+        reextract(
+            store,
+            db,
+            selection,
+            workers=workers,
+            progress=progress,
+            report=report,
+            overrides=overrides,
+        )
+    in_force = {
+        site: selection.versions[site]
+        for site in overrides
+        if site in selection.versions and (not selection.sites or site in selection.sites)
+    }
     if as_json:
-        emit_json(report.to_dict())
+        emit_json({**report.to_dict(), "overrides": in_force})
     else:
         _summary(report)
+        for site, version in sorted(in_force.items()):
+            names = ", ".join(sorted(overrides[site]))
+            click.echo(f"Site overrides in force for {site}: {names} (recorded as {version}).")
     for sha, reason in sorted(report.errors.items()):
         click.echo(f"Not read {sha}: {reason}", err=True)
     if report.errors:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from archive.cli.options import (
@@ -14,7 +16,7 @@ from archive.cli.options import (
     progress_bar,
 )
 from archive.db.connection import data_dir, open_db
-from archive.storage import open_blob_store
+from archive.storage import BlobStore, BlobStoreError, open_blob_store
 from archive.storage.local import LocalBlobStore
 from archive.storage.spool import spool_dir, sync_spool, verify_store
 
@@ -22,10 +24,18 @@ from archive.storage.spool import spool_dir, sync_spool, verify_store
 @click.command()
 @data_option
 @blobs_option
+@click.option(
+    "--to",
+    "target_uri",
+    metavar="URI",
+    default="",
+    help="Copy every blob of the archive to this new store (e.g. local -> s3://bucket/raw).",
+)
 @json_option
 @friendly_errors
-def sync(data: str | None, blobs: str, as_json: bool) -> None:
-    """Upload what an S3 outage left in DATA/spool, and mark those captures mirrored.
+def sync(data: str | None, blobs: str, target_uri: str, as_json: bool) -> None:
+    """Upload what an S3 outage left in DATA/spool, and mark those captures mirrored; or,
+    with --to URI, copy every raw page of the archive from its store to another one.
 
     Each object is read back and checked before its spooled copy is removed. Running it again
     does nothing. Exit code 1 if something could not be uploaded (run it again later).
@@ -34,9 +44,13 @@ def sync(data: str | None, blobs: str, as_json: bool) -> None:
 
     \b
         newsarchive sync --data ./data --blobs s3://news-raw/raw
+        newsarchive sync --data ./data --to s3://news-raw/raw
     """
     folder = data_dir(data)
     store = open_store(folder, blobs)
+    if target_uri:
+        _copy_all(folder, store, target_uri, as_json)
+        return
     spool = LocalBlobStore(spool_dir(folder))
     db = open_db(folder) if (folder / "news.db").exists() else None
     pending = list(spool.keys()) if spool.root.is_dir() else []
@@ -54,6 +68,40 @@ def sync(data: str | None, blobs: str, as_json: bool) -> None:
     if report.failed:
         click.echo("Some blobs stay in the spool: run `newsarchive sync` again later.", err=True)
         raise SystemExit(1)
+
+
+def _copy_all(folder: Path, store: BlobStore, target_uri: str, as_json: bool) -> None:
+    """Every blob the archive's captures name, copied from `store` to `target_uri` with its
+    metadata (objects already there are checked and kept); read back before counting."""
+    target = open_blob_store(target_uri)
+    target.check()
+    db = open_db(folder, readonly=True)
+    shas = [row[0] for row in db.execute("SELECT DISTINCT sha256 FROM captures")]
+    copied, present, failed = 0, 0, {}
+    with progress_bar(f"Copying to {target.uri}", len(shas)) as update:
+        for sha in shas:
+            try:
+                if target.exists(sha):
+                    target.get(sha)  # there and whole: gunzips to its sha256
+                    present += 1
+                else:
+                    target.put(sha, store.get(sha), store.meta(sha))
+                    target.get(sha)
+                    copied += 1
+            except BlobStoreError as exc:
+                failed[sha] = str(exc)
+            update(1)
+    if as_json:
+        emit_json({"target": target.uri, "copied": copied, "present": present, "failed": failed})
+    else:
+        click.echo(
+            f"{copied} copied to {target.uri}, {present} there already, {len(failed)} failed."
+        )
+    for sha, reason in sorted(failed.items()):
+        click.echo(f"Not copied {sha}: {reason}", err=True)
+    if failed:
+        raise SystemExit(1)
+    click.echo(f"From now on pass --blobs {target.uri} (or set NEWSARCHIVE_BLOBS).", err=True)
 
 
 @click.command()
@@ -113,9 +161,17 @@ def verify(data: str | None, blobs: str, repair: bool, as_json: bool) -> None:
             err=True,
         )
     if not report.ok:
-        if not repair:
+        if repair:
+            pass
+        elif copies or report.spooled:
             click.echo(
                 "Run `newsarchive verify --repair` to re-upload from local copies.", err=True
+            )
+        else:  # the store is DATA/raw itself: there is no other copy to repair from
+            click.echo(
+                f"{store.uri} holds the archive's only copy of these pages: restore them from "
+                "a backup, or crawl their sites again to fetch them anew (their rows stay).",
+                err=True,
             )
         raise SystemExit(1)
 
@@ -156,7 +212,7 @@ def rebuild_cmd(
     store = open_blob_store(source)
     store.check()
     overrides = {s.name: s.overrides for s in load_sites(sites_file)} if sites_file else {}
-    db = open_db(folder)
+    db = open_db(folder, create=True)
     click.echo(f"Listing {store.uri} ...", err=True)
     plan = plan_rebuild(store, db)
     with progress_bar("Rebuilding", len(plan.todo)) as update:

@@ -58,16 +58,36 @@ def ensure_writable(folder: Path) -> None:
         )
 
 
-def open_db(path: str | Path, *, create: bool = True) -> Database:
-    """Open (and migrate) the archive database at `path`, a .db file or a data folder."""
+def db_path(path: str | Path) -> Path:
+    """`path` itself when it names a .db file, else `path/news.db` (a data folder)."""
     path = Path(path)
-    if path.is_dir() or path.suffix != ".db":
-        path = path / DB_NAME
-    if not create and not path.exists():
+    try:
+        if path.is_dir() or path.suffix != ".db":
+            path = path / DB_NAME
+        path.exists()
+    except OSError as exc:
+        raise DataDirError(
+            f"Cannot read {path}: {exc.strerror}. Check the permissions of the data folder."
+        ) from None
+    return path
+
+
+def open_db(path: str | Path, *, create: bool = False, readonly: bool = False) -> Database:
+    """Open the archive database at `path`, a .db file or a data folder.
+
+    An archive that does not exist is an error naming the path, unless `create` (the crawl,
+    `demo`, `ingest` and `rebuild` create theirs): a mistyped path never starts a new archive.
+    Opened for writing, the schema is migrated to this version. `readonly` opens it without
+    writing a byte (no migration, no WAL switch), so that a read-only copy can be searched.
+    """
+    path = db_path(path)
+    if not path.exists() and not create:
         raise DataDirError(
             f"No archive database at {path}. Run `newsarchive crawl` or `newsarchive demo` "
             "first, or point --data at the folder that holds news.db."
         )
+    if readonly:
+        return Database(_connect_readonly(path)[0])
     ensure_writable(path.parent)
     conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
     db = Database(conn)
@@ -78,6 +98,34 @@ def open_db(path: str | Path, *, create: bool = True) -> Database:
     migrations.apply(db)
     backfill_if_pending(db)
     return db
+
+
+def _connect_readonly(path: Path) -> tuple[sqlite3.Connection, str]:
+    """A read-only connection. A WAL database needs its -shm file, which a reader creates if
+    it is missing: in a folder this user cannot write, the copy is opened immutable (nobody
+    writes a read-only copy, so SQLite may skip locking and the WAL)."""
+    uri = path.resolve().as_uri()
+    for mode in ("mode=ro", "immutable=1"):
+        conn = sqlite3.connect(f"{uri}?{mode}", uri=True, timeout=30, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            conn.close()
+            continue
+        return conn, mode
+    raise DataDirError(
+        f"Cannot read the archive database {path}: check its permissions (and those of its "
+        "folder, for the -wal and -shm files)."
+    )
+
+
+def needs_immutable(path: str | Path) -> bool:
+    """Whether the database can only be read as immutable: a WAL database whose -shm is
+    missing, in a folder this user cannot write (`mode=ro` cannot start a reader there)."""
+    conn, mode = _connect_readonly(db_path(path))
+    conn.close()
+    return mode == "immutable=1"
 
 
 def backfill_if_pending(db: Database) -> None:

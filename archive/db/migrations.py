@@ -221,7 +221,19 @@ def m004_fts_text_updates_only(db: Database) -> None:
 
 
 @migrations()
-def m005_deferred(db: Database) -> None:
+def m005_override_hash(db: Database) -> None:
+    """Which site overrides an extraction ran with: the hash of the site's selectors ('' or
+    NULL: none). Extractions with overrides carry it in their version too ('0.9.3+site.HASH'),
+    so that changing a site's overrides makes its captures due for `reextract`."""
+    db.execute("ALTER TABLE extractions ADD COLUMN overrides_hash TEXT")
+    db.execute(
+        "UPDATE extractions SET overrides_hash = substr(extractor_version, "
+        "instr(extractor_version, '+site.') + 6) WHERE extractor_version LIKE '%+site.%'"
+    )
+
+
+@migrations()
+def m006_deferred(db: Database) -> None:
     """URLs a crawl left for the next run of their site instead of waiting: a Retry-After longer
     than the rest of the crawl, a repeated timeout, a download still hanging at the end."""
     db.execute(

@@ -138,6 +138,7 @@ class IndexWriter:
         is_article: bool,
         error: str = "",
         version: str,
+        replace: bool = False,
     ) -> str:
         """Record a re-extraction of a stored capture (`reextract`); the outcome:
         done (this version was recorded already), error, not_article, new or linked (the
@@ -146,15 +147,21 @@ class IndexWriter:
         refreshed) or history (an older capture of the article: its version row is refreshed).
 
         Not a new edit of the page: no version is added, `articles.version` stays; the old
-        fields stay in the old extraction rows.
+        fields stay in the old extraction rows. `replace` (`reextract --force`): a row of this
+        very version is rewritten rather than kept.
         """
         with self.db.atomic():
-            if self.db.execute(
-                "SELECT 1 FROM extractions WHERE capture_id = ? AND extractor_version = ?",
-                [capture_id, article.extractor_version if article else version],
-            ).fetchone():
+            if (
+                not replace
+                and self.db.execute(
+                    "SELECT 1 FROM extractions WHERE capture_id = ? AND extractor_version = ?",
+                    [capture_id, article.extractor_version if article else version],
+                ).fetchone()
+            ):
                 return "done"
-            extraction_id = self._record_extraction(capture_id, article, is_article, error, version)
+            extraction_id = self._record_extraction(
+                capture_id, article, is_article, error, version, replace=replace
+            )
             if article is None or not is_article:
                 return "error" if error else "not_article"
             if article_id is None:
@@ -215,28 +222,36 @@ class IndexWriter:
         is_article: bool,
         error: str,
         version: str = "",  # of a failed extraction (a successful one carries its own)
+        *,
+        replace: bool = False,
     ) -> int:
         version = article.extractor_version if article else version
+        fields = article.to_dict() if article else None
+        provenance = fields.pop("provenance") if fields else None
+        values = [
+            utc_now(),
+            int(is_article),
+            _json(fields) if fields else None,
+            _json(provenance) if provenance is not None else None,
+            error or None,
+            version.partition("+site.")[2] or None,  # the overrides' hash
+        ]
         row = self.db.execute(
             "SELECT id FROM extractions WHERE capture_id = ? AND extractor_version = ?",
             [capture_id, version],
         ).fetchone()
         if row:
+            if replace:
+                self.db.execute(
+                    "UPDATE extractions SET extracted_at = ?, is_article = ?, fields = ?, "
+                    "provenance = ?, error = ?, overrides_hash = ? WHERE id = ?",
+                    [*values, row[0]],
+                )
             return int(row[0])
-        fields = article.to_dict() if article else None
-        provenance = fields.pop("provenance") if fields else None
         cur = self.db.execute(
-            """INSERT INTO extractions (capture_id, extractor_version, extracted_at, is_article,
-                fields, provenance, error) VALUES (?, ?, ?, ?, ?, ?, ?)""",
-            [
-                capture_id,
-                version,
-                utc_now(),
-                int(is_article),
-                _json(fields) if fields else None,
-                _json(provenance) if provenance is not None else None,
-                error or None,
-            ],
+            """INSERT INTO extractions (extracted_at, is_article, fields, provenance, error,
+                overrides_hash, capture_id, extractor_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            [*values, capture_id, version],
         )
         assert cur.lastrowid is not None
         return cur.lastrowid

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -42,16 +44,43 @@ def open_pool(workers: int, todo: int) -> Executor:
 
 def process_pool(workers: int) -> ProcessPoolExecutor:
     """Spawned extraction workers that exit when this process dies (even by SIGKILL, when
-    the pool cannot tell them: they would otherwise wait for work forever)."""
-    return ProcessPoolExecutor(
+    the pool cannot tell them: they would otherwise wait for work forever), and that ignore
+    SIGINT and SIGTERM: a terminal's Ctrl-C reaches the whole process group, and it is this
+    process that decides what it means. All are started now, with both signals ignored while
+    they are spawned (a worker inherits that, so a Ctrl-C during its seconds of imports does
+    not kill it either)."""
+    pool = ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_exit_with_parent,
         initargs=(os.getpid(),),
     )
+    with _signals_ignored():
+        for _ in range(workers):
+            pool.submit(int)  # each submit finds no idle worker yet, so spawns one
+    return pool
+
+
+@contextmanager
+def _signals_ignored() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers; the initializer still ignores them
+        return
+    saved = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
 
 
 def _exit_with_parent(parent: int) -> None:
+    # Ctrl-C on a terminal signals the whole foreground group: the parent decides what a
+    # SIGINT or SIGTERM means (finish in-flight pages, then stop), so workers ignore both and
+    # go on with the work they were given until the parent shuts the pool down.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(1.0)

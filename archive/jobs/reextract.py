@@ -21,6 +21,7 @@ refreshed from its own capture. The old text stays in the old extraction rows.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -37,7 +38,7 @@ import archive.extract as extractor
 from archive.db.connection import write_transaction
 from archive.db.writer import IndexWriter
 from archive.jobs.pool import WINDOW_PER_WORKER, Done, Job, extract_stream, open_pool
-from archive.jobs.worker import Extracted
+from archive.jobs.worker import Extracted, effective_version
 from archive.model import Article, Capture
 from archive.storage import BlobStore
 
@@ -67,8 +68,9 @@ DIFF_FIELDS = (
 
 # -- selecting captures ------------------------------------------------------------------------
 def version_key(version: str) -> tuple[int, ...]:
-    """'0.10.2' -> (0, 10, 2); anything unparsable (an error row's '') sorts first."""
-    return tuple(int(n) for n in re.findall(r"\d+", version or ""))
+    """'0.10.2' -> (0, 10, 2); anything unparsable (an error row's '') sorts first. A local
+    label ('+site.HASH': the site overrides it ran with) does not count."""
+    return tuple(int(n) for n in re.findall(r"\d+", (version or "").split("+")[0]))
 
 
 @dataclass
@@ -80,12 +82,19 @@ class Selection:
     since: str = ""
     until: str = ""
     older_than: str = ""  # only captures with no extraction at this version or newer
+    # site -> the version its extractions are recorded under (with its overrides' hash)
+    versions: dict[str, str] = field(default_factory=dict)
+    force: bool = False  # also captures already extracted so
 
     def where(self, db: Database, version: str) -> tuple[str, list[Any]]:
-        current = "NOT EXISTS (SELECT 1 FROM extractions e WHERE e.capture_id = c.id AND "
-        current += "e.extractor_version = ?)"
-        clauses = ["c.status = 200", current]
-        args: list[Any] = [version]
+        clauses = ["c.status = 200"]
+        args: list[Any] = []
+        if not self.force:  # already extracted: by this version, with the overrides in force
+            cases = " ".join("WHEN ? THEN ?" for _ in self.versions)
+            wanted = f"CASE c.site {cases} ELSE ? END" if self.versions else "?"
+            done = "NOT EXISTS (SELECT 1 FROM extractions e WHERE e.capture_id = c.id AND "
+            clauses.append(f"{done}e.extractor_version = {wanted})")  # values bound
+            args += [v for pair in self.versions.items() for v in pair] + [version]
         if self.sites:
             clauses.append(f"c.site IN ({', '.join('?' * len(self.sites))})")
             args += self.sites
@@ -146,6 +155,11 @@ class Row:
     capture_id: int
     article_id: int | None
     capture: Capture
+
+
+def site_versions(version: str, overrides: dict[str, dict[str, str]]) -> dict[str, str]:
+    """Per site with overrides, the version its extractions are recorded under."""
+    return {site: effective_version(version, found) for site, found in overrides.items() if found}
 
 
 def _jobs(
@@ -280,14 +294,20 @@ def reextract(
     workers: int = 0,
     progress: Callable[[int], None] | None = None,
     report: ReextractReport | None = None,
+    overrides: dict[str, dict[str, str]] | None = None,
 ) -> ReextractReport:
     """Re-extract the selected captures of `db` from `store` with the current extractor.
 
+    `overrides`: per-site selectors (default: those the crawls registered in the sites
+    table). A capture counts as extracted already when it has a row of this extractor
+    version with the overrides now in force; `selection.force` takes those too.
     `progress(n)` is called as captures are recorded. Safe to interrupt at any point: what
     was committed stays, and the next run continues with the rest.
     """
     version = extractor.EXTRACTOR_VERSION  # read now: tests patch it
     selection = selection or Selection()
+    overrides = site_overrides(db) if overrides is None else overrides
+    selection.versions = site_versions(version, overrides)
     report = report or ReextractReport(version)
     report.version = version
     report.selected = count_selected(db, selection, version)
@@ -296,14 +316,15 @@ def reextract(
     writer = IndexWriter(db)
     batch: list[Done[list[Row]]] = []
     flushed = time.monotonic()
-    jobs = _jobs(db, selection, version, site_overrides(db))
+    jobs = _jobs(db, selection, version, overrides)
+    write = functools.partial(_write, writer, selection=selection, report=report)
     with open_pool(workers, report.selected) as pool:
         for done in extract_stream(store, jobs, pool, window=max(workers, 2) * WINDOW_PER_WORKER):
             batch.append(done)
             if len(batch) >= BATCH or time.monotonic() - flushed > BATCH_SECONDS:
-                _write(writer, batch, version, report, progress)
+                write(batch, version, progress=progress)
                 batch, flushed = [], time.monotonic()
-        _write(writer, batch, version, report, progress)
+        write(batch, version, progress=progress)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -312,6 +333,8 @@ def _write(
     writer: IndexWriter,
     batch: list[Done[list[Row]]],
     version: str,
+    *,
+    selection: Selection,
     report: ReextractReport,
     progress: Callable[[int], None] | None,
 ) -> None:
@@ -327,7 +350,8 @@ def _write(
             report.extracted += 1
             new = _fields(result.article, result.is_article) if result.article else None
             for row in done.job.tag:
-                old = _previous(writer.db, row.capture_id, version) if new else None
+                mine = selection.versions.get(row.capture.site, version)
+                old = _previous(writer.db, row.capture_id, mine) if new else None
                 result.apply(row.capture)
                 outcome = writer.record_reextraction(
                     row.capture,
@@ -336,7 +360,8 @@ def _write(
                     result.article,
                     is_article=result.is_article,
                     error=result.error,
-                    version=version,
+                    version=mine,
+                    replace=selection.force,
                 )
                 report.outcomes[outcome] += 1
                 if outcome == "done":

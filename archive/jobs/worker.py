@@ -5,6 +5,8 @@ out. It runs in worker processes, so it takes and returns only picklable values.
 from __future__ import annotations
 
 import codecs
+import hashlib
+import json
 import logging
 import re
 import signal
@@ -92,6 +94,22 @@ def text_keys(article: Article) -> TextKeys:
     return TextKeys(content_hash(article), Signature.of_text(article.title, article.body))
 
 
+def overrides_hash(overrides: dict[str, str] | None) -> str:
+    """A short hash of a site's override selectors ('' for none)."""
+    if not overrides:
+        return ""
+    canonical = json.dumps(sorted(overrides.items()), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+
+def effective_version(version: str, overrides: dict[str, str] | None) -> str:
+    """The version an extraction is recorded under: the extractor's, plus (as a local version
+    label) the hash of the site overrides in force, so that changing a site's overrides
+    makes its pages due for re-extraction: '0.9.3', or '0.9.3+site.1a2b3c4d5e6f'."""
+    digest = overrides_hash(overrides)
+    return f"{version}+site.{digest}" if digest else version
+
+
 def worker_ready() -> bool:
     """Nothing: submitted once per worker when a pool starts, so that each process is spawned
     and has imported the extraction stack before the first page arrives."""
@@ -137,6 +155,7 @@ def extract_capture(
         with time_limit(timeout, url):
             text, encoding = decode_html(body, content_type)
             article = extract(text, url, overrides=overrides)
+            article.extractor_version = effective_version(article.extractor_version, overrides)
             found = is_article(article)
             keys = text_keys(article) if found else None
         return Extracted(article, found, "", encoding, keys)

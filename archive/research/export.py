@@ -20,7 +20,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
-from archive.db.search import SearchFilters, filter_where, fts_error
+from archive.db.search import SearchFilters, filter_where, fts_error, fts_query
 from archive.errors import QueryError
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ def _select(
     where, params = filter_where(filters, "a")
     if query:
         where.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q)")
-        params["q"] = query
+        params["q"] = fts_query(query)
     if versions:
         source = """article_versions v JOIN articles a ON a.id = v.article_id
             LEFT JOIN captures c ON c.id = v.capture_id
@@ -181,8 +181,12 @@ def export_articles(
     query: str = "",
     versions: bool = False,
     progress: Progress | None = None,
+    raw_csv: bool = False,
 ) -> int:
-    """Write one row per article (or per version) as csv, jsonl or parquet; the row count."""
+    """Write one row per article (or per version) as csv, jsonl or parquet; the row count.
+
+    CSV cells that a spreadsheet would run as a formula (starting with = + - @, a tab or a
+    carriage return) get a leading ' unless `raw_csv` (see `csv_cell`)."""
     columns = VERSION_COLUMNS if versions else ARTICLE_COLUMNS
     sql, params = _select(columns, versions, filters or SearchFilters(), query)
     batches = _batches(db, sql, params, query)
@@ -199,7 +203,10 @@ def export_articles(
         for row in batch:
             record = _plain(columns, row)
             if writer:
-                writer.writerow("; ".join(v) if isinstance(v, list) else v for v in record.values())
+                writer.writerow(
+                    csv_cell("; ".join(v) if isinstance(v, list) else v, raw=raw_csv)
+                    for v in record.values()
+                )
             else:
                 text.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += len(batch)
@@ -209,6 +216,18 @@ def export_articles(
     text.flush()
     text.detach()  # leave `out` open for the caller
     return count
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any, *, raw: bool = False) -> Any:
+    """A CSV cell safe to open in a spreadsheet: text a page controls that starts like a
+    formula (= + - @ tab CR) is prefixed with ' (OWASP's CSV injection advice); numbers and
+    other values pass. `raw` keeps the text as stored."""
+    if not raw and isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def arrow_schema(columns: Sequence[Column]) -> pa.Schema:
@@ -321,7 +340,7 @@ def export_warc(
     where, params = filter_where(filters or SearchFilters(), "a")
     if query:
         where.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q)")
-        params["q"] = query
+        params["q"] = fts_query(query)
     sql = (
         "SELECT c.final_url, c.fetched_at, c.status, c.headers, c.sha256, c.content_type "
         "FROM captures c LEFT JOIN articles a ON a.id = c.article_id"
@@ -372,7 +391,7 @@ def count_rows(
     where, params = filter_where(filters or SearchFilters(), "a")
     if query:
         where.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q)")
-        params["q"] = query
+        params["q"] = fts_query(query)
     if captures:
         source = "captures c LEFT JOIN articles a ON a.id = c.article_id"
     elif versions:

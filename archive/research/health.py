@@ -150,70 +150,146 @@ def articles_per_day(db: Database) -> list[tuple[str, str, int]]:
     return [(day, site, int(n)) for day, site, n in rows]
 
 
-def plot(db: Database, path: str | Path, *, max_sites: int = 8) -> Path:
-    """A PNG: articles per day per site on top, fill rates per crawl below (one panel per
-    field, a line per site)."""
-    from datetime import date
+def site_crawls(db: Database) -> dict[str, list[tuple[int, str]]]:
+    """Per site, every crawl that included it (id, start time), whatever it archived."""
+    out: dict[str, list[tuple[int, str]]] = {}
+    for crawl_id, names, started in db.execute(
+        "SELECT id, coalesce(sites, ''), coalesce(started_at, '') FROM crawls ORDER BY id"
+    ):
+        for name in filter(None, (n.strip() for n in names.split(","))):
+            out.setdefault(name, []).append((int(crawl_id), started))
+    return out
+
+
+def _zero_filled(per_day: list[tuple[str, str, int]], site: str, days: list[Any]) -> list[int]:
+    counts = {d: n for d, s, n in per_day if s == site and _day(d)}
+    return [counts.get(day.isoformat(), 0) for day in days]
+
+
+def health_figure(db: Database, *, title: str = "", max_sites: int = 8) -> Any:
+    """The health plot as a matplotlib Figure: one row of panels per site (small multiples,
+    the busiest `max_sites`): articles per publication day as bars, every day between the
+    archive's first and last one drawn (zero days too); fill rates per crawl of that site,
+    one line per field, crawls as integer ticks, and crawls that archived no article marked
+    (a parser broken by a redesign). An archive with nothing to plot says so."""
+    from datetime import UTC, date, datetime, timedelta
 
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
     per_day = articles_per_day(db)
     totals: dict[str, int] = {}
     for _, site, n in per_day:
         totals[site] = totals.get(site, 0) + n
-    sites = sorted(totals, key=lambda s: -totals[s])[:max_sites]
-    runs = [r for r in crawl_fill_rates(db) if r.site in sites or not sites]
-
-    fig = plt.figure(figsize=(14, 8), layout="constrained")
-    grid = fig.add_gridspec(2, len(FIELDS), height_ratios=[3, 2])
-    top = fig.add_subplot(grid[0, :])
-    for site in sites:
-        points = [(date.fromisoformat(d), n) for d, s, n in per_day if s == site and _day(d)]
-        if points:
-            xs, ys = zip(*points, strict=True)
-            top.plot(xs, ys, marker=".", linewidth=1, label=site)
-    top.set_title("Articles per day (by publication date)")
-    top.set_ylabel("articles")
-    top.set_ylim(bottom=0)
-    top.yaxis.set_major_locator(MaxNLocator(integer=True))
-    if sites:
-        top.legend(loc="upper left", fontsize="small")
-    for col, name in enumerate(FIELDS):
-        ax = fig.add_subplot(grid[1, col])
-        for site in sorted({r.site for r in runs}):
-            mine = [r for r in runs if r.site == site and r.rates[name] is not None]
-            if mine:
-                ax.plot(
-                    [r.crawl_id or 0 for r in mine],
-                    [100 * (r.rates[name] or 0) for r in mine],
-                    marker="o",
-                    label=site,
-                )
-        flagged = [w for w in regressions(runs) if w.field == name]
-        if flagged:
-            ax.scatter(
-                [w.crawl_id or 0 for w in flagged],
-                [100 * w.rate for w in flagged],
+    crawled = site_crawls(db)
+    runs = crawl_fill_rates(db)
+    names = set(totals) | {r.site for r in runs} | set(crawled)
+    sites = sorted(names, key=lambda s: (-totals.get(s, 0), s))[:max_sites]
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    heading = f"Extraction health of {title or 'the archive'} — {stamp}"
+    if not sites:
+        fig = Figure(figsize=(8, 3), layout="constrained")
+        fig.suptitle(heading)
+        ax = fig.add_subplot()
+        ax.set_axis_off()
+        ax.text(
+            0.5,
+            0.5,
+            "No data: this archive has no articles or crawls yet.\n"
+            "Run `newsarchive crawl` (or `newsarchive demo`) first.",
+            ha="center",
+            va="center",
+            fontsize=12,
+        )
+        return fig
+    all_days = sorted(date.fromisoformat(d) for d, _, _ in per_day if _day(d))
+    days = []
+    if all_days:
+        days = [all_days[0] + timedelta(n) for n in range((all_days[-1] - all_days[0]).days + 1)]
+    flagged = regressions(runs)
+    fig = Figure(figsize=(14, 1.0 + 2.6 * len(sites)), layout="constrained")
+    fig.suptitle(heading)
+    grid = fig.add_gridspec(len(sites), 2, width_ratios=[3, 2])
+    first_bars = None
+    for row, site in enumerate(sites):
+        bars = fig.add_subplot(grid[row, 0], sharex=first_bars)
+        first_bars = first_bars or bars
+        counts = _zero_filled(per_day, site, days)
+        if days:
+            x_days: Any = days  # matplotlib takes dates on a date axis
+            bars.bar(x_days, counts, width=0.8, color="tab:blue")
+        else:
+            bars.text(0.5, 0.5, "no publication dates", ha="center", transform=bars.transAxes)
+        bars.set_title(f"{site}: articles per publication day ({sum(counts)} in all)", loc="left")
+        bars.set_ylabel("articles")
+        bars.set_ylim(bottom=0)
+        bars.yaxis.set_major_locator(MaxNLocator(integer=True))
+        rates = fig.add_subplot(grid[row, 1])
+        mine = [r for r in runs if r.site == site]
+        for name in FIELDS:
+            points = [(r.crawl_id or 0, r.rates[name]) for r in mine if r.rates[name] is not None]
+            if points:
+                xs, ys = zip(*points, strict=True)
+                rates.plot(xs, [100 * y for y in ys], marker="o", label=name.replace("_", " "))
+        done = {r.crawl_id for r in mine}
+        empty = [cid for cid, _ in crawled.get(site, []) if cid not in done]
+        if empty:
+            rates.scatter(
+                empty,
+                [0] * len(empty),
+                marker="X",
+                s=90,
+                color="black",
+                zorder=4,
+                label="no article archived",
+            )
+        mine_flagged = [w for w in flagged if w.site == site]
+        if mine_flagged:
+            rates.scatter(
+                [w.crawl_id or 0 for w in mine_flagged],
+                [100 * w.rate for w in mine_flagged],
                 s=160,
                 facecolors="none",
                 edgecolors="red",
                 linewidths=2,
-                label="regression",
                 zorder=3,
+                label="regression",
             )
-        ax.set_title(f"{name.replace('_', ' ')} fill %")
-        ax.set_ylim(-5, 105)
-        ax.set_xlabel("crawl id")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        if col == 0 and len(sites) > 1:
-            ax.legend(fontsize="x-small")
+        rates.set_title(f"{site}: fill rates per crawl (%)", loc="left")
+        rates.set_ylim(-5, 105)
+        rates.set_xlabel("crawl")
+        ids = sorted({r.crawl_id or 0 for r in mine} | set(empty))
+        if ids:
+            rates.set_xlim(ids[0] - 0.5, ids[-1] + 0.5)
+        if 0 < len(ids) <= 12:
+            rates.set_xticks(ids)  # each crawl a whole number, never 0.945
+        else:
+            rates.xaxis.set_major_locator(MaxNLocator(integer=True))
+        if mine or empty:
+            rates.legend(fontsize="x-small", loc="lower left", ncols=2)
+        else:
+            rates.text(0.5, 0.5, "no crawl", ha="center", transform=rates.transAxes)
+    if first_bars is not None and days:
+        import matplotlib.dates
+
+        mdates: Any = matplotlib.dates  # untyped
+
+        first_bars.xaxis.set_major_locator(
+            mdates.DayLocator() if len(days) <= 14 else mdates.AutoDateLocator(maxticks=10)
+        )
+        first_bars.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))  # whole days
+        for ax in fig.axes[::2]:
+            ax.tick_params(axis="x", labelrotation=30)
+    return fig
+
+
+def plot(db: Database, path: str | Path, *, title: str = "", max_sites: int = 8) -> Path:
+    """`health_figure` written to a PNG."""
     out = Path(path)
-    fig.savefig(out, dpi=100)
-    plt.close(fig)
+    health_figure(db, title=title, max_sites=max_sites).savefig(out, dpi=100)
     return out
 
 

@@ -253,7 +253,7 @@ class DiscoveryMixin(scrapy.Spider):
             raise DontCloseSpider
 
     def closed(self, reason: str) -> None:
-        db = open_db(data_dir(self.settings.get("NEWSARCHIVE_DATA")))
+        db = open_db(data_dir(self.settings.get("NEWSARCHIVE_DATA")), create=True)
         try:
             crawl_id = (
                 self.crawler.stats.get_value("newsarchive/crawl_id") if self.crawler.stats else None

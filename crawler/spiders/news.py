@@ -105,7 +105,7 @@ class NewsSpider(DiscoveryMixin):
             for host in s.hosts():
                 spider.site_by_host[host] = s
         spider.allowed_domains = sorted(spider.site_by_host)  # type: ignore[attr-defined]
-        db = open_db(data_dir(crawler.settings.get("NEWSARCHIVE_DATA")))
+        db = open_db(data_dir(crawler.settings.get("NEWSARCHIVE_DATA")), create=True)
         try:
             names = [s.name for s in spider.sites]
             spider.known = known_articles(db, names)

@@ -48,7 +48,7 @@ def _cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
 def _spool(data: Path, count: int) -> list[str]:
     """Captures an S3 outage left in the spool (rows unmirrored), as the crawl leaves them."""
     spool = LocalBlobStore(data / "spool")
-    writer = IndexWriter(open_db(data))
+    writer = IndexWriter(open_db(data, create=True))
     shas = []
     with writer.db.atomic():
         for n in range(count):
