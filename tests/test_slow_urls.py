@@ -192,7 +192,9 @@ def test_hanging_pages_and_a_long_retry_after_hold_neither_articles_nor_the_craw
     with serve(Web(articles=24, retry_after=30)) as web:
         data, sites = tmp_path / "data", sites_toml(tmp_path / "sites.toml", web)
         start = now(web)
-        first = run_cli("crawl", "--sites", str(sites), "--data", str(data), *LONG_TIMEOUTS)
+        first = run_cli(
+            "crawl", "--sites", str(sites), "--data", str(data), "--json", *LONG_TIMEOUTS
+        )
         end = now(web)
 
         assert set(web.paths()) <= archived_paths(data / "news.db"), first.stderr[-2000:]
@@ -220,6 +222,7 @@ def test_hanging_pages_and_a_long_retry_after_hold_neither_articles_nor_the_craw
         assert "Retry-After 30s" in rows[web.base + BUSY[1:]][0]
         assert stats["newsarchive/deferred"] == 3
         assert {d["url"] for d in stats["newsarchive/deferred_urls"]} == set(deferred)
+        assert {d["url"] for d in json.loads(first.stdout)["deferred"]} == set(deferred)
 
         # the next run, once the busy story is due, picks up every deferred URL
         web.answer_hangs.set()

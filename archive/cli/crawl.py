@@ -162,6 +162,8 @@ def crawl_summary(stats: dict[str, Any], data: Path) -> dict[str, Any]:
         "http_errors": _count(stats, "newsarchive/dropped/status_"),
         "refused_ssrf": int(stats.get("newsarchive/blocked/ssrf", 0)),
         "refused_robots": int(stats.get("newsarchive/skipped/robots", 0)),
+        # left to the next crawl of their site: [{url, site, reason, due_at}]
+        "deferred": list(stats.get("newsarchive/deferred_urls") or []),
         "archive": str(data / "news.db"),
         "log": str(data / "logs" / "crawl.log"),
     }
