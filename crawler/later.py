@@ -31,9 +31,9 @@ from twisted.internet import task
 
 from archive.db.connection import data_dir, open_db, write_transaction
 from archive.db.deferred import Deferred, save_deferred
+from crawler.distributed.throttle import cluster_throttle
 from crawler.middlewares import retry_after_seconds
 from crawler.slots import Cut, SiteDownloader, is_article
-from crawler.throttle import cluster_throttle
 
 log = logging.getLogger(__name__)
 

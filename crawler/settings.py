@@ -25,7 +25,7 @@ NEWSARCHIVE_UPLOAD_THREADS = 8  # concurrent blob store writes (S3 uploads)
 NEWSARCHIVE_RETRY_AFTER_MAX = 86400  # longest Retry-After (s) honoured; longer gives up
 NEWSARCHIVE_PROGRESS = False  # a live status line on stderr
 
-# Distributed mode (crawler/distributed.py): set REDIS_URL and every crawler process shares one
+# Distributed mode (crawler/distributed/__init__.py): set REDIS_URL and every crawler process shares one
 # scrapy-redis frontier; nodes mirror to NEWSARCHIVE_BLOBS, `newsarchive ingest` writes SQLite.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 NEWSARCHIVE_JOB = "news"  # redis keys newsarchive:JOB:*; one frontier per job

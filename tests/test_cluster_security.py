@@ -15,7 +15,7 @@ import pytest
 from scrapy import Request
 from scrapy.http import FormRequest
 
-from crawler.redisjson import RedisKeyMissing, RejectedEntry, SignedJSON, check_key
+from crawler.distributed.redisjson import RedisKeyMissing, RejectedEntry, SignedJSON, check_key
 from tests.faults.report import record
 from tests.fixtures import run_cli
 from tests.support.cluster_web import ClusterWeb, SiteSpec

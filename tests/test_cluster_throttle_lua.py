@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 import redis
 
-from crawler.frontier import POP_LUA, RECLAIM_LUA
-from crawler.throttle import CLAIM_LUA, LEARN_LUA, RELEASE_LUA, budget_key, leases_key
+from crawler.distributed.frontier import POP_LUA, RECLAIM_LUA
+from crawler.distributed.throttle import CLAIM_LUA, LEARN_LUA, RELEASE_LUA, budget_key, leases_key
 
 MAX_MS = 60_000
 TTL = 86_400_000

@@ -23,7 +23,7 @@ from archive.discovery.documents import parse_feed, parse_sitemap, sitemaps_from
 from archive.discovery.urls import canonical_url
 from archive.errors import DocumentTooLarge
 from archive.sites import Site
-from crawler.throttle import cluster_throttle
+from crawler.distributed.throttle import cluster_throttle
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ the site asked for. Here every node takes from the same budget, in Lua scripts (
 redis server's clock):
 
 - **concurrency**: a request for a site holds a lease, a member of `newsarchive:throttle:SITE:
-  leases` scored with its expiry. The shared frontier (`crawler.frontier`) hands a node a
+  leases` scored with its expiry. The shared frontier (`crawler.distributed.frontier`) hands a node a
   request only together with a free lease, so a node never waits behind a busy site: it pops
   requests of other sites instead. Leases are renewed while the request is in flight and expire
   `NEWSARCHIVE_THROTTLE_LEASE` seconds after a node dies holding one.

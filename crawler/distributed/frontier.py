@@ -8,10 +8,10 @@ Keys under `newsarchive:JOB:` (`NEWSARCHIVE_JOB`):
 - `inflight:WORKER`: what a worker popped and has not finished, field `score|site|worker.n`.
 
 A pop (one Lua script) takes the best request among the sites that have a free lease in their
-cluster-wide budget (`crawler.throttle`), moves it into the worker's in-flight hash and takes
+cluster-wide budget (`crawler.distributed.throttle`), moves it into the worker's in-flight hash and takes
 the lease, atomically: a node is never handed a request it would have to hold back, so it goes
 on with other sites while one site is at its limit. Entries are signed JSON
-(`crawler.redisjson`); an entry failing the check is dropped unread and counted
+(`crawler.distributed.redisjson`); an entry failing the check is dropped unread and counted
 (`newsarchive/redis/rejected`).
 """
 
@@ -31,8 +31,8 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import Base
 from scrapy_redis.scheduler import Scheduler
 
-from crawler.redisjson import RejectedEntry, SignedJSON
-from crawler.throttle import KEY_TTL_MS, LEASE, PREFIX, cluster_throttle
+from crawler.distributed.redisjson import RejectedEntry, SignedJSON
+from crawler.distributed.throttle import KEY_TTL_MS, LEASE, PREFIX, cluster_throttle
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ raw captures to one blob store; `newsarchive ingest` builds SQLite from that sto
 Redis keys, all under `newsarchive:JOB:` (`NEWSARCHIVE_JOB`, default `news`):
 
 - `sites`, `requests:SITE`: the shared frontier, a priority queue per site
-  (`crawler.frontier`): pops take a lease from the site's cluster-wide politeness budget
-  (`crawler.throttle`, keys `newsarchive:throttle:SITE*`); entries are signed JSON
-  (`crawler.redisjson`, `NEWSARCHIVE_REDIS_KEY`), never pickle;
+  (`crawler.distributed.frontier`): pops take a lease from the site's cluster-wide politeness budget
+  (`crawler.distributed.throttle`, keys `newsarchive:throttle:SITE*`); entries are signed JSON
+  (`crawler.distributed.redisjson`, `NEWSARCHIVE_REDIS_KEY`), never pickle;
 - `seen`: request fingerprints (scrapy-redis `RFPDupeFilter`), given a TTL that every write
   renews, and deleted once a crawl's frontier is finished, so it never grows without bound;
 - `workers`, `alive:ID`: the crawler processes and their heartbeats (a key with a TTL);
@@ -34,9 +34,9 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from twisted.internet import task
 
-from crawler.frontier import prefix, queued, requeue, worker_id
-from crawler.redisjson import check_key
-from crawler.throttle import LEASE
+from crawler.distributed.frontier import prefix, queued, requeue, worker_id
+from crawler.distributed.redisjson import check_key
+from crawler.distributed.throttle import LEASE
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def apply_distributed(settings: BaseSettings) -> None:
 
     Crawler nodes only fetch and mirror: NEWSARCHIVE_INDEX is off (the one SQLite writer is
     `newsarchive ingest`), and extraction is skipped unless NEWSARCHIVE_NODE_EXTRACT is on.
-    Politeness moves to the cluster budget (`crawler.throttle`): the local download slots get
+    Politeness moves to the cluster budget (`crawler.distributed.throttle`): the local download slots get
     no delay of their own (it would come on top of the shared one) and AutoThrottle is off.
     Refuses to start without NEWSARCHIVE_REDIS_KEY (the queue's entries are signed with it).
     """
@@ -63,10 +63,10 @@ def apply_distributed(settings: BaseSettings) -> None:
         for name, slot in settings.getdict("DOWNLOAD_SLOTS").items()
     }
     for name, value in {
-        "SCHEDULER": "crawler.frontier.LeaseScheduler",
-        "DUPEFILTER_CLASS": "crawler.frontier.ExpiringDupeFilter",
-        "SCHEDULER_QUEUE_CLASS": "crawler.frontier.SiteQueue",
-        "SCHEDULER_SERIALIZER": "crawler.redisjson",
+        "SCHEDULER": "crawler.distributed.frontier.LeaseScheduler",
+        "DUPEFILTER_CLASS": "crawler.distributed.frontier.ExpiringDupeFilter",
+        "SCHEDULER_QUEUE_CLASS": "crawler.distributed.frontier.SiteQueue",
+        "SCHEDULER_SERIALIZER": "crawler.distributed.redisjson",
         "SCHEDULER_PERSIST": True,
         "SCHEDULER_QUEUE_KEY": keys,
         "SCHEDULER_DUPEFILTER_KEY": f"{keys}:seen",
@@ -87,7 +87,9 @@ def apply_distributed(settings: BaseSettings) -> None:
     middlewares["crawler.distributed.Workers"] = 10  # next to the engine: sees the final output
     settings.set("SPIDER_MIDDLEWARES", middlewares, priority="spider")
     downloader = settings.getdict("DOWNLOADER_MIDDLEWARES")
-    downloader["crawler.throttle.ClusterThrottle"] = 950  # last: the claim is the send time
+    downloader["crawler.distributed.throttle.ClusterThrottle"] = (
+        950  # last: the claim is the send time
+    )
     settings.set("DOWNLOADER_MIDDLEWARES", downloader, priority="spider")
     if not settings.getbool("NEWSARCHIVE_NODE_EXTRACT"):
         pipelines = settings.getdict("ITEM_PIPELINES")
