@@ -103,7 +103,7 @@ def test_read_side_commands_work_on_a_read_only_copy_as_nobody(
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return cli(*args, "--data", str(data), user=NOBODY, cwd=Path("/tmp"))
 
-    probe = run("--version")
+    probe = cli("--version", user=NOBODY, cwd=Path("/tmp"))
     assert probe.returncode == 0, (
         f"user nobody cannot run the project from {ROOT} ({probe.stderr.strip()}): "
         "give its folder and parents o+rx (chmod o+rx) or clone it somewhere world-readable"
