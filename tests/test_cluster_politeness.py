@@ -78,7 +78,11 @@ def test_three_nodes_share_each_sites_delay_concurrency_and_crawl_delay(
     slow = web.hits_of("slow", start)
     assert len(slow) >= 24, f"the slow site was not crawled: {len(slow)} requests"
     agents = {h.agent for h in slow}
-    assert len(agents) >= 2, f"one node did all the slow site's work ({agents}): not a cluster test"
+    # a cluster test: several nodes fetched from the web. Which node wins each lease of a
+    # concurrency-1 site is up to timing (on an idle machine one node may win them all); the
+    # spacing below holds whoever fetched, and the SIGKILL test makes a site change nodes.
+    crawled_by = {h.agent for site in ("slow", "robots", "fast") for h in web.hits_of(site, start)}
+    assert len(crawled_by) >= 2, f"one node did all the work ({crawled_by}): not a cluster test"
     closest = min(gaps(slow), key=lambda g: g[0])
     print(f"slow site: {len(slow)} requests from {sorted(agents)}, closest {closest[0]:.3f} s")
     assert closest[0] >= 0.2 * TOLERANCE, (

@@ -191,11 +191,20 @@ def test_sigkilled_worker_loses_nothing(
         stderr=subprocess.PIPE,
         text=True,
     )
+    client = redis.Redis.from_url(redis_url)
+
+    def victim_holds() -> bool:
+        """Whether the victim's own in-flight hash is not empty (its id holds its pid)."""
+        keys = [k for k in redis_keys(redis_url) if ":inflight:" in k and f"-{victim.pid}-" in k]
+        return any(client.hlen(k) > 0 for k in keys)  # type: ignore[misc]
+
+    # killed mid-crawl, at a moment it holds requests (checked just before the kill: a worker
+    # between pages holds none, and then there is nothing to queue again)
     deadline = time.monotonic() + 120
-    while len(s3_bucket.object_keys()) < 40:
+    while len(s3_bucket.object_keys()) < 40 or not victim_holds():
         assert victim.poll() is None, "the victim finished before it could be killed"
         assert time.monotonic() < deadline, "the crawl did not get going"
-        time.sleep(0.2)
+        time.sleep(0.05)
     in_flight = [k for k in redis_keys(redis_url) if ":inflight:" in k]
     seen_ttl = redis.Redis.from_url(redis_url).ttl("newsarchive:news:seen")
     assert 0 < seen_ttl <= 7 * 86400, "the fingerprint set expires if the crawl is abandoned"
