@@ -196,7 +196,7 @@ def test_sigkilled_worker_loses_nothing(
     def victim_holds() -> bool:
         """Whether the victim's own in-flight hash is not empty (its id holds its pid)."""
         keys = [k for k in redis_keys(redis_url) if ":inflight:" in k and f"-{victim.pid}-" in k]
-        return any(client.hlen(k) > 0 for k in keys)  # type: ignore[misc]
+        return any(client.hlen(k) > 0 for k in keys)
 
     # killed mid-crawl, at a moment it holds requests (checked just before the kill: a worker
     # between pages holds none, and then there is nothing to queue again)
