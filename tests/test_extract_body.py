@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+from lxml import etree
+
 from archive.extract import extract
 from archive.extract.body.cleanup import head_junk, tail_junk, trim
+from archive.extract.body.scope import without_boilerplate
+from archive.extract.parse import parse_html
 from archive.extract.text import fold
 
 STORY = [
@@ -201,3 +206,22 @@ def test_live_blog_heading_also_linked_from_a_key_events_box_stays() -> None:
     )
     body = extract(page(paragraphs(entries)), "https://bay.example/pier").body
     assert "Ferry timetable changes from Monday" in body
+
+
+def test_boilerplate_is_taken_out_for_the_block_and_put_back_after() -> None:
+    html = page(
+        paragraphs('<div class="share-bar">Share</div> text after the bar <figure>x</figure>')
+        + '<aside>Related</aside><ul class="tags"><li><a href="/a">A</a></li></ul>'
+    )
+    tree = parse_html(html)
+    assert tree is not None
+    before = etree.tostring(tree)
+    with without_boilerplate(tree) as cleaned:
+        text = cleaned.text_content()
+        assert "Share" not in text
+        assert "Related" not in text
+        assert "text after the bar" in text, "the text after a removed block stays"
+    assert etree.tostring(tree) == before, "the page must come back as it was"
+    with pytest.raises(ValueError, match="inside"), without_boilerplate(tree):
+        raise ValueError("inside")
+    assert etree.tostring(tree) == before, "the page must come back after an error too"

@@ -13,7 +13,12 @@ from trafilatura import bare_extraction
 from trafilatura.settings import Document
 
 from archive.extract.body.cleanup import MIN_KEPT_SHARE, is_prose, prose_chars, trim
-from archive.extract.body.scope import add_missing_parts, body_parts, clean_copy, linked_blocks
+from archive.extract.body.scope import (
+    add_missing_parts,
+    body_parts,
+    linked_blocks,
+    without_boilerplate,
+)
 from archive.extract.rules import NONE, Off
 from archive.extract.text import fold, text_of, words
 
@@ -175,19 +180,19 @@ def body_text(
     page that `claims_article` falls back: on a front or section page, the teasers our clean-up
     took are what it should take.
     """
-    cleaned = clean_copy(tree, off)
     filters = _Filters(tree, skip_lines, off)
-    raw = _trafilatura(cleaned, url, fast=True)
-    keep = filters.keep(raw)
-    chars = sum(len(line) for line in keep)
-    if "body.full_cascade" not in off and (
-        chars < FULL_CASCADE_BELOW or prose_chars(keep) < MENU_SHARE * chars
-    ):
-        full = _trafilatura(cleaned, url, fast=False)
-        full_keep = filters.keep(full) if full else []
-        # taken unless it loses running text the fast pass found
-        if full_keep and prose_chars(full_keep) >= KEEP_PROSE * prose_chars(keep):
-            raw, keep = full, full_keep
+    with without_boilerplate(tree, off) as cleaned:  # trafilatura copies it: nothing kept
+        raw = _trafilatura(cleaned, url, fast=True)
+        keep = filters.keep(raw)
+        chars = sum(len(line) for line in keep)
+        if "body.full_cascade" not in off and (
+            chars < FULL_CASCADE_BELOW or prose_chars(keep) < MENU_SHARE * chars
+        ):
+            full = _trafilatura(cleaned, url, fast=False)
+            full_keep = filters.keep(full) if full else []
+            # taken unless it loses running text the fast pass found
+            if full_keep and prose_chars(full_keep) >= KEEP_PROSE * prose_chars(keep):
+                raw, keep = full, full_keep
     lines = trim(keep, list(title_keys), list(author_keys), off)
     if "body.dek" not in off:
         lines = drop_dek(lines, dek, tree)
