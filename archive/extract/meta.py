@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from lxml import etree
 from lxml.html import HtmlElement
 
 from archive.extract.text import squash, text_of
@@ -120,14 +123,29 @@ class Meta:
         return "", ""
 
 
+# the itemprop values `microdata` reads from visible elements; a value of several of these words
+# in this order counts too ("headline author"), as the XPath this replaced took it
+_MICRODATA_PROPS = " headline author datePublished dateModified articleSection alternativeHeadline "
+
+
+def _itemprop_elements(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """The elements of the document with an itemprop, in document order: the XPath
+    `//*[@itemprop]` as one walk, which reuses the page's element objects."""
+    for el in tree.getroottree().getroot().iter(etree.Element):
+        if el.get("itemprop") is not None:
+            yield el
+
+
 def microdata(tree: HtmlElement) -> dict[str, list[str]]:
     """itemprop values (headline, author, datePublished, ...) from `itemscope` markup."""
     out: dict[str, list[str]] = {}
-    for el in tree.xpath(
-        "//*[@itemprop and not(self::meta) and not(self::link)]"
-        "[contains(' headline author datePublished dateModified articleSection alternativeHeadline ',"
-        " concat(' ', @itemprop, ' '))]"
-    )[:40]:
+    elements = list(_itemprop_elements(tree))
+    visible = [
+        el
+        for el in elements
+        if el.tag not in ("meta", "link") and f" {el.get('itemprop')} " in _MICRODATA_PROPS
+    ]
+    for el in visible[:40]:
         prop = el.get("itemprop", "")
         if prop == "author":
             names = el.xpath(".//*[@itemprop='name']")
@@ -139,7 +157,7 @@ def microdata(tree: HtmlElement) -> dict[str, list[str]]:
             value = el.get("content") or el.get("datetime") or text_of(el)
         if value and len(value) < 300:
             out.setdefault(prop, []).append(squash(value))
-    for el in tree.xpath("//meta[@itemprop]")[:80]:
+    for el in [el for el in elements if el.tag == "meta"][:80]:
         prop = el.get("itemprop", "")
         if prop in ("datePublished", "dateModified", "headline") and el.get("content"):
             out.setdefault(prop, []).append(squash(el.get("content")))

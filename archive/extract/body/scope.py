@@ -43,7 +43,11 @@ def article_scope(tree: HtmlElement, h1: HtmlElement | None) -> HtmlElement:
         length = sum(len(text_of(p)) for p in islice(el.iter("p"), 200))
         if length > best_len:
             best, best_len = el, length
-    for el in root.xpath(".//*[@itemprop='articleBody']")[:3]:
+    # `.//*[@itemprop='articleBody']` as a walk, which reuses the page's element objects
+    marked = (
+        el for el in root.iterdescendants(etree.Element) if el.get("itemprop") == "articleBody"
+    )
+    for el in islice(marked, 3):
         length = sum(len(text_of(p)) for p in islice(el.iter("p"), 200))
         if length >= best_len * 0.8:
             best, best_len = el, length
