@@ -32,9 +32,24 @@ def nfkc(value: str) -> str:
     return squash(unicodedata.normalize("NFKC", value))
 
 
+# the ASCII characters that are not letters or digits, as bytes: UTF-8 encodes every other
+# character in bytes of 0x80 and above, so deleting these bytes deletes just these characters
+_ASCII_NOT_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
+
+
 def fold(value: str) -> str:
     """A comparison key: NFKC, casefolded, letters and digits only."""
-    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", value).casefold())
+    value = unicodedata.normalize("NFKC", value).casefold()
+    # the regex alone costs 30 ns a character (a match at every space): the ASCII punctuation
+    # and spaces go first, in C, and the regex runs only on what other characters are left
+    kept = (
+        value.encode("utf-8", "surrogatepass")
+        .translate(None, _ASCII_NOT_ALNUM)
+        .decode("utf-8", "surrogatepass")
+    )
+    if kept.isascii() or kept.isalnum():
+        return kept
+    return _NOT_ALNUM.sub("", kept)
 
 
 def words(value: str) -> list[str]:
