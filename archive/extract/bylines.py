@@ -188,24 +188,39 @@ _EDITOR_LABEL = re.compile(
     r"^\s*(?:(?:editor|redaktur|penyunting)\s*:|(?:edited|editing) by\b|editado por\b)\s*",
     re.IGNORECASE,
 )
-# The first predicate only saves time: each label, up to its first space, is in the text node
-# (normalize-space changes whitespace alone), and contains() costs less than normalize-space().
-_EDITOR_TEXT = etree.XPath(
-    ".//text()[contains(., 'Edit') or contains(., 'EDITOR') or contains(., 'Redaktur') or "
-    "contains(., 'Penyunting')]"
-    "[starts-with(normalize-space(), 'Editor') or "
-    "starts-with(normalize-space(), 'EDITOR') or starts-with(normalize-space(), 'Edited by') or "
-    "starts-with(normalize-space(), 'Redaktur') or starts-with(normalize-space(), 'Penyunting') "
-    "or starts-with(normalize-space(), 'Editado por')]"
+# A text node that opens with an editor's label, as the XPath `.//text()[starts-with(
+# normalize-space(), 'Editor') or ... 'Edited by' ...]` took it: normalize-space() strips and
+# collapses XML whitespace only (space, tab, CR, LF)
+_EDITOR_START = re.compile(
+    r"[ \t\r\n]*(?:Editor|EDITOR|Edited[ \t\r\n]+by|Redaktur|Penyunting|Editado[ \t\r\n]+por)"
 )
+
+
+def _editor_labels(scope: HtmlElement) -> Iterator[tuple[HtmlElement, bool]]:
+    """For each text node below `scope` that opens with an editor's label, in document order:
+    the element it is the text or the tail of, and whether it is the text.
+
+    A walk in Python: the XPath it replaced built the set of every node below `scope` and
+    tested each text node, 0.4 ms a page; the walk reuses the page's element objects.
+    """
+    for event, el in etree.iterwalk(scope, events=("start", "end")):
+        if event == "start":
+            if not isinstance(el.tag, str):
+                continue  # a comment's or a processing instruction's text is no text node
+            text, is_text = el.text, True
+        elif el is scope:
+            continue  # the tail of `scope` is not below it
+        else:
+            text, is_text = el.tail, False
+        if text and _EDITOR_START.match(text):
+            yield el, is_text
 
 
 def editors(scope: HtmlElement) -> set[str]:
     """Folded names the article labels as its editors: never its bylines."""
     out: set[str] = set()
-    for node in _EDITOR_TEXT(scope)[:5]:
-        parent = node.getparent()
-        if parent is None or not node.is_text:
+    for parent, is_text in islice(_editor_labels(scope), 5):
+        if not is_text:
             continue  # a tail belongs to the element before it; only a leading label counts
         text = text_of(parent)
         label = _EDITOR_LABEL.match(text)
