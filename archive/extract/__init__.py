@@ -8,6 +8,7 @@ which layer gave each field.
 from __future__ import annotations
 
 import logging
+from itertools import islice
 
 from archive.extract.assemble import assemble
 from archive.extract.parse import parse_html
@@ -17,6 +18,9 @@ from archive.model import Article
 
 EXTRACTOR_VERSION = "0.12.0"
 MIN_ARTICLE_CHARS = 200  # front pages still yield a few words of nav text
+# element objects held while a page is extracted (about 70 bytes each), at most: a news page
+# has a few thousand elements, a page of a million should not cost 70 MB more
+HELD_ELEMENTS = 20_000
 
 __all__ = ["EXTRACTOR_VERSION", "MIN_ARTICLE_CHARS", "RULES", "extract", "is_article"]
 
@@ -37,7 +41,7 @@ def extract(
     # lxml makes the Python object of an element when code reaches it and frees it when no
     # code holds it: the layers walk the page a dozen times, each walk made a thousand objects
     # again. Held for the page, each element's object is made once: 3% less time a page.
-    elements = list(tree.iter())
+    elements = list(islice(tree.iter(), HELD_ELEMENTS))
     try:
         assemble(tree, article, overrides or {}, check(off))
     except RecursionError:  # absurdly deep markup: keep what was found so far
