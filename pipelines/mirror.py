@@ -19,9 +19,9 @@ from archive.db.connection import (
 )
 from archive.errors import BlobStoreError
 from archive.jobs.pool import process_pool
-from archive.jobs.worker import worker_ready
 from archive.model import Capture
 from archive.storage import BlobStore, Put, blob_key, open_blob_store
+from archive.storage.learn import trainer_ready
 from archive.storage.records import capture_from_meta, put_record, read_record, record_id
 from archive.storage.spool import retry_spool, spool_dir
 from pipelines import blob_uri, capture_of, stop_for_disk_full
@@ -65,7 +65,7 @@ class MirrorPipeline:
             # a site's zstd dictionary is trained in a process of its own (~0.4 s CPU a site),
             # so that the crawl's process spends less CPU per page than gzip did
             self.trainer = learner.trainer = process_pool(1)
-            self.trainer.submit(worker_ready)  # spawned and imported before it is needed
+            self.trainer.submit(trainer_ready)  # spawned and imported before it is needed
 
     async def close_spider(self) -> None:
         self.uploads.shutdown(wait=True)
