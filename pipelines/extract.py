@@ -115,9 +115,9 @@ class ExtractPipeline:
         sites = getattr(self.crawler.spider, "sites", [])
         self.overrides = {s.name: s.overrides for s in sites if s.overrides}
 
-    def close_spider(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+    async def close_spider(self) -> None:
+        if self.pool is not None:  # off the reactor thread: the other pipelines close meanwhile
+            await asyncio.to_thread(self.pool.shutdown, wait=True, cancel_futures=True)
 
     async def process_item(self, item: Any) -> Any:
         capture = capture_of(item)
