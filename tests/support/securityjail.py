@@ -134,21 +134,36 @@ def crawl(
     `must_end` False a crawl still running after `timeout` is killed and None returned (what
     it did is then judged by what the servers saw)."""
     try:
-        proc = subprocess.run(
-            [sys.executable, "-m", "archive", "crawl", *args],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            cwd=ROOT,
-            env=env,
-            check=False,
-        )
+        proc = _run_crawl(env, args, timeout)
     except subprocess.TimeoutExpired:
         if must_end:
             raise
         return None
     assert proc.returncode == 0, f"crawl exited {proc.returncode}:\n{proc.stderr[-3000:]}"
     return proc
+
+
+def crawl_refused(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """A crawl in the jail whose every fetch is refused: it archives nothing, so it exits 1
+    (the exit-code contract of `newsarchive crawl`), saying so."""
+    proc = _run_crawl(env, args, 240)
+    assert proc.returncode == 1, f"crawl exited {proc.returncode}:\n{proc.stderr[-3000:]}"
+    assert "Nothing was archived" in proc.stderr
+    return proc
+
+
+def _run_crawl(
+    env: dict[str, str], args: tuple[str, ...], timeout: float
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "archive", "crawl", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
 
 
 Page = tuple[int, str, bytes] | Callable[[str], tuple[int, str, bytes]]
