@@ -62,22 +62,17 @@ def build_newsweb(out: Path, *, articles: int, revision: int = 1, seed: int = 1)
     return out
 
 
+def serve_command(script: Path, site_dir: Path, port: int) -> list[str]:
+    """`newsweb.py serve` of a built web, one loopback address per site, with its access log."""
+    cmd = [sys.executable, str(script), "serve", str(site_dir), "--port", str(port)]
+    return [*cmd, "--mode", "ips", "--access-log"]
+
+
 class NewswebServer:
     """`newsweb.py serve` in a subprocess (mode ips: one loopback address per site)."""
 
     def __init__(self, site_dir: Path, port: int = 0) -> None:
-        script = require_shared()
-        cmd = [
-            sys.executable,
-            str(script),
-            "serve",
-            str(site_dir),
-            "--port",
-            str(port),
-            "--mode",
-            "ips",
-            "--access-log",
-        ]
+        cmd = serve_command(require_shared(), site_dir, port)
         self.proc = subprocess.Popen(
             cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
         )

@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from archive.discovery.urls import canonical_url
+from bench.newsweb import serve_command
 from tests.support import crawl_command, ready_info, stop_process
 
 SHARED = Path(os.environ.get("NEWSARCHIVE_SHARED", ROOT.parent / "shared"))
@@ -110,17 +111,7 @@ class Newsweb:
     """`newsweb.py serve --mode ips` on port 80 in a subprocess, with its access log."""
 
     def __init__(self, site_dir: Path, port: int) -> None:
-        cmd = [
-            sys.executable,
-            str(NEWSWEB),
-            "serve",
-            str(site_dir),
-            "--port",
-            str(port),
-            "--mode",
-            "ips",
-            "--access-log",
-        ]
+        cmd = serve_command(NEWSWEB, site_dir, port)
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
         info = ready_info(self.proc)
         if info is None:
