@@ -188,11 +188,25 @@ def trafilatura_cli(work: Path) -> tuple[Path, Path]:
     requests to a site and loopback addresses allowed (it refuses them by default)."""
     venv = work / "trafilatura-venv"
     exe = venv / "bin" / "trafilatura"
-    if not exe.exists():
+    if not exe.exists() or not any(
+        venv.glob("lib/python*/site-packages/trafilatura/__pycache__/*.pyc")
+    ):
         uv = shutil.which("uv") or str(Path.home() / ".local" / "bin" / "uv")
-        subprocess.run([uv, "venv", "-q", str(venv)], check=True)
+        subprocess.run([uv, "venv", "-q", "--allow-existing", str(venv)], check=True)
+        # compiled at install as pip does (and as newsarchive's own venv is: pyproject's
+        # [tool.uv]): neither tool pays for compiling its imports on every run
         subprocess.run(
-            [uv, "pip", "install", "-q", "--python", str(venv), "trafilatura"], check=True
+            [
+                uv,
+                "pip",
+                "install",
+                "-q",
+                "--compile-bytecode",
+                "--python",
+                str(venv),
+                "trafilatura",
+            ],
+            check=True,
         )
     shipped = next(venv.glob("lib/python*/site-packages/trafilatura/settings.cfg"))
     config = work / "trafilatura.cfg"
