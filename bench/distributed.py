@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout
 from bench.newsweb import NewswebServer, build_newsweb
-from tests.support import CRAWL_SETTINGS
+from tests.support import CRAWL_SETTINGS, crawl_command
 from tests.support.redisserver import RedisServer
 from tests.support.s3server import WeedServer
 
@@ -68,15 +68,9 @@ def run(
     started = time.monotonic()
     procs = []
     for i in range(nodes):
-        cmd = [
-            sys.executable,
-            "-m",
-            "archive",
-            "crawl",
-            "--sites",
-            str(sites),
-            "--data",
-            str(work / f"node{i}"),
+        cmd = crawl_command(
+            sites,
+            work / f"node{i}",
             "--blobs",
             blobs,
             *CRAWL_SETTINGS,
@@ -90,7 +84,7 @@ def run(
             "NEWSARCHIVE_REDIS_HEARTBEAT=1",
             "-s",
             "MAX_IDLE_TIME_BEFORE_CLOSE=1",
-        ]
+        )
         procs.append(
             subprocess.Popen(
                 cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
