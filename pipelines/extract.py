@@ -102,6 +102,11 @@ class ExtractPipeline:
                 )
             except BrokenProcessPool:
                 self._replace(pool, "died")
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if not future.cancelled() or (task is not None and task.cancelling()):
+                    raise  # the crawl itself is being cancelled
+                # it waited in a pool that was replaced for another page: one more go
         return Extracted(None, False, "BrokenProcessPool: extraction workers died twice")
 
     def open_spider(self) -> None:

@@ -113,10 +113,15 @@ def finish(stats: dict[str, Any], data: Path, *, as_json: bool = False) -> None:
         click.echo(json.dumps(summary, indent=2))
     print_summary(stats, data)
     code = summary["exit_code"]
-    if stats.get("newsarchive/forced"):
+    if stats.get("newsarchive/forced") or stats.get("newsarchive/interrupted"):
+        # a second Ctrl-C: committed work stays, the rest is fetched next time. After a first
+        # one, all is stored and closed by now: leave at once, so that a second Ctrl-C during
+        # the interpreter's clean-up (which restores the default handlers) cannot end the
+        # process by the signal instead of with its exit code
+        logging.shutdown()
         sys.stdout.flush()
         sys.stderr.flush()
-        os._exit(code)  # a second Ctrl-C: committed work stays, the rest is fetched next time
+        os._exit(code)
     if code:
         raise SystemExit(code)
 
