@@ -1,5 +1,5 @@
 # The commands of the README. Each installs what it needs first.
-#   make demo       serve the bundled demo newspaper on 127.0.0.1 and crawl it
+#   make demo       serve the bundled demo news sites on loopback and crawl them
 #   make test       every test (needs the servers of `scripts/setup.sh --test`)
 #   make test-fast  unit-level tests only (no crawl, server or browser): under a minute
 #   make lint       ruff and mypy --strict

@@ -32,14 +32,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.newsweb import NewswebServer
-from tests.support import CRAWL_SETTINGS
+from tests.support import CRAWL_SETTINGS, crawl_command
 from tests.support.crawl_eval import news_sitemap_urls, read_access_log, score_crawl
 
 
 def crawl(sites: Path, data: Path) -> float:
     started = time.monotonic()
-    cmd = [sys.executable, "-m", "archive", "crawl", "--sites", str(sites), "--data", str(data)]
-    subprocess.run([*cmd, *CRAWL_SETTINGS], check=True, cwd=ROOT, capture_output=True)
+    cmd = crawl_command(sites, data, *CRAWL_SETTINGS)
+    subprocess.run(cmd, check=True, cwd=ROOT, capture_output=True)
     return time.monotonic() - started
 
 
@@ -111,17 +111,7 @@ def main() -> None:
         # SIGKILL at a random moment of a fresh crawl, then restart
         killed = args.out / "killed"
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "archive",
-                "crawl",
-                "--sites",
-                str(sites),
-                "--data",
-                str(killed),
-                *CRAWL_SETTINGS,
-            ],
+            crawl_command(sites, killed, *CRAWL_SETTINGS),
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout
 from archive.demo import serve_demo
+from tests.support import crawl_command
 from tests.support.s3server import WeedServer
 
 
@@ -56,7 +57,7 @@ def newsweb_sites(work: Path, articles: int) -> Iterator[Path]:
 
 def crawl(sites: Path, data: Path, blobs: str, env: dict[str, str]) -> tuple[float, int, float]:
     """One crawl; (pages/s, pages, seconds)."""
-    args = [sys.executable, "-m", "archive", "crawl", "--sites", str(sites), "--data", str(data)]
+    args = crawl_command(sites, data)
     if blobs:
         args += ["--blobs", blobs]
     proc = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)

@@ -14,6 +14,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tests.support import ready_info, stop_process
+from tests.support.testweb import write_sites_toml
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("NEWSARCHIVE_SHARED", ROOT.parent / "shared"))
 NEWSWEB = SHARED / "newsweb"
@@ -59,31 +62,24 @@ def build_newsweb(out: Path, *, articles: int, revision: int = 1, seed: int = 1)
     return out
 
 
+def serve_command(script: Path, site_dir: Path, port: int) -> list[str]:
+    """`newsweb.py serve` of a built web, one loopback address per site, with its access log."""
+    cmd = [sys.executable, str(script), "serve", str(site_dir), "--port", str(port)]
+    return [*cmd, "--mode", "ips", "--access-log"]
+
+
 class NewswebServer:
     """`newsweb.py serve` in a subprocess (mode ips: one loopback address per site)."""
 
     def __init__(self, site_dir: Path, port: int = 0) -> None:
-        script = require_shared()
-        cmd = [
-            sys.executable,
-            str(script),
-            "serve",
-            str(site_dir),
-            "--port",
-            str(port),
-            "--mode",
-            "ips",
-            "--access-log",
-        ]
+        cmd = serve_command(require_shared(), site_dir, port)
         self.proc = subprocess.Popen(
             cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
         )
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        if not line:
-            self.proc.wait(10)
+        info = ready_info(self.proc)
+        if info is None:
             raise RuntimeError(f"newsweb serve {site_dir} failed (exit {self.proc.returncode})")
-        self.info: dict[str, Any] = json.loads(line)
+        self.info: dict[str, Any] = info
         self.urls: dict[str, str] = self.info["sites"]
         self.workdir = Path(self.info["workdir"])
         self.manifest: dict[str, Any] = json.loads(Path(self.info["manifest"]).read_text())
@@ -93,27 +89,12 @@ class NewswebServer:
         return self.workdir / "access.log"
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc)
         if self.proc.stdout:
             self.proc.stdout.close()
 
     def sites_toml(self, path: Path, **extra: Any) -> Path:
-        lines = []
-        for host, url in sorted(self.urls.items()):
-            lines += [
-                "[[site]]",
-                f'name = "{host.split(".")[0]}"',
-                f'url = "{url.rstrip("/")}/"',
-                "delay = 0",
-                "concurrency = 8",
-                "allow_private = true",
-            ]
-            lines += [f"{k} = {json.dumps(v)}" for k, v in extra.items()]
-            lines.append("")
-        path.write_text("\n".join(lines))
-        return path
+        sites = [
+            (host.split(".")[0], f"{url.rstrip('/')}/") for host, url in sorted(self.urls.items())
+        ]
+        return write_sites_toml(path, sites, **extra)

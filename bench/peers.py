@@ -39,6 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from archive.discovery.urls import canonical_url
+from bench.newsweb import serve_command
+from tests.support import crawl_command, ready_info, stop_process
 
 SHARED = Path(os.environ.get("NEWSARCHIVE_SHARED", ROOT.parent / "shared"))
 NEWSWEB = SHARED / "newsweb" / "newsweb.py"
@@ -109,26 +111,13 @@ class Newsweb:
     """`newsweb.py serve --mode ips` on port 80 in a subprocess, with its access log."""
 
     def __init__(self, site_dir: Path, port: int) -> None:
-        cmd = [
-            sys.executable,
-            str(NEWSWEB),
-            "serve",
-            str(site_dir),
-            "--port",
-            str(port),
-            "--mode",
-            "ips",
-            "--access-log",
-        ]
+        cmd = serve_command(NEWSWEB, site_dir, port)
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        if not line:
-            self.proc.wait(10)
+        info = ready_info(self.proc)
+        if info is None:
             raise SystemExit(
                 f"newsweb serve failed (exit {self.proc.returncode}); port {port} busy?"
             )
-        info = json.loads(line)
         self.urls = [u.replace(":80/", "/") for u in info["sites"].values()]
         self.log = Path(info["workdir"]) / "access.log"
         self.manifest = json.loads(Path(info["manifest"]).read_text())
@@ -142,12 +131,7 @@ class Newsweb:
         return [(m["path"], int(m["status"])) for m in map(LOG_LINE.search, data.splitlines()) if m]
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc)
 
 
 def expected(manifest: dict[str, Any]) -> set[str]:
@@ -204,11 +188,25 @@ def trafilatura_cli(work: Path) -> tuple[Path, Path]:
     requests to a site and loopback addresses allowed (it refuses them by default)."""
     venv = work / "trafilatura-venv"
     exe = venv / "bin" / "trafilatura"
-    if not exe.exists():
+    if not exe.exists() or not any(
+        venv.glob("lib/python*/site-packages/trafilatura/__pycache__/*.pyc")
+    ):
         uv = shutil.which("uv") or str(Path.home() / ".local" / "bin" / "uv")
-        subprocess.run([uv, "venv", "-q", str(venv)], check=True)
+        subprocess.run([uv, "venv", "-q", "--allow-existing", str(venv)], check=True)
+        # compiled at install as pip does (and as newsarchive's own venv is: pyproject's
+        # [tool.uv]): neither tool pays for compiling its imports on every run
         subprocess.run(
-            [uv, "pip", "install", "-q", "--python", str(venv), "trafilatura"], check=True
+            [
+                uv,
+                "pip",
+                "install",
+                "-q",
+                "--compile-bytecode",
+                "--python",
+                str(venv),
+                "trafilatura",
+            ],
+            check=True,
         )
     shipped = next(venv.glob("lib/python*/site-packages/trafilatura/settings.cfg"))
     config = work / "trafilatura.cfg"
@@ -235,7 +233,7 @@ def run_newsarchive(
 
     run, robots = Run(name), robots_of(web.urls)
     start = web.offset()
-    cmd = [sys.executable, "-m", "archive", "crawl", "--sites", str(sites), "--data", str(data)]
+    cmd = crawl_command(sites, data)
     out = data.parent / (re.sub(r"\W+", "-", name).strip("-") + ".out")
     code = measured(cmd, run, out, cwd=ROOT)
     hits = check_log(run, web, start, robots)

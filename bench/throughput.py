@@ -185,21 +185,9 @@ def sites_toml(urls: dict[str, str], path: Path, concurrency: int) -> Path:
 
 
 def crawl(sites: Path, data: Path, workers: int) -> dict[str, Any]:
-    from tests.support import CRAWL_SETTINGS
+    from tests.support import CRAWL_SETTINGS, crawl_command
 
-    cmd = [
-        sys.executable,
-        "-m",
-        "archive",
-        "crawl",
-        "--sites",
-        str(sites),
-        "--data",
-        str(data),
-        "--workers",
-        str(workers),
-        *CRAWL_SETTINGS,
-    ]
+    cmd = crawl_command(sites, data, "--workers", str(workers), *CRAWL_SETTINGS)
     _, rss = run(cmd)
     with sqlite3.connect(data / "news.db") as db:
         (raw,) = db.execute("SELECT stats FROM crawls ORDER BY id DESC LIMIT 1").fetchone()
@@ -229,23 +217,11 @@ def crawl(sites: Path, data: Path, workers: int) -> dict[str, Any]:
 def floor(sites: Path, work: Path, pages: int) -> dict[str, Any]:
     """(d) the same crawl with no item pipeline: fetch, parse, discover, store nothing. Its CPU
     per page is what the crawl costs before any mirroring, extraction or database write."""
-    from tests.support import CRAWL_SETTINGS
+    from tests.support import CRAWL_SETTINGS, crawl_command
 
     data = work / "crawl-floor"
     shutil.rmtree(data, ignore_errors=True)
-    cmd = [
-        sys.executable,
-        "-m",
-        "archive",
-        "crawl",
-        "--sites",
-        str(sites),
-        "--data",
-        str(data),
-        "-s",
-        "ITEM_PIPELINES={}",
-        *CRAWL_SETTINGS,
-    ]
+    cmd = crawl_command(sites, data, "-s", "ITEM_PIPELINES={}", *CRAWL_SETTINGS)
     started = time.perf_counter()
     _, rss = run(cmd)
     seconds = time.perf_counter() - started

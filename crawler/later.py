@@ -135,7 +135,7 @@ class LaterMiddleware:
         slow = self.config.straggler_after
         if isinstance(exception, Cut) and request.meta.pop("cut", "") == "end":
             self._stat("cut/end")
-            waited = self.end_patience
+            waited = self.end_patience(request)
             self.defer(request, 0.0, f"no answer in {waited:.0f}s with nothing else left")
             return
         if isinstance(exception, Cut):  # it held a slot other URLs of its site waited for
@@ -159,9 +159,15 @@ class LaterMiddleware:
         self.hold(retry, max(timeout, 1.0), f"{reason} ({timeouts}x)", tried=True)
         raise Postponed(f"Retrying later: {request.url} {reason}")
 
-    @property
-    def end_patience(self) -> float:
-        return max(self.config.straggler_after, self.config.wait_at_end)
+    def end_patience(self, request: Request) -> float:
+        """How long a download may go on once nothing else of the crawl is left: an article
+        NEWSARCHIVE_WAIT_AT_END (at least the straggler time), another page as long as it could
+        hold a slot others need (NEWSARCHIVE_STRAGGLER_AFTER), a URL slow before not at all."""
+        if request.meta.get("timeouts"):
+            return 0.0
+        if is_article(request):
+            return max(self.config.straggler_after, self.config.wait_at_end)
+        return self.config.straggler_after
 
     def _slow_down(self, request: Request, wait: float) -> None:
         site = request.meta.get("site")
@@ -286,8 +292,7 @@ class LaterMiddleware:
         # waits up to NEWSARCHIVE_WAIT_AT_END are waited out, downloads too; a URL slow before
         # is not waited for again
         return bool(downloader.transfers) and all(
-            downloader.age(r) >= (0.0 if r.meta.get("timeouts") else self.end_patience)
-            for r in downloader.transfers
+            downloader.age(r) >= self.end_patience(r) for r in downloader.transfers
         )
 
     def cut_stragglers(self) -> None:

@@ -41,6 +41,7 @@ class SiteDownloader(Downloader):
         self.transfers: dict[Request, tuple[float, asyncio.Task[Response]]] = {}
         self.cutting: set[Request] = set()
         self.floors: dict[str, float] = {}
+        self.tasks: set[asyncio.Task[None]] = set()  # downloads started by `_start`
 
     def raise_floor(self, key: str, delay: float) -> None:
         """The slot `key` waits at least `delay` seconds between requests from now on."""
@@ -80,10 +81,54 @@ class SiteDownloader(Downloader):
         while slot.free_transfer_slots() > 0 and (entry := self._next(slot)) is not None:
             slot.lastseen = now
             request, queue_dfd = entry
-            _schedule_coro(self._wait_for_download(slot, request, queue_dfd))
+            self._start(slot, request, queue_dfd)
             if delay:
                 self._process_queue(slot)
                 break
+
+    def _start(self, slot: Slot, request: Request, queue_dfd: Any) -> None:
+        """Start one download, counted as transferring from now on.
+
+        Scrapy (2.19) counts a request as transferring only once its download task first runs,
+        which under the asyncio reactor is the loop's next turn: a slot without a delay then
+        starts its whole queue in one go, whatever its concurrency. Counting it here keeps a
+        site's concurrency at what it is set to."""
+        slot.transferring.add(request)
+        coro = self._wait_for_download(slot, request, queue_dfd)
+        if not is_asyncio_available():
+            _schedule_coro(coro)  # a Deferred: runs at once, up to its first wait
+            return
+        task = asyncio.get_event_loop().create_task(coro)
+        # a task cancelled before it ran (at shutdown) never reaches Scrapy's own clean-up
+        task.add_done_callback(lambda _: slot.transferring.discard(request))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    def needs_backout(self) -> bool:
+        """Whether the engine should stop handing requests to the downloader.
+
+        Scrapy backs out once CONCURRENT_REQUESTS requests are in the downloader, those queued
+        in a slot included. Requests parked in a slot (not articles, over the slot's share for
+        them, behind slow ones) do not count here, up to CONCURRENT_REQUESTS of them: otherwise
+        a few hanging pages per site park enough hub and sitemap requests to fill the downloader
+        and no article can reach a free slot until the hanging ones time out."""
+        total = self.total_concurrency
+        if total <= 0:
+            return False
+        if len(self.active) < total:
+            return False
+        parked = sum(map(self._parked, self.slots.values()))
+        return len(self.active) - min(parked, total) >= total
+
+    @staticmethod
+    def _parked(slot: Slot) -> int:
+        """Queued requests of `slot` that may not start before one of its transfers ends."""
+        if not slot.queue:
+            return 0
+        cap = max(1, slot.concurrency - 1)
+        if sum(1 for r in slot.transferring if not is_article(r)) < cap:
+            return 0
+        return sum(1 for request, _ in slot.queue if not is_article(request))
 
     # -- transfers that can be cut -------------------------------------------------------------
     async def _download(self, slot: Slot, request: Request) -> Response:

@@ -102,6 +102,11 @@ class ExtractPipeline:
                 )
             except BrokenProcessPool:
                 self._replace(pool, "died")
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if not future.cancelled() or (task is not None and task.cancelling()):
+                    raise  # the crawl itself is being cancelled
+                # it waited in a pool that was replaced for another page: one more go
         return Extracted(None, False, "BrokenProcessPool: extraction workers died twice")
 
     def open_spider(self) -> None:
@@ -115,9 +120,9 @@ class ExtractPipeline:
         sites = getattr(self.crawler.spider, "sites", [])
         self.overrides = {s.name: s.overrides for s in sites if s.overrides}
 
-    def close_spider(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+    async def close_spider(self) -> None:
+        if self.pool is not None:  # off the reactor thread: the other pipelines close meanwhile
+            await asyncio.to_thread(self.pool.shutdown, wait=True, cancel_futures=True)
 
     async def process_item(self, item: Any) -> Any:
         capture = capture_of(item)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Self
 
@@ -19,9 +19,9 @@ from archive.db.connection import (
 )
 from archive.errors import BlobStoreError
 from archive.jobs.pool import process_pool
-from archive.jobs.worker import worker_ready
 from archive.model import Capture
 from archive.storage import BlobStore, Put, blob_key, open_blob_store
+from archive.storage.learn import trainer_ready
 from archive.storage.records import capture_from_meta, put_record, read_record, record_id
 from archive.storage.spool import retry_spool, spool_dir
 from pipelines import blob_uri, capture_of, stop_for_disk_full
@@ -65,15 +65,21 @@ class MirrorPipeline:
             # a site's zstd dictionary is trained in a process of its own (~0.4 s CPU a site),
             # so that the crawl's process spends less CPU per page than gzip did
             self.trainer = learner.trainer = process_pool(1)
-            self.trainer.submit(worker_ready)  # spawned and imported before it is needed
+            self.trainer.submit(trainer_ready)  # spawned and imported before it is needed
 
     async def close_spider(self) -> None:
-        self.uploads.shutdown(wait=True)
-        try:
-            if merged := await asyncio.to_thread(self._late_hints):
-                self.stats.set_value("newsarchive/records_late_hints", merged)
-        except BlobStoreError as exc:
-            log.warning("Late discovery hints not added to the records: %s", exc)
+        # the late hints share the upload threads (each record is a read and an fsynced
+        # write: one by one, 270 of them held the end of a 600-page crawl for a second)
+        late = self._late_hints()
+        await asyncio.to_thread(self.uploads.shutdown, wait=True)
+        merged = 0
+        for url, future in late:
+            try:
+                merged += future.result()
+            except BlobStoreError as exc:
+                log.warning("Late discovery hints for %s not recorded: %s", url, exc)
+        if merged:
+            self.stats.set_value("newsarchive/records_late_hints", merged)
         if self.trainer is not None and (learner := getattr(self.store, "learner", None)):
             try:  # a dictionary trained at the end of the crawl serves the next one
                 await asyncio.wait_for(asyncio.to_thread(learner.wait), TRAIN_WAIT)
@@ -98,23 +104,26 @@ class MirrorPipeline:
         )
         return Put.SPOOLED if record is Put.SPOOLED else result
 
-    def _late_hints(self) -> int:
+    def _late_hints(self) -> list[tuple[str, Future[int]]]:
         """Discovery facts that came after a page was fetched join its records (as they join
-        its capture rows in the index): what came first wins."""
+        its capture rows in the index): what came first wins. One upload-thread job a record."""
         late = getattr(self.crawler.spider if self.crawler else None, "late_hints", {}) or {}
-        done = 0
-        for url, extra in late.items():
-            for rid in self.fetches.get(url, []):
-                try:
-                    record = read_record(self.store, rid)
-                except BlobStoreError as exc:
-                    log.warning("Late hints for %s not recorded: %s", url, exc)
-                    continue
-                capture = capture_from_meta(record["sha256"], record, b"")
-                capture.hints = {**extra, **record["hints"]}
-                put_record(self.store, capture)
-                done += 1
-        return done
+        return [
+            (url, self.uploads.submit(self._add_hints, rid, extra))
+            for url, extra in late.items()
+            for rid in self.fetches.get(url, [])
+        ]
+
+    def _add_hints(self, rid: str, extra: dict[str, Any]) -> int:
+        """1 if the record `rid` gained hints, 0 if it had them all already."""
+        record = read_record(self.store, rid)
+        hints = {**extra, **record["hints"]}
+        if hints == record["hints"]:
+            return 0
+        capture = capture_from_meta(record["sha256"], record, b"")
+        capture.hints = hints
+        put_record(self.store, capture)
+        return 1
 
     async def process_item(self, item: Any) -> Any:
         capture = capture_of(item)

@@ -42,7 +42,7 @@ class StorePipeline:
         self.write_thread = ThreadPoolExecutor(
             1, thread_name_prefix="sqlite-writer"
         )  # the one writer
-        self.timer: asyncio.TimerHandle | None = None
+        self.writing: asyncio.Task[None] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -69,21 +69,25 @@ class StorePipeline:
         capture.crawl_id = self.crawl_id
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.pending.append((capture, done))
-        if len(self.pending) >= self.batch_size:
-            await self.flush()
-        elif self.timer is None:
-            self.timer = asyncio.get_running_loop().call_later(
-                0.5, lambda: asyncio.ensure_future(self.flush())
-            )
+        if self.writing is None or self.writing.done():
+            self.writing = asyncio.ensure_future(self._write_pending())
         await done
         return item
 
+    async def _write_pending(self) -> None:
+        """Group commit: whatever is pending goes in the next transaction, as soon as the writer
+        is free (at most NEWSARCHIVE_BATCH_SIZE a transaction). Under load the batches grow by
+        themselves; no page waits for a timer or for a batch to fill while the scraper slot,
+        full of pages waiting for their commit, holds back every new request."""
+        while self.pending:
+            try:
+                await self.flush()
+            except Exception:  # its pages were dropped with the reason; the next batch may pass
+                log.exception("Archive write failed")
+
     async def flush(self) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
         async with self.lock:
-            batch, self.pending = self.pending, []
+            batch, self.pending = self.pending[: self.batch_size], self.pending[self.batch_size :]
             if not batch:
                 return
             try:
@@ -118,7 +122,7 @@ class StorePipeline:
         return outcomes
 
     async def close_spider(self) -> None:
-        await self.flush()
+        await self._write_pending()
         self.write_thread.shutdown(wait=True)
 
     def spider_closed(self, spider: Any, reason: str) -> None:

@@ -16,6 +16,9 @@ fi
 
 # Same versions on every machine: the lock file decides.
 uv sync --quiet --frozen --extra dev
+# bytecode of the project's own modules too (pyproject's [tool.uv] compiles the dependencies):
+# where PYTHONDONTWRITEBYTECODE is set, Python would otherwise compile them on every run
+.venv/bin/python -m compileall -q -j 0 archive crawler pipelines >/dev/null
 
 if [[ "${1:-}" == "--test" ]]; then
   missing=()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import click
@@ -53,3 +54,22 @@ def test_bad_sites_file_names_key(tmp_path: Path) -> None:
 
 def test_click_group_is_click() -> None:
     assert isinstance(cli, click.Group)
+
+
+def test_demo_single_has_one_revision(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["demo", "--single", "--revision", "2", "--data", str(tmp_path)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "--single" in result.output
+
+
+def test_demo_port_taken_says_what_to_do(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.3.2", 0))  # the second site's address: the first binds, then fails
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = CliRunner().invoke(cli, ["demo", "--port", port, "--data", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert f"port {port}" in result.output
+    assert "--port" in result.output

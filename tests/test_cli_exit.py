@@ -103,7 +103,7 @@ def test_two_demo_runs_make_one_site_and_demo_honours_blobs(tmp_path: Path) -> N
     data, blobs = tmp_path / "data", tmp_path / "blobs"
     env = {"NEWSARCHIVE_DEMO_PORT": str(free_port()), "NEWSARCHIVE_BLOBS": str(blobs)}
     for _ in range(2):
-        proc = cli("demo", "--data", str(data), env=env)
+        proc = cli("demo", "--single", "--data", str(data), env=env)
         assert proc.returncode == 0, proc.stderr[-3000:]
     assert rows(data, "SELECT site, count(*) FROM articles GROUP BY 1") == [("demo", 32)]
     assert any(blobs.glob("*/*/*.zst")), "raw pages in NEWSARCHIVE_BLOBS"
@@ -160,7 +160,7 @@ def _first_story(base: str) -> str:
 
 def test_site_override_then_reextract_changes_the_field(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    assert cli("demo", "--data", str(data), "--port", "0").returncode == 0
+    assert cli("demo", "--single", "--data", str(data), "--port", "0").returncode == 0
     ((url,),) = rows(data, "SELECT url FROM sites WHERE name = 'demo'")
     sites = tmp_path / "sites.toml"
     sites.write_text(f'[[site]]\nname = "demo"\nurl = "{url}"\n[site.overrides]\nsection = "h1"\n')

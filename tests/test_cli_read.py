@@ -50,7 +50,7 @@ def cli(
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("read") / "data"
-    proc = cli("demo", "--data", str(data), "--port", "0")
+    proc = cli("demo", "--single", "--data", str(data), "--port", "0")
     assert proc.returncode == 0, proc.stderr[-3000:]
     return data
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures import ROOT
+from tests.support import crawl_command
 from tests.support.cluster_web import ClusterWeb, SiteSpec, gaps
 from tests.support.s3server import Bucket
 
@@ -31,8 +31,7 @@ def node(
         "DOWNLOAD_DELAY": "0.05",  # sites without a delay of their own: robots.txt decides
         "USER_AGENT": f"newsarchive-test/{name}",  # tells the nodes apart in the access log
     }
-    cmd = [sys.executable, "-m", "archive", "crawl", "--sites", str(sites)]
-    cmd += ["--data", str(data), "--blobs", bucket.uri, *extra]
+    cmd = crawl_command(sites, data, "--blobs", bucket.uri, *extra)
     for key, value in settings.items():
         cmd += ["-s", f"{key}={value}"]
     env = {**os.environ, "REDIS_URL": redis_url, "NEWSARCHIVE_REDIS_KEY": KEY}

@@ -1,4 +1,5 @@
-"""`newsarchive demo`: the embedded default job archives every demo article exactly once."""
+"""`newsarchive demo --single`: the one-site demo (The Harbor Ledger) archives every demo article
+exactly once."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ pytestmark = [pytest.mark.crawl]
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     data = tmp_path_factory.mktemp("demo") / "data"
-    proc = run_cli("demo", "--data", str(data))
+    proc = run_cli("demo", "--single", "--data", str(data))
     return {"data": data, "proc": proc, "db": sqlite3.connect(data / "news.db")}
 
 

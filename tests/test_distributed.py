@@ -9,7 +9,6 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 import redis
 
 from tests.fixtures import CRAWL_SETTINGS, ROOT, TestWeb, run_cli
+from tests.support import cli_command, crawl_command
 from tests.support.crawl_eval import article_paths, read_access_log
 from tests.support.s3server import Bucket
 
@@ -38,15 +38,9 @@ def single(testweb: TestWeb, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def worker(
     sites: Path, data: Path, bucket: Bucket, redis_url: str, heartbeat: float = 5.0
 ) -> subprocess.Popen[str]:
-    cmd = [
-        sys.executable,
-        "-m",
-        "archive",
-        "crawl",
-        "--sites",
-        str(sites),
-        "--data",
-        str(data),
+    cmd = crawl_command(
+        sites,
+        data,
         "--blobs",
         bucket.uri,
         *CRAWL_SETTINGS,
@@ -54,7 +48,7 @@ def worker(
         f"NEWSARCHIVE_REDIS_HEARTBEAT={heartbeat}",
         "-s",
         "MAX_IDLE_TIME_BEFORE_CLOSE=1",
-    ]
+    )
     # AWS_* come from the s3_bucket fixture
     env = {
         **os.environ,
@@ -167,10 +161,7 @@ def test_sigkilled_worker_loses_nothing(
     survivor = worker(sites, tmp_path / "survivor", s3_bucket, redis_url, KILL_HEARTBEAT)
     # the indexer follows the bucket while the crawl runs, and stops once it is quiet
     indexer = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "archive",
+        cli_command(
             "ingest",
             "--from",
             s3_bucket.uri,
@@ -184,7 +175,7 @@ def test_sigkilled_worker_loses_nothing(
             "--workers",
             "1",
             "--json",
-        ],
+        ),
         cwd=ROOT,
         env=os.environ.copy(),
         stdout=subprocess.PIPE,

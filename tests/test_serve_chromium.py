@@ -68,7 +68,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         pytest.fail("Chromium not found: run `bash scripts/setup.sh --test` (apt: chromium).")
     root = tmp_path_factory.mktemp("serve")
     data = root / "data"
-    run_cli("demo", "--data", str(data))
+    run_cli("demo", "--single", "--data", str(data))
     port = free_port()
     log = root / "serve.log"
     with log.open("wb") as out:

@@ -92,6 +92,10 @@ class Web:
     stop: threading.Event = field(default_factory=threading.Event)
     busy_answered: bool = False
     base: str = ""
+    answer_after: float = 0.0  # seconds every article takes to answer
+    in_flight: int = 0  # requests being answered now
+    most_in_flight: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def paths(self) -> list[str]:
         return [story_path(i) for i in range(self.articles)]
@@ -116,6 +120,16 @@ def handler_for(web: Web) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(body)
 
         def do_GET(self) -> None:
+            with web.lock:
+                web.in_flight += 1
+                web.most_in_flight = max(web.most_in_flight, web.in_flight)
+            try:
+                self.answer()
+            finally:
+                with web.lock:
+                    web.in_flight -= 1
+
+        def answer(self) -> None:
             path, articles = self.path, web.paths()
             if path == "/robots.txt":
                 body = f"User-agent: *\nDisallow: /private/\nSitemap: {web.base}sitemap.xml\n"
@@ -139,6 +153,7 @@ def handler_for(web: Web) -> type[BaseHTTPRequestHandler]:
                 web.busy_answered = True
                 self.send(503, b"busy", Retry_After=str(web.retry_after))
             elif path == BUSY or path in articles:
+                time.sleep(web.answer_after)
                 self.send(200, story(f"Story at {path}", zlib.crc32(path.encode())))
             else:
                 self.send(404, b"not here")
@@ -261,6 +276,25 @@ def test_download_delay_setting_reaches_a_site_without_its_own_delay(tmp_path: P
         fast = spacing(web, start)
     assert polite >= 0.4, f"default DOWNLOAD_DELAY of 1s: requests {polite:.2f}s apart"
     assert fast < 0.2, f"-s DOWNLOAD_DELAY=0 left requests {fast:.2f}s apart: not applied"
+
+
+def test_a_site_without_a_delay_gets_no_more_requests_at_once_than_its_concurrency(
+    tmp_path: Path,
+) -> None:
+    """With no delay, Scrapy 2.19 under the asyncio reactor started a slot's whole queue at
+    once (its requests count as transferring only once their task first runs): 16 requests
+    at a time to a site set to 2. `SiteDownloader._start` counts them when started."""
+    with serve(Web(articles=30, retry_after=1, answer_after=0.05)) as web:
+        web.answer_hangs.set()
+        sites = tmp_path / "sites.toml"
+        sites.write_text(
+            f'[[site]]\nname = "two"\nurl = "{web.base}"\ndelay = 0\nconcurrency = 2\n'
+            "allow_private = true\n"
+        )
+        run_cli("crawl", "--sites", str(sites), "--data", str(tmp_path / "data"))
+        assert set(web.paths()) <= archived_paths(tmp_path / "data" / "news.db")
+    assert web.most_in_flight <= 2, f"{web.most_in_flight} requests at once to a site set to 2"
+    assert web.most_in_flight == 2, "the site's two slots were never used together"
 
 
 def test_slot_settings_follow_scrapy_settings_for_sites_without_their_own() -> None:

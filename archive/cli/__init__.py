@@ -12,7 +12,7 @@ import sys
 import click
 
 from archive import __version__
-from archive.cli import crawl, extract, ops, read, reextract, research, storage
+from archive.cli import crawl, demo, extract, ops, read, reextract, research, storage
 from archive.cli.options import add_verbose_option
 
 
@@ -42,7 +42,7 @@ def cli(ctx: click.Context, verbose: int) -> None:
 
 for command in (
     crawl.crawl,
-    crawl.demo,
+    demo.demo,
     read.search_cmd,
     read.show,
     extract.extract_cmd,

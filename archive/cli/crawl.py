@@ -1,15 +1,12 @@
-"""Crawl commands of the CLI: crawl, demo. The only face of `archive` that starts a crawl
-(Scrapy is imported lazily, inside `start_crawl`)."""
+"""The crawl command of the CLI, and what `demo` shares with it. The only face of `archive` that
+starts a crawl (Scrapy is imported lazily, inside `start_crawl`)."""
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import json
 import logging
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +15,13 @@ import click
 from archive.cli.options import (
     blobs_option,
     data_option,
-    echo_safe,
     friendly_errors,
     json_option,
     open_store,
     site_names_option,
     split_names,
 )
-from archive.db.connection import data_dir, ensure_writable, open_db
+from archive.db.connection import data_dir, ensure_writable
 from archive.sites import load_sites, site_for_url
 
 
@@ -117,10 +113,15 @@ def finish(stats: dict[str, Any], data: Path, *, as_json: bool = False) -> None:
         click.echo(json.dumps(summary, indent=2))
     print_summary(stats, data)
     code = summary["exit_code"]
-    if stats.get("newsarchive/forced"):
+    if stats.get("newsarchive/forced") or stats.get("newsarchive/interrupted"):
+        # a second Ctrl-C: committed work stays, the rest is fetched next time. After a first
+        # one, all is stored and closed by now: leave at once, so that a second Ctrl-C during
+        # the interpreter's clean-up (which restores the default handlers) cannot end the
+        # process by the signal instead of with its exit code
+        logging.shutdown()
         sys.stdout.flush()
         sys.stderr.flush()
-        os._exit(code)  # a second Ctrl-C: committed work stays, the rest is fetched next time
+        os._exit(code)
     if code:
         raise SystemExit(code)
 
@@ -250,98 +251,3 @@ def print_deferred(stats: dict[str, Any], shown: int = 20) -> None:
         click.echo(f"  {item['url']}  {item['reason']}; due {item['due_at']}", err=True)
     if len(deferred) > shown:
         click.echo(f"  ... and {len(deferred) - shown} more (table `deferred`)", err=True)
-
-
-DEMO_PORT = 8642  # the demo's default port: one port, one site name, one set of URLs
-DEMO_SITE = "demo"
-
-
-@click.command()
-@data_option
-@blobs_option
-@click.option(
-    "--port",
-    type=int,
-    default=None,
-    envvar="NEWSARCHIVE_DEMO_PORT",
-    show_envvar=True,
-    help=f"Port for the demo site (default {DEMO_PORT}, or any free one when that is taken; "
-    "the same port on every run keeps one set of URLs).",
-)
-@click.option(
-    "--serve",
-    "keep_serving",
-    is_flag=True,
-    help="Keep the demo site up after the crawl (Ctrl-C to stop), to try crawl URL/extract URL.",
-)
-@click.pass_context
-@friendly_errors
-def demo(
-    ctx: click.Context, data: str | None, blobs: str, port: int | None, keep_serving: bool
-) -> None:
-    """Serve the bundled demo news site on 127.0.0.1 and crawl it into an archive.
-
-    Runs use the same port (8642) and site name ("demo"), so a second run updates the same
-    32 articles. Raw pages go where a crawl's go (--blobs / NEWSARCHIVE_BLOBS, else DATA/raw).
-
-    Example:
-
-    \b
-        newsarchive demo --data /tmp/demo
-        newsarchive demo --data /tmp/demo --serve
-    """
-    from archive.demo import serve_demo
-
-    folder = data_dir(data)
-    ensure_writable(folder)
-    with contextlib.ExitStack() as stack:
-        try:
-            base_url = stack.enter_context(serve_demo(port=DEMO_PORT if port is None else port))
-        except OSError as exc:
-            if port is not None:
-                raise click.UsageError(
-                    f"Cannot serve the demo site on 127.0.0.1:{port} ({exc.strerror}): pass "
-                    "--port with a free port (0 picks one, at the price of new URLs)."
-                ) from None
-            click.echo(
-                f"Port {DEMO_PORT} is taken (another demo?): serving on a free port; its "
-                "articles get new URLs in this archive.",
-                err=True,
-            )
-            base_url = stack.enter_context(serve_demo(port=0))
-        click.echo(f"Demo site at {base_url}; crawling it into {folder} ...", err=True)
-        home = site_for_url(base_url, allow_private=True, delay=0.0, concurrency=8)
-        stats = start_crawl(
-            sites=[dataclasses.replace(home, name=DEMO_SITE)],
-            data=folder,
-            blobs=blobs,
-            urls=[base_url],
-            allow_private=True,
-            verbose=ctx.obj["verbose"] > 0,
-            settings={"NEWSARCHIVE_DEMO": True},
-        )
-        _demo_report(stats, folder)
-        if keep_serving:
-            click.echo(
-                f"\nThe demo site stays up at {base_url} (Ctrl-C to stop). Try:\n"
-                f"  newsarchive extract {base_url}\n"
-                f"  newsarchive crawl {base_url} --allow-private --data /tmp/elsewhere",
-                err=True,
-            )
-            with contextlib.suppress(KeyboardInterrupt):
-                while True:
-                    time.sleep(3600)
-
-
-def _demo_report(stats: dict[str, Any], folder: Path) -> None:
-    summary = crawl_summary(stats, folder)
-    print_summary(stats, folder)
-    if summary["exit_code"]:
-        raise SystemExit(summary["exit_code"])
-    db = open_db(folder, readonly=True)
-    rows = list(db.query("SELECT id, title, authors, section FROM articles ORDER BY published"))
-    for row in rows:
-        echo_safe(f"{row['id']:>4}  {row['title']}  —  {row['authors']}")
-    click.echo(f"\n{len(rows)} articles archived. Try:", err=True)
-    click.echo(f'  newsarchive search "council" --data {folder}', err=True)
-    click.echo(f"  newsarchive show {rows[0]['id'] if rows else 1} --data {folder}", err=True)

@@ -13,6 +13,7 @@ from archive.cli.options import (
     blobs_option,
     data_option,
     emit_json,
+    exit_on_errors,
     friendly_errors,
     json_option,
     split_names,
@@ -318,7 +319,4 @@ def ingest(
             f"{total.indexed} objects indexed in {total.passes} passes; "
             f"{total.objects} in the store; {len(total.errors)} errors."
         )
-    for sha, reason in sorted(total.errors.items()):
-        click.echo(f"Not indexed {sha}: {reason}", err=True)
-    if total.errors:
-        raise SystemExit(1)
+    exit_on_errors(total.errors, "Not indexed")

@@ -7,7 +7,7 @@ import json
 import logging
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -145,6 +145,17 @@ def friendly_errors(func: F) -> F:
 
 def emit_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def exit_on_errors(errors: Mapping[str, str], label: str, *, hint: str = "") -> None:
+    """The tail of a command over many bodies: each error on stderr as `LABEL SHA: REASON`,
+    sorted, then `hint` and exit code 1 if there was any."""
+    for sha, reason in sorted(errors.items()):
+        click.echo(f"{label} {sha}: {reason}", err=True)
+    if errors:
+        if hint:
+            click.echo(hint, err=True)
+        raise SystemExit(1)
 
 
 def open_read_db(data: str | Path | None) -> Database:

@@ -12,6 +12,7 @@ from archive.cli.options import (
     blobs_option,
     data_option,
     emit_json,
+    exit_on_errors,
     friendly_errors,
     json_option,
     open_store,
@@ -157,10 +158,7 @@ def reextract_cmd(
         for site, version in sorted(in_force.items()):
             names = ", ".join(sorted(overrides[site]))
             click.echo(f"Site overrides in force for {site}: {names} (recorded as {version}).")
-    for sha, reason in sorted(report.errors.items()):
-        click.echo(f"Not read {sha}: {reason}", err=True)
-    if report.errors:
-        raise SystemExit(1)
+    exit_on_errors(report.errors, "Not read")
 
 
 def _summary(report: object) -> None:

@@ -10,6 +10,7 @@ from archive.cli.options import (
     blobs_option,
     data_option,
     emit_json,
+    exit_on_errors,
     friendly_errors,
     json_option,
     open_store,
@@ -63,11 +64,11 @@ def sync(data: str | None, blobs: str, target_uri: str, as_json: bool) -> None:
             f"{len(report.uploaded)} uploaded, {report.marked} capture rows marked mirrored, "
             f"{len(report.failed)} failed."
         )
-    for sha, reason in sorted(report.failed.items()):
-        click.echo(f"Not uploaded {sha}: {reason}", err=True)
-    if report.failed:
-        click.echo("Some blobs stay in the spool: run `newsarchive sync` again later.", err=True)
-        raise SystemExit(1)
+    exit_on_errors(
+        report.failed,
+        "Not uploaded",
+        hint="Some blobs stay in the spool: run `newsarchive sync` again later.",
+    )
 
 
 def _copy_all(folder: Path, store: BlobStore, target_uri: str, as_json: bool) -> None:
@@ -97,10 +98,7 @@ def _copy_all(folder: Path, store: BlobStore, target_uri: str, as_json: bool) ->
         click.echo(
             f"{copied} copied to {target.uri}, {present} there already, {len(failed)} failed."
         )
-    for sha, reason in sorted(failed.items()):
-        click.echo(f"Not copied {sha}: {reason}", err=True)
-    if failed:
-        raise SystemExit(1)
+    exit_on_errors(failed, "Not copied")
     click.echo(f"From now on pass --blobs {target.uri} (or set NEWSARCHIVE_BLOBS).", err=True)
 
 
@@ -225,10 +223,7 @@ def rebuild_cmd(
             f"{report.objects} objects, {report.skipped} already indexed; "
             f"indexed: {outcomes}; {len(report.errors)} errors."
         )
-    for sha, reason in sorted(report.errors.items()):
-        click.echo(f"Not indexed {sha}: {reason}", err=True)
-    if report.errors:
-        raise SystemExit(1)
+    exit_on_errors(report.errors, "Not indexed")
 
 
 @click.command()
@@ -275,7 +270,4 @@ def recompress(data: str | None, blobs: str, site: str, dry_run: bool, as_json: 
             f"{len(report.rewritten)} rewritten as zstd, {len(report.finished)} finished from "
             f"an earlier run, {len(report.failed)} failed, {report.other_site} of other sites."
         )
-    for sha, reason in sorted(report.failed.items()):
-        click.echo(f"Not rewritten {sha}: {reason}", err=True)
-    if not report.ok:
-        raise SystemExit(1)
+    exit_on_errors(report.failed, "Not rewritten")  # report.ok is `not report.failed`

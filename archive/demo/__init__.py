@@ -1,4 +1,5 @@
-"""A bundled demo newspaper, The Harbor Ledger, that `newsarchive demo` serves and crawls.
+"""A bundled demo newspaper, The Harbor Ledger, that `newsarchive demo --single` serves and
+crawls. (`newsarchive demo` without it serves the demo web of three sites: archive/demo/web.)
 
     with serve_demo() as base_url:   # "http://127.0.0.1:PORT/"
         ...crawl base_url...

@@ -13,13 +13,15 @@ import re
 from collections.abc import Iterator
 from typing import Protocol, runtime_checkable
 
-from archive.storage.codec import DictionaryStore, gunzip
+from archive.errors import BlobNotFound
+from archive.storage.codec import DictionaryStore, gunzip, without_codec_keys
 from archive.storage.learn import Learner
 
 __all__ = [
     "GZIP_LEVEL",
     "SHA256_HEX",
     "BlobStore",
+    "BodyReads",
     "CodecStore",
     "Put",
     "blob_key",
@@ -79,6 +81,32 @@ class Put(enum.Enum):
     @property
     def mirrored(self) -> bool:
         return self is not Put.SPOOLED
+
+
+class BodyReads:
+    """`get`, `get_current`, `get_legacy` and `meta` of both stores (a mixin), over the store's
+    own `_read` (one object, zstd or its `.gz` of before) and `stored_meta`."""
+
+    def _read(self, sha256: str, *, legacy: bool) -> bytes:
+        raise NotImplementedError
+
+    def stored_meta(self, sha256: str) -> dict[str, str]:
+        raise NotImplementedError
+
+    def get(self, sha256: str) -> bytes:
+        try:
+            return self._read(sha256, legacy=False)
+        except BlobNotFound:
+            return self._read(sha256, legacy=True)
+
+    def get_current(self, sha256: str) -> bytes:
+        return self._read(sha256, legacy=False)
+
+    def get_legacy(self, sha256: str) -> bytes:
+        return self._read(sha256, legacy=True)
+
+    def meta(self, sha256: str) -> dict[str, str]:
+        return without_codec_keys(self.stored_meta(sha256))
 
 
 @runtime_checkable

@@ -77,6 +77,12 @@ class Trained:
     plain_ratio: float  # the same without a dictionary
 
 
+def trainer_ready() -> bool:
+    """Nothing: submitted when the trainer process starts, so that it is spawned and has
+    imported this module (zstandard, not the extraction stack) before a site needs it."""
+    return True
+
+
 def train(samples: list[bytes]) -> Trained:
     """Train a dictionary on all samples but the last HELD_OUT and measure it on those.
 

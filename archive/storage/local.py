@@ -16,6 +16,7 @@ from archive.storage.base import (
     MAX_DOC,
     SHA256_HEX,
     ZSTD_SUFFIX,
+    BodyReads,
     Put,
     blob_key,
     check_doc_name,
@@ -25,7 +26,7 @@ from archive.storage.codec import decode, dict_key, without_codec_keys
 from archive.storage.learn import Learner
 
 
-class LocalBlobStore:
+class LocalBlobStore(BodyReads):
     """Blobs in a folder: `ab/cd/<sha256>.zst` plus `<sha256>.json` holding the metadata.
 
     `learn` (the default) trains per-site dictionaries; a spool does not (what it holds is
@@ -82,21 +83,6 @@ class LocalBlobStore:
         except FileNotFoundError:
             raise BlobNotFound(f"No blob {sha256} in {self.uri}") from None
         return decode(data, sha256, self, lambda: self.stored_meta(sha256))
-
-    def get(self, sha256: str) -> bytes:
-        try:
-            return self._read(sha256, legacy=False)
-        except BlobNotFound:
-            return self._read(sha256, legacy=True)
-
-    def get_current(self, sha256: str) -> bytes:
-        return self._read(sha256, legacy=False)
-
-    def get_legacy(self, sha256: str) -> bytes:
-        return self._read(sha256, legacy=True)
-
-    def meta(self, sha256: str) -> dict[str, str]:
-        return without_codec_keys(self.stored_meta(sha256))
 
     def stored_meta(self, sha256: str) -> dict[str, str]:
         """The metadata with the codec keys the store added (`codec`, `zdict`)."""

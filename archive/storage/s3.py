@@ -36,6 +36,7 @@ from archive.storage.base import (
     GZIP_SUFFIX,
     SHA256_HEX,
     ZSTD_SUFFIX,
+    BodyReads,
     Put,
     blob_key,
 )
@@ -98,7 +99,7 @@ def _endpoint_from_env() -> str | None:
     return os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL") or None
 
 
-class S3BlobStore(S3Documents):
+class S3BlobStore(BodyReads, S3Documents):
     """Blobs in an S3 bucket; thread-safe (one boto3 client shared by all threads)."""
 
     def __init__(
@@ -342,21 +343,6 @@ class S3BlobStore(S3Documents):
         return decode(
             data, sha256, self, lambda: metadata if DICT in metadata else self.stored_meta(sha256)
         )
-
-    def get(self, sha256: str) -> bytes:
-        try:
-            return self._read(sha256, legacy=False)
-        except BlobNotFound:
-            return self._read(sha256, legacy=True)
-
-    def get_current(self, sha256: str) -> bytes:
-        return self._read(sha256, legacy=False)
-
-    def get_legacy(self, sha256: str) -> bytes:
-        return self._read(sha256, legacy=True)
-
-    def meta(self, sha256: str) -> dict[str, str]:
-        return without_codec_keys(self.stored_meta(sha256))
 
     def stored_meta(self, sha256: str) -> dict[str, str]:
         """The metadata with the codec keys the store added (`codec`, `zdict`)."""

@@ -12,7 +12,6 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from typing import IO, Any
 import pytest
 
 from tests.fixtures import CRAWL_SETTINGS, ROOT, TestWeb
+from tests.support import crawl_command
 
 # one extraction worker (2 shared cores) and short timeouts: the trap that hangs (slow/hang)
 # costs 3 x 2 s instead of 3 x 4 s; the same for every crawl compared
@@ -29,20 +29,7 @@ FAULT_SETTINGS = (*CRAWL_SETTINGS, "-s", "DOWNLOAD_TIMEOUT=2")
 
 
 def crawl_cmd(sites: Path, data: Path, *extra: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "archive",
-        "crawl",
-        "--sites",
-        str(sites),
-        "--data",
-        str(data),
-        "--workers",
-        "1",
-        *FAULT_SETTINGS,
-        *extra,
-    ]
+    return crawl_command(sites, data, "--workers", "1", *FAULT_SETTINGS, *extra)
 
 
 class Crawl:

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from tests.support import stop_process
 from tests.support.s3server import free_ports
 
 
@@ -78,12 +79,7 @@ class RedisServer:
     def stop(self) -> None:
         if self.proc is None:
             return
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc, wait=10)
         self.proc = None
 
 

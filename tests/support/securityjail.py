@@ -16,14 +16,13 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from tests.fixtures import ROOT
+from tests.fixtures import ROOT, run_cli
 
 JAIL = r"""
 import errno, ipaddress, json, os, re, socket, threading
@@ -134,20 +133,21 @@ def crawl(
     `must_end` False a crawl still running after `timeout` is killed and None returned (what
     it did is then judged by what the servers saw)."""
     try:
-        proc = subprocess.run(
-            [sys.executable, "-m", "archive", "crawl", *args],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            cwd=ROOT,
-            env=env,
-            check=False,
-        )
+        proc = run_cli("crawl", *args, timeout=timeout, check=False, env=env)
     except subprocess.TimeoutExpired:
         if must_end:
             raise
         return None
     assert proc.returncode == 0, f"crawl exited {proc.returncode}:\n{proc.stderr[-3000:]}"
+    return proc
+
+
+def crawl_refused(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """A crawl in the jail whose every fetch is refused: it archives nothing, so it exits 1
+    (the exit-code contract of `newsarchive crawl`), saying so."""
+    proc = run_cli("crawl", *args, timeout=240, check=False, env=env)
+    assert proc.returncode == 1, f"crawl exited {proc.returncode}:\n{proc.stderr[-3000:]}"
+    assert "Nothing was archived" in proc.stderr
     return proc
 
 

@@ -18,10 +18,11 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from tests.support import ROOT
+from tests.support import ROOT, ready_info, stop_process
 
 ARTICLES = int(os.environ.get("TESTWEB_ARTICLES", "120"))
 
@@ -64,42 +65,41 @@ class TestWeb:
             self.proc = subprocess.Popen(
                 cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=err, text=True
             )
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        if not line:
-            self.proc.wait(10)
+        info = ready_info(self.proc)
+        if info is None:
             raise RuntimeError(
                 f"the test web did not start (exit {self.proc.returncode}):\n{errors.read_text()}"
             )
-        self.info: dict[str, Any] = json.loads(line)
+        self.info: dict[str, Any] = info
         self.urls: dict[str, str] = self.info["sites"]
         self.port: int = self.info["port"]
         self.access_log = Path(self.info["access_log"])
         self.manifest: dict[str, Any] = json.loads(Path(self.info["manifest"]).read_text())
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc)
         if self.proc.stdout:
             self.proc.stdout.close()
 
     def sites_toml(self, path: Path, **extra: Any) -> Path:
         """One [[site]] per site: no delay, 8 in flight, loopback allowed."""
-        lines = []
-        for name, url in sorted(self.urls.items()):
-            lines += [
-                "[[site]]",
-                f'name = "{name}"',
-                f'url = "{url}"',
-                "delay = 0",
-                "concurrency = 8",
-                "allow_private = true",
-            ]
-            lines += [f"{k} = {json.dumps(v)}" for k, v in extra.items()]
-            lines.append("")
-        path.write_text("\n".join(lines))
-        return path
+        return write_sites_toml(path, sorted(self.urls.items()), **extra)
+
+
+def write_sites_toml(path: Path, sites: Iterable[tuple[str, str]], **extra: Any) -> Path:
+    """A sites.toml of one [[site]] per (name, URL), in that order: no delay, 8 in flight,
+    loopback allowed, and the `extra` keys of every site."""
+    lines = []
+    for name, url in sites:
+        lines += [
+            "[[site]]",
+            f'name = "{name}"',
+            f'url = "{url}"',
+            "delay = 0",
+            "concurrency = 8",
+            "allow_private = true",
+        ]
+        lines += [f"{k} = {json.dumps(v)}" for k, v in extra.items()]
+        lines.append("")
+    path.write_text("\n".join(lines))
+    return path
