@@ -20,7 +20,7 @@ NEWSARCHIVE_DATA = "data"
 NEWSARCHIVE_BLOBS = ""  # default: DATA/raw; or s3://bucket/prefix
 NEWSARCHIVE_SITES = ""  # path to sites.toml
 NEWSARCHIVE_WORKERS = 0  # extraction processes; 0 = one per core
-NEWSARCHIVE_BATCH_SIZE = 50  # most captures per SQLite transaction (pipelines/store.py: group commit)
+NEWSARCHIVE_BATCH_SIZE = 50  # most captures per SQLite transaction (store.py: group commit)
 NEWSARCHIVE_UPLOAD_THREADS = 8  # concurrent blob store writes (S3 uploads)
 NEWSARCHIVE_RETRY_AFTER_MAX = 86400  # longest Retry-After (s) honoured; longer gives up
 NEWSARCHIVE_PROGRESS = False  # a live status line on stderr
