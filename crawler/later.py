@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 TIMEOUTS = ("DownloadTimeoutError", "TimeoutError")
 ARTICLE_PATIENCE = 3  # an article gives way after this many times NEWSARCHIVE_STRAGGLER_AFTER
+END_PAGE_PATIENCE = 1.0  # s: a page blocking its slot once the scheduler is empty
 
 
 class Postponed(IgnoreRequest):
@@ -256,11 +257,18 @@ class LaterMiddleware:
         downloader = self._downloader()
         if not isinstance(downloader, SiteDownloader):
             return
-        # an article is what the slot is for: it gets three times as long
+        # an article is what the slot is for: it gets three times as long. Once the scheduler
+        # is empty, what waits in the slots is all the crawl has left: a page that is not an
+        # article gives way after END_PAGE_PATIENCE, so that it does not hold the end open
+        page = self.config.straggler_after
+        engine = self.crawler.engine
+        slot_ = getattr(engine, "_slot", None)
+        if slot_ is not None and not slot_.scheduler.has_pending_requests():
+            page = min(page, END_PAGE_PATIENCE)
         patience = {
             r: 0.0  # slow before: retried only while it holds nobody up
             if r.meta.get("timeouts")
-            else self.config.straggler_after * (ARTICLE_PATIENCE if is_article(r) else 1)
+            else (self.config.straggler_after * ARTICLE_PATIENCE if is_article(r) else page)
             for r in downloader.transfers
         }
         for key, slot in list(downloader.slots.items()):
