@@ -141,7 +141,8 @@ class LaterMiddleware:
             return
         if isinstance(exception, Cut):  # it held a slot other URLs of its site waited for
             self._stat("cut/slot_needed")
-            timeout, reason = slow, f"no answer in {slow:.0f}s, its slot was needed"
+            after = float(request.meta.pop("cut_after", slow))
+            timeout, reason = slow, f"no answer in {after:.0f}s, its slot was needed"
         elif type(exception).__name__ in TIMEOUTS and not request.meta.get("dont_retry"):
             timeout = float(request.meta.get("download_timeout") or 0)
             reason = f"timed out after {timeout:.0f}s"
@@ -279,6 +280,7 @@ class LaterMiddleware:
                 oldest = max(slow, key=downloader.age)
                 log.info("Cutting %s: slow, and %s needs its slot", oldest.url, key)
                 oldest.meta["cut"] = "slot_needed"
+                oldest.meta["cut_after"] = downloader.age(oldest)
                 downloader.cut(oldest)
 
     def _only_stragglers_left(self) -> bool:
