@@ -215,13 +215,17 @@ class LaterMiddleware:
         engine = self.crawler.engine
         return engine.downloader if engine is not None else None
 
+    def _scheduler_pending(self) -> bool:
+        """Whether the scheduler still holds requests (False before the crawl has one)."""
+        slot = getattr(self.crawler.engine, "_slot", None)
+        return slot is not None and slot.scheduler.has_pending_requests()
+
     def release(self) -> int:
         """Send the held requests that are due back to the scheduler; how many."""
         engine = self.crawler.engine
         if engine is None or engine.spider is None:
             return 0
-        slot = getattr(engine, "_slot", None)
-        busy = slot is not None and slot.scheduler.has_pending_requests()
+        busy = self._scheduler_pending()
         now, released, kept = monotonic(), 0, []
         while self.held and self.held[0].due <= now:
             held = heapq.heappop(self.held)
@@ -262,9 +266,7 @@ class LaterMiddleware:
         # is empty, what waits in the slots is all the crawl has left: a page that is not an
         # article gives way after END_PAGE_PATIENCE, so that it does not hold the end open
         page = self.config.straggler_after
-        engine = self.crawler.engine
-        slot_ = getattr(engine, "_slot", None)
-        if slot_ is not None and not slot_.scheduler.has_pending_requests():
+        if not self._scheduler_pending():
             page = min(page, END_PAGE_PATIENCE)
         patience = {
             r: 0.0  # slow before: retried only while it holds nobody up

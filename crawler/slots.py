@@ -56,13 +56,19 @@ class SiteDownloader(Downloader):
         return key, slot
 
     # -- the reserved slot -----------------------------------------------------------------------
+    @staticmethod
+    def _pages_full(slot: Slot) -> bool:
+        """Whether requests that are not articles hold their whole share of the slot's
+        transfers (concurrency - 1, at least 1): the last is kept for articles."""
+        cap = max(1, slot.concurrency - 1)
+        return sum(1 for r in slot.transferring if not is_article(r)) >= cap
+
     def _next(self, slot: Slot) -> tuple[Request, Any] | None:
         """The first queued request that may start now: an article always, another request only
         while fewer than concurrency - 1 non-article requests are transferring."""
-        cap = max(1, slot.concurrency - 1)
-        others = sum(1 for r in slot.transferring if not is_article(r))
+        pages_full = self._pages_full(slot)
         for i, entry in enumerate(slot.queue):
-            if is_article(entry[0]) or others < cap:
+            if is_article(entry[0]) or not pages_full:
                 del slot.queue[i]
                 return entry
         return None
@@ -120,13 +126,10 @@ class SiteDownloader(Downloader):
         parked = sum(map(self._parked, self.slots.values()))
         return len(self.active) - min(parked, total) >= total
 
-    @staticmethod
-    def _parked(slot: Slot) -> int:
+    @classmethod
+    def _parked(cls, slot: Slot) -> int:
         """Queued requests of `slot` that may not start before one of its transfers ends."""
-        if not slot.queue:
-            return 0
-        cap = max(1, slot.concurrency - 1)
-        if sum(1 for r in slot.transferring if not is_article(r)) < cap:
+        if not slot.queue or not cls._pages_full(slot):
             return 0
         return sum(1 for request, _ in slot.queue if not is_article(request))
 
