@@ -69,6 +69,7 @@ class Config:
     wait_at_end: float  # NEWSARCHIVE_WAIT_AT_END
     straggler_after: float  # NEWSARCHIVE_STRAGGLER_AFTER
     max_deferrals: int  # NEWSARCHIVE_DEFER_MAX: crawls a URL may be deferred by
+    retry_ahead: int  # RETRY_PRIORITY_ADJUST: a Retry-After retry goes ahead of its class
 
 
 class LaterMiddleware:
@@ -90,6 +91,7 @@ class LaterMiddleware:
             wait_at_end=s.getfloat("NEWSARCHIVE_WAIT_AT_END", 5),
             straggler_after=s.getfloat("NEWSARCHIVE_STRAGGLER_AFTER", 3),
             max_deferrals=s.getint("NEWSARCHIVE_DEFER_MAX", 3),
+            retry_ahead=s.getint("RETRY_PRIORITY_ADJUST", 1),
         )
         mw = cls(crawler, config)
         crawler.signals.connect(mw.opened, signal=signals.spider_opened)
@@ -128,7 +130,11 @@ class LaterMiddleware:
             self._slow_down(request, wait)
         self._stat(f"retry_after/status_{response.status}")
         meta = {**request.meta, "retry_after_times": tries + 1}
-        retry = request.replace(dont_filter=True, meta=meta)
+        # asked again when due, as the site said: queued at its own priority it would wait
+        # behind every request of its class found meanwhile, and a short Retry-After would be
+        # waited out at the end of the crawl instead (a 600-article newsweb: 2 s of its 14)
+        priority = request.priority + self.config.retry_ahead
+        retry = request.replace(dont_filter=True, meta=meta, priority=priority)
         self.hold(retry, wait, f"{response.status} Retry-After {wait:.0f}s", tried=True)
         raise Postponed(f"Retry-After {wait:.0f}s: {request.url}")
 

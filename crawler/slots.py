@@ -5,6 +5,7 @@ requests or sends them sooner than its slot allows:
 
 - Requests that are not for articles (hubs, sitemaps, traps) may hold at most concurrency - 1
   of a slot's transfers: two hanging pages cannot take both slots that articles need.
+- A slot starts its queued requests highest priority first (Scrapy's: first in, first out).
 - A transfer can be cut (`cut`): when nothing but slow downloads is left, `crawler.later`
   ends them and records their URLs as due in the next crawl.
 - `raise_floor` raises a slot's delay for good (robots.txt Crawl-delay, a 429's Retry-After):
@@ -64,14 +65,23 @@ class SiteDownloader(Downloader):
         return sum(1 for r in slot.transferring if not is_article(r)) >= cap
 
     def _next(self, slot: Slot) -> tuple[Request, Any] | None:
-        """The first queued request that may start now: an article always, another request only
-        while fewer than concurrency - 1 non-article requests are transferring."""
+        """The queued request to start now: of those that may start (an article always,
+        another request only while fewer than concurrency - 1 non-article requests are
+        transferring), the first of the highest priority. Scrapy's slot queue is first in,
+        first out whatever the priority the scheduler gave: a request due again after a
+        Retry-After would wait behind the up to CONCURRENT_REQUESTS already queued."""
         pages_full = self._pages_full(slot)
-        for i, entry in enumerate(slot.queue):
-            if is_article(entry[0]) or not pages_full:
-                del slot.queue[i]
-                return entry
-        return None
+        best = -1
+        for i, (request, _) in enumerate(slot.queue):
+            if (is_article(request) or not pages_full) and (
+                best < 0 or request.priority > slot.queue[best][0].priority
+            ):
+                best = i
+        if best < 0:
+            return None
+        entry = slot.queue[best]
+        del slot.queue[best]
+        return entry
 
     def _process_queue(self, slot: Slot) -> None:
         # Scrapy's own, with `_next` in place of `queue.popleft`

@@ -255,6 +255,28 @@ def test_hanging_pages_and_a_long_retry_after_hold_neither_articles_nor_the_craw
         assert not left, f"still deferred after the next run: {left}"
 
 
+def test_a_short_retry_after_is_asked_again_when_due_not_behind_the_queue(
+    tmp_path: Path,
+) -> None:
+    """A 503 with a Retry-After of 1 s in the middle of a crawl: the URL is asked again once
+    the second has passed, ahead of the articles queued meanwhile, so the crawl does not end
+    waiting for it."""
+    with serve(Web(articles=60, retry_after=1, answer_after=0.1)) as web:
+        web.answer_hangs.set()
+        data, sites = tmp_path / "data", sites_toml(tmp_path / "sites.toml", web)
+        run_cli("crawl", "--sites", str(sites), "--data", str(data))
+        assert {BUSY, *web.paths()} <= archived_paths(data / "news.db")
+    busy, retried = web.hits(BUSY)
+    articles = [t for t, p, _ in web.log if p in web.paths()]
+    assert sum(t > busy + 2 for t in articles) >= 10, "the 503 came too late to tell"
+    assert retried >= busy + web.retry_after, "asked again before its Retry-After"
+    assert retried <= busy + web.retry_after + 1.0, (
+        f"asked again {retried - busy:.1f}s after a Retry-After of {web.retry_after}s: it "
+        "waited behind the requests queued meanwhile"
+    )
+    assert sum(t > retried for t in articles) >= 5, "asked again only at the end of the crawl"
+
+
 def spacing(web: Web, since: float) -> float:
     """Median time between requests to the site (robots.txt goes through its own slot)."""
     times = sorted(t for t, p, s in web.log if t >= since and p != "/robots.txt" and s)
