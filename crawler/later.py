@@ -5,7 +5,11 @@ that waiting for it holds no download slot and does not keep the crawl open:
 
 - a 429/503 with Retry-After: held until then (a 429 also slows its site down for good);
 - a timeout: held for as long as the timeout, then retried behind the other work;
-- a URL deferred by an earlier crawl that is not due yet.
+- a URL deferred by an earlier crawl that is not due yet;
+- a URL an earlier crawl deferred for being slow (meta `slow_before`): held until the rest of
+  the crawl is done, then asked once and waited for up to its download timeout (neither cut to
+  free its slot nor at the end), so that a page that is merely slow is captured in the next
+  crawl; if it times out again, it is deferred again, up to NEWSARCHIVE_DEFER_MAX crawls.
 
 Held requests go back to the scheduler when due. Once nothing else of the crawl is left, those
 due within NEWSARCHIVE_WAIT_AT_END seconds are waited for; the others are not waited out but
@@ -30,7 +34,7 @@ from scrapy.http import Request, Response
 from twisted.internet import task
 
 from archive.db.connection import data_dir, open_db, write_transaction
-from archive.db.deferred import Deferred, save_deferred
+from archive.db.deferred import ASKED_TO_WAIT, Deferred, save_deferred
 from crawler.distributed.throttle import cluster_throttle
 from crawler.middlewares import retry_after_seconds
 from crawler.slots import Cut, SiteDownloader, is_article
@@ -40,6 +44,7 @@ log = logging.getLogger(__name__)
 TIMEOUTS = ("DownloadTimeoutError", "TimeoutError")
 ARTICLE_PATIENCE = 3  # an article gives way after this many times NEWSARCHIVE_STRAGGLER_AFTER
 END_PAGE_PATIENCE = 1.0  # s: a page blocking its slot once the scheduler is empty
+WAIT, ASKED = "wait", "asked"  # meta slow_before: held until the rest is done; then asked
 
 
 class Postponed(IgnoreRequest):
@@ -79,6 +84,7 @@ class LaterMiddleware:
         self.seq = itertools.count()
         self.deferred: dict[tuple[str, str], Deferred] = {}
         self.settled: set[tuple[str, str]] = set()  # deferred by an earlier crawl, asked now
+        self.last: list[Request] = []  # slow before: asked once the rest is done
         self.loop: task.LoopingCall | None = None
         self.nudged = 0.0
 
@@ -109,11 +115,16 @@ class LaterMiddleware:
         if not not_before:
             return
         wait = float(not_before) - time()
+        # held requests come back past the scheduler's duplicate filter, which has seen them
         if wait > 0:
-            self.hold(request, wait, request.meta.get("deferred_reason", "not due"), tried=False)
+            reason = request.meta.get("deferred_reason", "not due")
+            self.hold(request.replace(dont_filter=True), wait, reason, tried=False)
             raise Postponed(f"Not due for {wait:.0f}s: {request.url}")
         request.meta.pop("not_before")
         self.settled.add((request.meta.get("site", ""), request.url))
+        if request.meta.get("slow_before") == WAIT:
+            self.last.append(request.replace(dont_filter=True))
+            raise Postponed(f"Slow in an earlier crawl, asked once the rest is done: {request.url}")
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:
         if response.status not in (429, 503) or request.meta.get("dont_retry"):
@@ -135,7 +146,7 @@ class LaterMiddleware:
         # waited out at the end of the crawl instead (a 600-article newsweb: 2 s of its 14)
         priority = request.priority + self.config.retry_ahead
         retry = request.replace(dont_filter=True, meta=meta, priority=priority)
-        self.hold(retry, wait, f"{response.status} Retry-After {wait:.0f}s", tried=True)
+        self.hold(retry, wait, f"{response.status} {ASKED_TO_WAIT} {wait:.0f}s", tried=True)
         raise Postponed(f"Retry-After {wait:.0f}s: {request.url}")
 
     def process_exception(self, request: Request, exception: Exception) -> None:
@@ -157,6 +168,8 @@ class LaterMiddleware:
             return
         timeouts = request.meta.get("timeouts", 0) + 1
         limit = request.meta.get("max_retry_times", self.config.max_tries)
+        if request.meta.get("slow_before") == ASKED:
+            limit = 0  # its one long wait is over: the next crawl may try again
         if timeouts > limit:
             request.meta["dont_retry"] = True  # RetryMiddleware must not retry it once more
             self.defer(request, 0.0, f"{reason} ({timeouts}x)")
@@ -170,7 +183,10 @@ class LaterMiddleware:
     def end_patience(self, request: Request) -> float:
         """How long a download may go on once nothing else of the crawl is left: an article
         NEWSARCHIVE_WAIT_AT_END (at least the straggler time), another page as long as it could
-        hold a slot others need (NEWSARCHIVE_STRAGGLER_AFTER), a URL slow before not at all."""
+        hold a slot others need (NEWSARCHIVE_STRAGGLER_AFTER), a URL slow before not at all
+        (slow in an earlier crawl: its whole download timeout, as it is asked last)."""
+        if request.meta.get("slow_before") == ASKED:
+            return float(request.meta.get("download_timeout") or 1e9)
         if request.meta.get("timeouts"):
             return 0.0
         if is_article(request):
@@ -274,12 +290,7 @@ class LaterMiddleware:
         page = self.config.straggler_after
         if not self._scheduler_pending():
             page = min(page, END_PAGE_PATIENCE)
-        patience = {
-            r: 0.0  # slow before: retried only while it holds nobody up
-            if r.meta.get("timeouts")
-            else (self.config.straggler_after * ARTICLE_PATIENCE if is_article(r) else page)
-            for r in downloader.transfers
-        }
+        patience = {r: self._slot_patience(r, page) for r in downloader.transfers}
         for key, slot in list(downloader.slots.items()):
             if not downloader.blocked(slot):
                 continue
@@ -290,6 +301,14 @@ class LaterMiddleware:
                 oldest.meta["cut"] = "slot_needed"
                 oldest.meta["cut_after"] = downloader.age(oldest)
                 downloader.cut(oldest)
+
+    def _slot_patience(self, request: Request, page: float) -> float:
+        """How long a download may hold a slot other requests of its site wait for."""
+        if request.meta.get("slow_before") == ASKED:
+            return 1e9  # asked last, for its one long wait
+        if request.meta.get("timeouts"):
+            return 0.0  # slow before: retried only while it holds nobody up
+        return self.config.straggler_after * ARTICLE_PATIENCE if is_article(request) else page
 
     def _only_stragglers_left(self) -> bool:
         engine = self.crawler.engine
@@ -329,7 +348,15 @@ class LaterMiddleware:
 
     def idle(self, spider: Any) -> None:
         """Nothing else is left: wait for what is due soon, defer the rest (and every URL that
-        was slow before: a repeated timeout is not waited out)."""
+        was slow before: a repeated timeout is not waited out). URLs slow in an earlier crawl
+        are asked now, once."""
+        if self.last and self.crawler.engine is not None:
+            for request in self.last:
+                request.meta["slow_before"] = ASKED
+                self.crawler.engine.crawl(request)
+            self._stat("slow_before/asked", len(self.last))
+            self.last = []
+            raise DontCloseSpider
         released = self.release()
         soon, keep = monotonic() + self.config.wait_at_end, []
         for h in self.held:
@@ -348,6 +375,9 @@ class LaterMiddleware:
         for h in self.held:  # the crawl stopped early: what it still held is deferred too
             self.defer(h.request, h.due - monotonic(), h.reason, tried=h.tried)
         self.held = []
+        for request in self.last:  # not asked in this crawl: the next one asks
+            self.defer(request, 0.0, request.meta.get("deferred_reason", "slow"), tried=False)
+        self.last = []
         settled = self.settled | set(getattr(spider, "settled_deferred", set()))
         if not self.deferred and not settled:
             return

@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from archive.model import utc_now
 
 KINDS = ("article", "page", "sitemap", "feed")
+ASKED_TO_WAIT = "Retry-After"  # in the reason of a URL deferred because its site said so
 
 
 @dataclass
@@ -33,6 +34,12 @@ class Deferred:
     @property
     def due_at(self) -> str:
         return datetime.fromtimestamp(self.due, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    @property
+    def slow(self) -> bool:
+        """Deferred for being slow (timed out, or cut to free its slot or end the crawl), not
+        because its site asked us to wait: the next crawl asks for it once the rest is done."""
+        return ASKED_TO_WAIT not in self.reason
 
     def summary(self) -> dict[str, Any]:
         return {"url": self.url, "site": self.site, "reason": self.reason, "due_at": self.due_at}

@@ -2,7 +2,9 @@
 
 Each is built as the spider builds it when discovered (an article request is skipped if the
 archive has it by now), and carries `not_before`: `crawler.later.LaterMiddleware` holds it until
-then, so a site that asked us to wait is not asked again sooner.
+then, so a site that asked us to wait is not asked again sooner. A URL deferred for being slow
+carries `slow_before`: it is asked once the rest of the crawl is done, and waited for up to its
+download timeout (cut early again, it would never be captured).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from scrapy.http import Request
 
 from archive.db.deferred import Deferred
+from crawler.later import WAIT
 from crawler.spiders.discovery import hub_priority
 
 
@@ -37,4 +40,6 @@ def deferred_requests(spider: Any, items: list[Deferred]) -> Iterator[Request]:
         request.meta.update(
             not_before=item.due, deferred_reason=item.reason, deferred_attempts=item.attempts
         )
+        if item.slow:
+            request.meta["slow_before"] = WAIT
         yield request
