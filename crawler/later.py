@@ -9,7 +9,10 @@ that waiting for it holds no download slot and does not keep the crawl open:
 - a URL an earlier crawl deferred for being slow (meta `slow_before`): held until the rest of
   the crawl is done, then asked once and waited for up to its download timeout (neither cut to
   free its slot nor at the end), so that a page that is merely slow is captured in the next
-  crawl; if it times out again, it is deferred again, up to NEWSARCHIVE_DEFER_MAX crawls.
+  crawl; if it times out again, it is deferred again, up to NEWSARCHIVE_DEFER_MAX crawls. One
+  wave per site and crawl, as many as the site's concurrency: a site with many such URLs
+  holds the end of a crawl open for one download timeout, not one per URL; the others wait
+  for the next crawl, the oldest first.
 
 Held requests go back to the scheduler when due. Once nothing else of the crawl is left, those
 due within NEWSARCHIVE_WAIT_AT_END seconds are waited for; the others are not waited out but
@@ -23,6 +26,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from time import monotonic, time
 from typing import Any, Self
@@ -37,14 +41,13 @@ from archive.db.connection import data_dir, open_db, write_transaction
 from archive.db.deferred import ASKED_TO_WAIT, Deferred, save_deferred
 from crawler.distributed.throttle import cluster_throttle
 from crawler.middlewares import retry_after_seconds
-from crawler.slots import Cut, SiteDownloader, is_article
+from crawler.slots import ASKED, WAIT, Cut, SiteDownloader, asked_last, is_article
 
 log = logging.getLogger(__name__)
 
 TIMEOUTS = ("DownloadTimeoutError", "TimeoutError")
 ARTICLE_PATIENCE = 3  # an article gives way after this many times NEWSARCHIVE_STRAGGLER_AFTER
 END_PAGE_PATIENCE = 1.0  # s: a page blocking its slot once the scheduler is empty
-WAIT, ASKED = "wait", "asked"  # meta slow_before: held until the rest is done; then asked
 
 
 class Postponed(IgnoreRequest):
@@ -168,7 +171,7 @@ class LaterMiddleware:
             return
         timeouts = request.meta.get("timeouts", 0) + 1
         limit = request.meta.get("max_retry_times", self.config.max_tries)
-        if request.meta.get("slow_before") == ASKED:
+        if asked_last(request):
             limit = 0  # its one long wait is over: the next crawl may try again
         if timeouts > limit:
             request.meta["dont_retry"] = True  # RetryMiddleware must not retry it once more
@@ -185,7 +188,7 @@ class LaterMiddleware:
         NEWSARCHIVE_WAIT_AT_END (at least the straggler time), another page as long as it could
         hold a slot others need (NEWSARCHIVE_STRAGGLER_AFTER), a URL slow before not at all
         (slow in an earlier crawl: its whole download timeout, as it is asked last)."""
-        if request.meta.get("slow_before") == ASKED:
+        if asked_last(request):
             return float(request.meta.get("download_timeout") or 1e9)
         if request.meta.get("timeouts"):
             return 0.0
@@ -304,7 +307,7 @@ class LaterMiddleware:
 
     def _slot_patience(self, request: Request, page: float) -> float:
         """How long a download may hold a slot other requests of its site wait for."""
-        if request.meta.get("slow_before") == ASKED:
+        if asked_last(request):
             return 1e9  # asked last, for its one long wait
         if request.meta.get("timeouts"):
             return 0.0  # slow before: retried only while it holds nobody up
@@ -351,11 +354,15 @@ class LaterMiddleware:
         was slow before: a repeated timeout is not waited out). URLs slow in an earlier crawl
         are asked now, once."""
         if self.last and self.crawler.engine is not None:
-            for request in self.last:
+            wave, self.last = self._wave()
+            for request in self.last:  # the oldest were asked first
+                reason = request.meta.get("deferred_reason", "slow")
+                self.defer(request, 0.0, reason, tried=False)
+            self.last = []
+            for request in wave:
                 request.meta["slow_before"] = ASKED
                 self.crawler.engine.crawl(request)
-            self._stat("slow_before/asked", len(self.last))
-            self.last = []
+            self._stat("slow_before/asked", len(wave))
             raise DontCloseSpider
         released = self.release()
         soon, keep = monotonic() + self.config.wait_at_end, []
@@ -368,6 +375,24 @@ class LaterMiddleware:
         heapq.heapify(self.held)
         if self.held or released:
             raise DontCloseSpider
+
+    def _wave(self) -> tuple[list[Request], list[Request]]:
+        """(asked now, left to the next crawl) of the URLs slow before: per site, as many as
+        its slot has transfers (1 for a site this crawl has no slot for)."""
+        downloader = self._downloader()
+        taken: Counter[str] = Counter()
+        wave, rest = [], []
+        for request in self.last:
+            key, slot = "", None
+            if isinstance(downloader, SiteDownloader):
+                key = downloader.get_slot_key(request)
+                slot = downloader.slots.get(key)
+            if taken[key] < (slot.concurrency if slot is not None else 1):
+                taken[key] += 1
+                wave.append(request)
+            else:
+                rest.append(request)
+        return wave, rest
 
     def closed(self, spider: Any, reason: str) -> None:
         if self.loop is not None and self.loop.running:

@@ -32,8 +32,18 @@ class Cut(IgnoreRequest):
     """A download ended by the crawl because nothing else was left to wait for."""
 
 
+# meta `slow_before` of a URL an earlier crawl deferred for being slow (crawler/later.py):
+# WAIT while held until the crawl's own work is done, ASKED once asked
+WAIT, ASKED = "wait", "asked"
+
+
 def is_article(request: Request) -> bool:
     return bool(request.meta.get("article"))
+
+
+def asked_last(request: Request) -> bool:
+    """Slow in an earlier crawl, and asked now that this crawl's own work is done."""
+    return request.meta.get("slow_before") == ASKED
 
 
 class SiteDownloader(Downloader):
@@ -65,15 +75,17 @@ class SiteDownloader(Downloader):
         return sum(1 for r in slot.transferring if not is_article(r)) >= cap
 
     def _next(self, slot: Slot) -> tuple[Request, Any] | None:
-        """The queued request to start now: of those that may start (an article always,
-        another request only while fewer than concurrency - 1 non-article requests are
-        transferring), the first of the highest priority. Scrapy's slot queue is first in,
+        """The queued request to start now: of those that may start (an article or a URL asked
+        last always, another request only while fewer than concurrency - 1 non-article
+        requests are transferring), the first of the highest priority. Scrapy's slot queue is first in,
         first out whatever the priority the scheduler gave: a request due again after a
         Retry-After would wait behind the up to CONCURRENT_REQUESTS already queued."""
         pages_full = self._pages_full(slot)
         best = -1
         for i, (request, _) in enumerate(slot.queue):
-            if (is_article(request) or not pages_full) and (
+            # asked last, a URL slow before may use the transfer kept for articles: the
+            # crawl has no other work left
+            if (is_article(request) or asked_last(request) or not pages_full) and (
                 best < 0 or request.priority > slot.queue[best][0].priority
             ):
                 best = i

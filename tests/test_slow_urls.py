@@ -62,7 +62,11 @@ WORDS = [
 ]
 HANGING = ("/slow/hang-1", "/slow/hang-2")
 BUSY = "/news/2026/01/09/busy-story.html"
-SLOW = "/slow/late-story.html"  # listed only when Web.slow_answer is set
+
+
+def slow_path(i: int) -> str:
+    """Pages that answer after Web.slow_answer seconds (Web.slow_pages of them)."""
+    return f"/slow/late-story-{i}.html"
 
 
 def story_path(i: int) -> str:
@@ -94,7 +98,8 @@ class Web:
     busy_answered: bool = False
     base: str = ""
     answer_after: float = 0.0  # seconds every article takes to answer
-    slow_answer: float = 0.0  # seconds SLOW takes to answer (0: not on the site)
+    slow_answer: float = 0.0  # seconds each slow page takes to answer
+    slow_pages: int = 0  # how many slow pages the home page lists
     in_flight: int = 0  # requests being answered now
     most_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -143,7 +148,7 @@ def handler_for(web: Web) -> type[BaseHTTPRequestHandler]:
                 self.send(200, body.encode(), "application/xml")
             elif path == "/":
                 # the hanging pages first: they are asked for before any article
-                slow = [SLOW] if web.slow_answer else []
+                slow = [slow_path(i) for i in range(web.slow_pages)]
                 links = [*HANGING, *slow, "/private/drafts.html", BUSY, *articles]
                 body = "".join(f'<a href="{p}">{p}</a> ' for p in links)
                 self.send(200, f"<html><body>{body}</body></html>".encode())
@@ -152,10 +157,13 @@ def handler_for(web: Web) -> type[BaseHTTPRequestHandler]:
                 # bounded: the test sets answer_hangs or stop long before this
                 if web.answer_hangs.wait(120) and not web.stop.is_set():
                     self.send(200, b"<html><body><a href='/'>home</a></body></html>")
-            elif path == SLOW and web.slow_answer:
+            elif path in map(slow_path, range(web.slow_pages)):
                 web.log.append((time.monotonic() - web.started, path, 0))
                 if not web.stop.wait(web.slow_answer):
-                    self.send(200, story("A story that takes its time", 7))
+                    self.send(
+                        200,
+                        story(f"A story that takes its time: {path}", zlib.crc32(path.encode())),
+                    )
             elif path == BUSY and not web.busy_answered:
                 web.busy_answered = True
                 self.send(503, b"busy", Retry_After=str(web.retry_after))
@@ -284,28 +292,51 @@ def test_a_short_retry_after_is_asked_again_when_due_not_behind_the_queue(
     assert sum(t > retried for t in articles) >= 5, "asked again only at the end of the crawl"
 
 
-def test_a_page_slow_in_one_crawl_is_waited_for_in_the_next(tmp_path: Path) -> None:
-    """A page that answers after 6 s, longer than a page is waited for once nothing else is
-    left (NEWSARCHIVE_STRAGGLER_AFTER, 3 s): the first crawl defers it; the next asks for it
-    once its own work is done and waits up to the page's timeout, so it is captured."""
-    with serve(Web(articles=6, retry_after=1, slow_answer=6.0)) as web:
+def test_pages_slow_in_one_crawl_are_waited_for_in_the_next_one_wave_at_a_time(
+    tmp_path: Path,
+) -> None:
+    """Three pages that answer after 6 s, longer than a page is waited for once nothing else
+    is left (NEWSARCHIVE_STRAGGLER_AFTER, 3 s): the first crawl defers them. The next asks for
+    as many as the site's concurrency (2) once its own work is done, together, and waits up to
+    their timeout, so they are captured; the third is left to the crawl after."""
+    with serve(Web(articles=6, retry_after=1, slow_answer=6.0, slow_pages=3)) as web:
         web.answer_hangs.set()
         data, sites = tmp_path / "data", sites_toml(tmp_path / "sites.toml", web)
-        first = run_cli("crawl", "--sites", str(sites), "--data", str(data))
-        assert web.base + SLOW[1:] in first.stderr, "not deferred by the first crawl"
-        assert SLOW not in archived_paths(data / "news.db")
+        slow = {slow_path(i) for i in range(web.slow_pages)}
 
-        again = now(web)
-        run_cli("crawl", "--sites", str(sites), "--data", str(data))
-        asked = [t for t, p, status in web.log if t >= again and p == SLOW and not status]
-        others = [t for t, p, _ in web.log if t >= again and p != SLOW]
-        db = sqlite3.connect(data / "news.db")
-        left = db.execute("SELECT url, reason FROM deferred").fetchall()
-        db.close()
-    assert SLOW in archived_paths(data / "news.db"), f"not captured by the next crawl: {left}"
-    assert not left, f"still deferred after the next crawl: {left}"
-    assert len(asked) == 1, f"asked {len(asked)} times by the next crawl"
-    assert asked[0] >= max(others) - 0.5, "asked before the rest of the crawl was done"
+        def crawl() -> tuple[list[float], list[float], set[str]]:
+            """(arrival times of the slow pages, of the others, slow pages archived so far)"""
+            start = now(web)
+            run_cli("crawl", "--sites", str(sites), "--data", str(data))
+            log = [(t, p, status) for t, p, status in web.log if t >= start]
+            asked = [t for t, p, status in log if p in slow and not status]
+            return asked, [t for t, p, _ in log if p not in slow], slow & archived_paths(db)
+
+        def deferred() -> list[tuple[str, int]]:
+            conn = sqlite3.connect(db)
+            try:
+                return conn.execute("SELECT url, attempts FROM deferred").fetchall()
+            finally:
+                conn.close()
+
+        db = data / "news.db"
+        crawl()
+        first = deferred()
+        assert {u for u, _ in first} == {web.base + p[1:] for p in slow}, first
+
+        asked, others, captured = crawl()
+        assert len(asked) == 2, f"the next crawl asked for {len(asked)} slow pages, not 2"
+        assert max(asked) - min(asked) < 1.0, f"not asked together: {asked}"
+        assert min(asked) >= max(others) - 0.5, "asked before the rest of the crawl was done"
+        assert len(captured) == 2, f"captured {sorted(captured)}"
+        left = deferred()
+        assert len(left) == 1, f"left: {left}"
+        assert left[0] in first, f"{left[0]} was not left as it was: {first}"
+
+        asked, _, captured = crawl()
+        assert len(asked) == 1, asked
+        assert captured == slow
+        assert not deferred()
 
 
 def spacing(web: Web, since: float) -> float:

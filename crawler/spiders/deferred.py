@@ -15,7 +15,7 @@ from typing import Any
 from scrapy.http import Request
 
 from archive.db.deferred import Deferred
-from crawler.later import WAIT
+from crawler.slots import WAIT
 from crawler.spiders.discovery import hub_priority
 
 
