@@ -9,10 +9,11 @@ that waiting for it holds no download slot and does not keep the crawl open:
 - a URL an earlier crawl deferred for being slow (meta `slow_before`): held until the rest of
   the crawl is done, then asked once and waited for up to its download timeout (neither cut to
   free its slot nor at the end), so that a page that is merely slow is captured in the next
-  crawl; if it times out again, it is deferred again, up to NEWSARCHIVE_DEFER_MAX crawls. One
-  wave per site and crawl, as many as the site's concurrency: a site with many such URLs
-  holds the end of a crawl open for one download timeout, not one per URL; the others wait
-  for the next crawl, the oldest first.
+  crawl; if it times out again, it is deferred again, up to NEWSARCHIVE_DEFER_MAX crawls. As
+  many at a time per site as its concurrency, the oldest first; none is started once
+  NEWSARCHIVE_SLOW_BEFORE_BUDGET seconds have passed since the first: a site with many such
+  URLs holds the end of a crawl open for that budget and one download timeout at most, and
+  what was not asked is left to the next crawl.
 
 Held requests go back to the scheduler when due. Once nothing else of the crawl is left, those
 due within NEWSARCHIVE_WAIT_AT_END seconds are waited for; the others are not waited out but
@@ -77,6 +78,7 @@ class Config:
     wait_at_end: float  # NEWSARCHIVE_WAIT_AT_END
     straggler_after: float  # NEWSARCHIVE_STRAGGLER_AFTER
     max_deferrals: int  # NEWSARCHIVE_DEFER_MAX: crawls a URL may be deferred by
+    slow_before_budget: float  # NEWSARCHIVE_SLOW_BEFORE_BUDGET: s to start URLs slow before
     retry_ahead: int  # RETRY_PRIORITY_ADJUST: a Retry-After retry goes ahead of its class
 
 
@@ -88,6 +90,8 @@ class LaterMiddleware:
         self.deferred: dict[tuple[str, str], Deferred] = {}
         self.settled: set[tuple[str, str]] = set()  # deferred by an earlier crawl, asked now
         self.last: list[Request] = []  # slow before: asked once the rest is done
+        self.asking: dict[str, tuple[str, Request]] = {}  # slow before, asked, not answered
+        self.last_since: float | None = None  # when the first URL slow before was asked
         self.loop: task.LoopingCall | None = None
         self.nudged = 0.0
 
@@ -100,6 +104,7 @@ class LaterMiddleware:
             wait_at_end=s.getfloat("NEWSARCHIVE_WAIT_AT_END", 5),
             straggler_after=s.getfloat("NEWSARCHIVE_STRAGGLER_AFTER", 3),
             max_deferrals=s.getint("NEWSARCHIVE_DEFER_MAX", 3),
+            slow_before_budget=s.getfloat("NEWSARCHIVE_SLOW_BEFORE_BUDGET", 10),
             retry_ahead=s.getint("RETRY_PRIORITY_ADJUST", 1),
         )
         mw = cls(crawler, config)
@@ -130,6 +135,8 @@ class LaterMiddleware:
             raise Postponed(f"Slow in an earlier crawl, asked once the rest is done: {request.url}")
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:
+        if asked_last(request):
+            self.asking.pop(request.url, None)
         if response.status not in (429, 503) or request.meta.get("dont_retry"):
             return response
         tries = request.meta.get("retry_after_times", 0)
@@ -153,6 +160,8 @@ class LaterMiddleware:
         raise Postponed(f"Retry-After {wait:.0f}s: {request.url}")
 
     def process_exception(self, request: Request, exception: Exception) -> None:
+        if asked_last(request):
+            self.asking.pop(request.url, None)
         slow = self.config.straggler_after
         if isinstance(exception, Cut) and request.meta.pop("cut", "") == "end":
             self._stat("cut/end")
@@ -265,6 +274,8 @@ class LaterMiddleware:
 
     def tick(self) -> None:
         self.release()
+        if self.last_since is not None:
+            self.ask_slow_before()
         self.cut_stragglers()
         self.free_needed_slots()
         self.nudge_when_idle()
@@ -353,17 +364,11 @@ class LaterMiddleware:
         """Nothing else is left: wait for what is due soon, defer the rest (and every URL that
         was slow before: a repeated timeout is not waited out). URLs slow in an earlier crawl
         are asked now, once."""
-        if self.last and self.crawler.engine is not None:
-            wave, self.last = self._wave()
-            for request in self.last:  # the oldest were asked first
-                reason = request.meta.get("deferred_reason", "slow")
-                self.defer(request, 0.0, reason, tried=False)
-            self.last = []
-            for request in wave:
-                request.meta["slow_before"] = ASKED
-                self.crawler.engine.crawl(request)
-            self._stat("slow_before/asked", len(wave))
-            raise DontCloseSpider
+        if self.last:
+            if self.last_since is None:
+                self.last_since = monotonic()
+            if self.ask_slow_before() or self.asking:
+                raise DontCloseSpider
         released = self.release()
         soon, keep = monotonic() + self.config.wait_at_end, []
         for h in self.held:
@@ -376,23 +381,40 @@ class LaterMiddleware:
         if self.held or released:
             raise DontCloseSpider
 
-    def _wave(self) -> tuple[list[Request], list[Request]]:
-        """(asked now, left to the next crawl) of the URLs slow before: per site, as many as
-        its slot has transfers (1 for a site this crawl has no slot for)."""
-        downloader = self._downloader()
-        taken: Counter[str] = Counter()
-        wave, rest = [], []
+    def ask_slow_before(self) -> int:
+        """Ask URLs slow in an earlier crawl (the oldest first) in the free places of their
+        site's slot, as many at a time as its concurrency (1 for a site this crawl has no slot
+        for); once NEWSARCHIVE_SLOW_BEFORE_BUDGET seconds have passed since the first was
+        asked, leave the others to the next crawl. How many were asked."""
+        engine, downloader = self.crawler.engine, self._downloader()
+        if not self.last or engine is None or self.last_since is None:
+            return 0
+        if monotonic() - self.last_since > self.config.slow_before_budget:
+            for request in self.last:  # not asked: their count of attempts stays
+                reason = request.meta.get("deferred_reason", "slow")
+                self.defer(request, 0.0, reason, tried=False)
+            self.last = []
+            return 0
+        busy = Counter(key for key, _ in self.asking.values())
+        asked, waiting = 0, []
         for request in self.last:
-            key, slot = "", None
+            key, room = "", 1
             if isinstance(downloader, SiteDownloader):
                 key = downloader.get_slot_key(request)
-                slot = downloader.slots.get(key)
-            if taken[key] < (slot.concurrency if slot is not None else 1):
-                taken[key] += 1
-                wave.append(request)
-            else:
-                rest.append(request)
-        return wave, rest
+                if slot := downloader.slots.get(key):
+                    room = slot.concurrency
+            if busy[key] >= room:
+                waiting.append(request)
+                continue
+            busy[key] += 1
+            request.meta["slow_before"] = ASKED
+            self.asking[request.url] = (key, request)
+            engine.crawl(request)
+            asked += 1
+        self.last = waiting
+        if asked:
+            self._stat("slow_before/asked", asked)
+        return asked
 
     def closed(self, spider: Any, reason: str) -> None:
         if self.loop is not None and self.loop.running:
@@ -400,9 +422,10 @@ class LaterMiddleware:
         for h in self.held:  # the crawl stopped early: what it still held is deferred too
             self.defer(h.request, h.due - monotonic(), h.reason, tried=h.tried)
         self.held = []
-        for request in self.last:  # not asked in this crawl: the next one asks
+        # slow before and not asked, or not answered, in this crawl: the next one asks
+        for request in [*self.last, *(r for _, r in self.asking.values())]:
             self.defer(request, 0.0, request.meta.get("deferred_reason", "slow"), tried=False)
-        self.last = []
+        self.last, self.asking = [], {}
         settled = self.settled | set(getattr(spider, "settled_deferred", set()))
         if not self.deferred and not settled:
             return

@@ -118,6 +118,9 @@ NEWSARCHIVE_PAGE_RETRIES = 1  # retries of pages that are not articles (articles
 NEWSARCHIVE_WAIT_AT_END = 5.0  # s; at the end, shorter waits are waited out, longer deferred
 NEWSARCHIVE_STRAGGLER_AFTER = 3.0  # s; then a download gives way to others waiting for its slot
 NEWSARCHIVE_DEFER_MAX = 3  # crawls a URL may be deferred by before it is given up
+# URLs deferred for being slow are asked by the next crawl once its own work is done, and
+# waited for up to their timeout; none is started after this many seconds of that (s)
+NEWSARCHIVE_SLOW_BEFORE_BUDGET = 10.0
 ITEM_PIPELINES = {
     "pipelines.mirror.MirrorPipeline": 100,
     "pipelines.extract.ExtractPipeline": 200,

@@ -292,13 +292,14 @@ def test_a_short_retry_after_is_asked_again_when_due_not_behind_the_queue(
     assert sum(t > retried for t in articles) >= 5, "asked again only at the end of the crawl"
 
 
-def test_pages_slow_in_one_crawl_are_waited_for_in_the_next_one_wave_at_a_time(
+def test_pages_slow_in_one_crawl_are_waited_for_in_the_next_within_its_budget(
     tmp_path: Path,
 ) -> None:
     """Three pages that answer after 6 s, longer than a page is waited for once nothing else
     is left (NEWSARCHIVE_STRAGGLER_AFTER, 3 s): the first crawl defers them. The next asks for
     as many as the site's concurrency (2) once its own work is done, together, and waits up to
-    their timeout, so they are captured; the third is left to the crawl after."""
+    their timeout, so they are captured; the third would start after the budget for them
+    (3 s here) and is left to the crawl after."""
     with serve(Web(articles=6, retry_after=1, slow_answer=6.0, slow_pages=3)) as web:
         web.answer_hangs.set()
         data, sites = tmp_path / "data", sites_toml(tmp_path / "sites.toml", web)
@@ -307,7 +308,8 @@ def test_pages_slow_in_one_crawl_are_waited_for_in_the_next_one_wave_at_a_time(
         def crawl() -> tuple[list[float], list[float], set[str]]:
             """(arrival times of the slow pages, of the others, slow pages archived so far)"""
             start = now(web)
-            run_cli("crawl", "--sites", str(sites), "--data", str(data))
+            budget = ("-s", "NEWSARCHIVE_SLOW_BEFORE_BUDGET=3")
+            run_cli("crawl", "--sites", str(sites), "--data", str(data), *budget)
             log = [(t, p, status) for t, p, status in web.log if t >= start]
             asked = [t for t, p, status in log if p in slow and not status]
             return asked, [t for t, p, _ in log if p not in slow], slow & archived_paths(db)
