@@ -333,8 +333,9 @@ def main() -> None:
             shutil.rmtree(data.parent, ignore_errors=True)
             data.parent.mkdir(parents=True)
         # the web just built (and the runs just deleted) may still be being written back: let
-        # the disk settle first, so that no run's fsyncs wait for it (the first run is still
-        # 10-20 % slower than the second after this; the cause is not known)
+        # the disk settle first, so that no run's fsyncs wait for it. Only the first run meets
+        # the web's `/flaky/` trap (503 with Retry-After 2 to the first two requests since the
+        # server started); trafilatura, reading sitemaps only, never asks for it
         os.sync()
         time.sleep(2.0)
         runs = [run_newsarchive("newsarchive #1", first, sites, web, want)]
