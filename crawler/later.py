@@ -364,10 +364,13 @@ class LaterMiddleware:
         """Nothing else is left: wait for what is due soon, defer the rest (and every URL that
         was slow before: a repeated timeout is not waited out). URLs slow in an earlier crawl
         are asked now, once."""
+        # idle: nothing asked is in flight here any more (answered, dropped on the way, or
+        # taken by another node of a cluster)
+        self.asking.clear()
         if self.last:
             if self.last_since is None:
                 self.last_since = monotonic()
-            if self.ask_slow_before() or self.asking:
+            if self.ask_slow_before():
                 raise DontCloseSpider
         released = self.release()
         soon, keep = monotonic() + self.config.wait_at_end, []
