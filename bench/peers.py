@@ -11,8 +11,9 @@ newsarchive again (fresh archive), and newsarchive's next run on the first archi
 the URLs the first run deferred). Every tool runs with a per-site delay of 0 and its other
 defaults. Prints wall time, articles found (of the manifest's), CPU per article, peak RSS of the
 whole process tree and the ratios, and checks the access log for robots.txt-disallowed
-requests. news-please is not run: its default configuration fetches every image and it needs
-its own crawl set-up; see issue 21 for its figures.
+requests. news-please (`--news-please`, on by default) runs after the second newsarchive run with
+its shipped configuration (sitemap crawler falling back to a recursive crawl, robots.txt obeyed,
+no download delay), installed into WORK/news-please-venv; it ignores a site URL with a port.
 """
 
 from __future__ import annotations
@@ -294,6 +295,57 @@ def run_trafilatura(work: Path, web: Newsweb, want: set[str]) -> Run:
     return run
 
 
+# news-please 1.6.16 with today's registry: readability-lxml 0.8.4 sniffs the charset of the
+# bytes news-please hands it with str patterns (TypeError on every page), and newspaper4k
+# imports nltk and tinysegmenter for the languages it detects without depending on them
+NEWS_PLEASE = ["news-please==1.6.16", "readability-lxml==0.8.1", "nltk", "tinysegmenter"]
+
+
+def news_please_cli(work: Path) -> tuple[Path | None, str]:
+    """news-please in its own venv, or (None, why it did not install)."""
+    venv = work / "news-please-venv"
+    exe = venv / "bin" / "news-please"
+    if exe.exists():
+        return exe, ""
+    uv = shutil.which("uv") or str(Path.home() / ".local" / "bin" / "uv")
+    try:
+        subprocess.run([uv, "venv", "-q", "--allow-existing", str(venv)], check=True)
+        cmd = [uv, "pip", "install", "-q", "--compile-bytecode", "--python", str(venv)]
+        subprocess.run([*cmd, *NEWS_PLEASE], check=True, capture_output=True, timeout=900)
+    except (OSError, subprocess.SubprocessError) as exc:
+        err = getattr(exc, "stderr", b"") or b""
+        return None, f"install failed: {exc} {err.decode(errors='replace')[-300:]}"
+    return exe, ""
+
+
+def run_news_please(work: Path, web: Newsweb, want: set[str], exe: Path) -> Run:
+    """news-please's shipped configuration, its working folder moved under `work`."""
+    run, robots = Run("news-please"), robots_of(web.urls)
+    out = work / "news-please"
+    shutil.rmtree(out, ignore_errors=True)
+    (out / "config").mkdir(parents=True)
+    shipped = next(exe.parent.parent.glob("lib/python*/site-packages/newsplease/config"))
+    config = (shipped / "config.cfg").read_text()
+    config = re.sub(r"(?m)^working_path = .*$", f"working_path = {out / 'repo'}/", config)
+    (out / "config" / "config.cfg").write_text(config)
+    sites = {"base_urls": [{"url": url} for url in web.urls]}
+    (out / "config" / "sitelist.hjson").write_text(json.dumps(sites, indent=2))
+    start = web.offset()
+    cmd = [str(exe), "-c", str(out / "config"), "-no-confirm"]
+    code = measured(cmd, run, out / "news-please.out", cwd=out)
+    check_log(run, web, start, robots)
+    found: set[str] = set()
+    for path in (out / "repo" / "data").rglob("*.json"):
+        try:
+            url = json.loads(path.read_text())["url"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        found.add(canonical_url(url))  # the served manifest's URLs are on these addresses too
+    run.found = len(want & found)
+    run.note = f"{len(found)} JSON articles" + (f"; exit {code}" if code else "")
+    return run
+
+
 def table(runs: list[Run], want: int) -> None:
     print(
         f"\n{'tool':<24}{'wall s':>8}{'found':>9}{'%':>8}{'CPU s':>8}{'ms/art':>8}"
@@ -313,6 +365,12 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=600)
     parser.add_argument("--work", type=Path, default=Path("/tmp/bench-peers"))
     parser.add_argument("--port", type=int, default=80, help="trafilatura needs 80")
+    parser.add_argument(
+        "--news-please",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="run news-please too (about 90 s)",
+    )
     opts = parser.parse_args()
     if not NEWSWEB.exists() or not (SHARED / "testdata" / "articles").is_dir():
         raise SystemExit(
@@ -323,6 +381,7 @@ def main() -> None:
     print(f"building a {opts.articles}-article web under {opts.work} ...", file=sys.stderr)
     site_dir = build(opts.work, opts.articles)
     trafilatura_cli(opts.work)  # installed before any timing
+    np_exe, np_why = news_please_cli(opts.work) if opts.news_please else (None, "--no-news-please")
     load = os.getloadavg()
     web = Newsweb(site_dir, opts.port)
     try:
@@ -341,6 +400,8 @@ def main() -> None:
         runs = [run_newsarchive("newsarchive #1", first, sites, web, want)]
         runs.append(run_trafilatura(opts.work, web, want))
         runs.append(run_newsarchive("newsarchive #2", second, sites, web, want))
+        if np_exe is not None:
+            runs.append(run_news_please(opts.work, web, want, np_exe))
         runs.append(run_newsarchive("newsarchive #1 next run", first, sites, web, want, runs[0]))
         load_after = os.getloadavg()
     finally:
@@ -355,10 +416,15 @@ def main() -> None:
             f"{(r.cpu / max(r.found, 1)) / (peer.cpu / max(peer.found, 1)):.2f}x, "
             f"peak RSS {r.peak_rss / max(peer.peak_rss, 1):.2f}x"
         )
-    print(
-        "news-please: not run (its default configuration fetches every image and needs a crawl "
-        "set-up of its own; issue 21 has its figures)"
-    )
+    if np_exe is None:
+        print(f"news-please: not run ({np_why})")
+    else:
+        np_run = next(r for r in runs if r.tool == "news-please")
+        for r in (runs[0], runs[2]):
+            print(
+                f"{r.tool} / news-please: wall {r.wall / np_run.wall:.2f}x, CPU per article "
+                f"{(r.cpu / max(r.found, 1)) / (np_run.cpu / max(np_run.found, 1)):.2f}x"
+            )
     print(
         f"expected articles: {len(want)}; load average before {load[0]:.2f}, "
         f"after {load_after[0]:.2f} (2 cores)"
