@@ -346,6 +346,15 @@ def run_news_please(work: Path, web: Newsweb, want: set[str], exe: Path) -> Run:
     return run
 
 
+def settle() -> None:
+    """Before each timed run: what the last one wrote (or an install, or the web just built)
+    is written back first, so that no run's writes or imports wait for another's (on this VM
+    a run right after news-please's install spent 6 s before its first log line; one right
+    after trafilatura's 673 JSON files once ended 20 s late, the disk a suspect, not proven)."""
+    os.sync()
+    time.sleep(2.0)
+
+
 def table(runs: list[Run], want: int) -> None:
     print(
         f"\n{'tool':<24}{'wall s':>8}{'found':>9}{'%':>8}{'CPU s':>8}{'ms/art':>8}"
@@ -391,17 +400,19 @@ def main() -> None:
         for data in (first, second):
             shutil.rmtree(data.parent, ignore_errors=True)
             data.parent.mkdir(parents=True)
-        # the web just built (and the runs just deleted) may still be being written back: let
-        # the disk settle first, so that no run's fsyncs wait for it. Only the first run meets
-        # the web's `/flaky/` trap (503 with Retry-After 2 to the first two requests since the
-        # server started); trafilatura, reading sitemaps only, never asks for it
-        os.sync()
-        time.sleep(2.0)
+        # Only the first run meets the web's `/flaky/` trap (503 with Retry-After 2 to the
+        # first two requests since the server started); trafilatura, reading sitemaps only,
+        # never asks for it
+        settle()
         runs = [run_newsarchive("newsarchive #1", first, sites, web, want)]
+        settle()
         runs.append(run_trafilatura(opts.work, web, want))
+        settle()
         runs.append(run_newsarchive("newsarchive #2", second, sites, web, want))
         if np_exe is not None:
+            settle()
             runs.append(run_news_please(opts.work, web, want, np_exe))
+        settle()
         runs.append(run_newsarchive("newsarchive #1 next run", first, sites, web, want, runs[0]))
         load_after = os.getloadavg()
     finally:

@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 
 TIMEOUTS = ("DownloadTimeoutError", "TimeoutError")
 ARTICLE_PATIENCE = 3  # an article gives way after this many times NEWSARCHIVE_STRAGGLER_AFTER
+REPORT_AFTER = 10.0  # s with the scheduler empty before the crawl says what it waits for
 END_PAGE_PATIENCE = 1.0  # s: a page blocking its slot once the scheduler is empty
 
 
@@ -94,6 +95,8 @@ class LaterMiddleware:
         self.last_since: float | None = None  # when the first URL slow before was asked
         self.loop: task.LoopingCall | None = None
         self.nudged = 0.0
+        self.reported = 0.0  # when `report_end` last said what holds the end of the crawl
+        self.empty_since: float | None = None  # since when the scheduler has been empty
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -279,6 +282,37 @@ class LaterMiddleware:
         self.cut_stragglers()
         self.free_needed_slots()
         self.nudge_when_idle()
+        self.report_end()
+
+    def report_end(self) -> None:
+        """Once the scheduler has been empty for REPORT_AFTER seconds, say every REPORT_AFTER
+        seconds what the crawl still waits for: what keeps a crawl open is otherwise invisible."""
+        downloader, engine = self._downloader(), self.crawler.engine
+        if engine is None or self._scheduler_pending():
+            self.empty_since = None
+            return
+        now = monotonic()
+        if self.empty_since is None:
+            self.empty_since = now
+        if now - self.empty_since < REPORT_AFTER or now - self.reported < REPORT_AFTER:
+            return
+        if not isinstance(downloader, SiteDownloader):
+            return
+        self.reported = now
+        active = []
+        for r in list(downloader.active)[:10]:
+            state = f"{downloader.age(r):.0f}s" if r in downloader.transfers else "queued"
+            if r.meta.get("timeouts"):
+                state += f", timeouts {r.meta['timeouts']}"
+            active.append(f"{r.url} ({state})")
+        due = [f"{h.request.url} in {h.due - now:.0f}s" for h in sorted(self.held)[:5]]
+        scraper = engine.scraper.slot
+        log.info(
+            "The end of the crawl waits for: downloads %s; held %s; pages in the pipelines %d",
+            active or "none",
+            due or "none",
+            len(scraper.active) if scraper is not None else 0,
+        )
 
     def nudge_when_idle(self) -> None:
         """Scrapy looks for the end of a crawl every 5 s; once nothing is left, look now (at
