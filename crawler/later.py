@@ -81,6 +81,7 @@ class Config:
     max_deferrals: int  # NEWSARCHIVE_DEFER_MAX: crawls a URL may be deferred by
     slow_before_budget: float  # NEWSARCHIVE_SLOW_BEFORE_BUDGET: s to start URLs slow before
     retry_ahead: int  # RETRY_PRIORITY_ADJUST: a Retry-After retry goes ahead of its class
+    report_after: float  # NEWSARCHIVE_REPORT_AFTER: s of an empty scheduler before saying why
 
 
 class LaterMiddleware:
@@ -109,6 +110,7 @@ class LaterMiddleware:
             max_deferrals=s.getint("NEWSARCHIVE_DEFER_MAX", 3),
             slow_before_budget=s.getfloat("NEWSARCHIVE_SLOW_BEFORE_BUDGET", 10),
             retry_ahead=s.getint("RETRY_PRIORITY_ADJUST", 1),
+            report_after=s.getfloat("NEWSARCHIVE_REPORT_AFTER", REPORT_AFTER),
         )
         mw = cls(crawler, config)
         crawler.signals.connect(mw.opened, signal=signals.spider_opened)
@@ -285,8 +287,8 @@ class LaterMiddleware:
         self.report_end()
 
     def report_end(self) -> None:
-        """Once the scheduler has been empty for REPORT_AFTER seconds, say every REPORT_AFTER
-        seconds what the crawl still waits for: what keeps a crawl open is otherwise invisible."""
+        """Once the scheduler has been empty for NEWSARCHIVE_REPORT_AFTER seconds, say as often
+        what the crawl still waits for: what keeps a crawl open is otherwise invisible."""
         downloader, engine = self._downloader(), self.crawler.engine
         if engine is None or self._scheduler_pending():
             self.empty_since = None
@@ -294,7 +296,8 @@ class LaterMiddleware:
         now = monotonic()
         if self.empty_since is None:
             self.empty_since = now
-        if now - self.empty_since < REPORT_AFTER or now - self.reported < REPORT_AFTER:
+        every = self.config.report_after
+        if every <= 0 or now - self.empty_since < every or now - self.reported < every:
             return
         if not isinstance(downloader, SiteDownloader):
             return

@@ -121,6 +121,8 @@ NEWSARCHIVE_DEFER_MAX = 3  # crawls a URL may be deferred by before it is given 
 # URLs deferred for being slow are asked by the next crawl once its own work is done, and
 # waited for up to their timeout; none is started after this many seconds of that (s)
 NEWSARCHIVE_SLOW_BEFORE_BUDGET = 10.0
+# s of an empty scheduler after which (and as often) the log says what the end waits for
+NEWSARCHIVE_REPORT_AFTER = 10.0
 ITEM_PIPELINES = {
     "pipelines.mirror.MirrorPipeline": 100,
     "pipelines.extract.ExtractPipeline": 200,

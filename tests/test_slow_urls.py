@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import re
 import sqlite3
 import statistics
 import threading
@@ -305,10 +306,10 @@ def test_pages_slow_in_one_crawl_are_waited_for_in_the_next_within_its_budget(
         data, sites = tmp_path / "data", sites_toml(tmp_path / "sites.toml", web)
         slow = {slow_path(i) for i in range(web.slow_pages)}
 
-        def crawl() -> tuple[list[float], list[float], set[str]]:
+        def crawl(*extra: str) -> tuple[list[float], list[float], set[str]]:
             """(arrival times of the slow pages, of the others, slow pages archived so far)"""
             start = now(web)
-            budget = ("-s", "NEWSARCHIVE_SLOW_BEFORE_BUDGET=3")
+            budget = ("-s", "NEWSARCHIVE_SLOW_BEFORE_BUDGET=3", *extra)
             run_cli("crawl", "--sites", str(sites), "--data", str(data), *budget)
             log = [(t, p, status) for t, p, status in web.log if t >= start]
             asked = [t for t, p, status in log if p in slow and not status]
@@ -326,8 +327,18 @@ def test_pages_slow_in_one_crawl_are_waited_for_in_the_next_within_its_budget(
         first = deferred()
         assert {u for u, _ in first} == {web.base + p[1:] for p in slow}, first
 
-        asked, others, captured = crawl()
+        asked, others, captured = crawl("-s", "NEWSARCHIVE_REPORT_AFTER=1.5")
         assert len(asked) == 2, f"the next crawl asked for {len(asked)} slow pages, not 2"
+        # while it waits for them, the crawl says so, naming them and how long they have taken
+        waits = [
+            line
+            for line in (data / "logs" / "crawl.log").read_text().splitlines()
+            if "The end of the crawl waits for" in line
+        ]
+        assert waits, "the crawl never said what its end waited for"
+        assert any(re.search(r"/slow/late-story-\d\.html \(\d+s[,)]", line) for line in waits), (
+            waits
+        )
         assert max(asked) - min(asked) < 1.0, f"not asked together: {asked}"
         assert min(asked) >= max(others) - 0.5, "asked before the rest of the crawl was done"
         assert len(captured) == 2, f"captured {sorted(captured)}"
