@@ -41,6 +41,7 @@ from twisted.internet import task
 from archive.db.connection import data_dir, open_db, write_transaction
 from archive.db.deferred import ASKED_TO_WAIT, Deferred, save_deferred
 from crawler.distributed.throttle import cluster_throttle
+from crawler.ending import REPORT_AFTER, EndReport
 from crawler.middlewares import retry_after_seconds
 from crawler.slots import ASKED, WAIT, Cut, SiteDownloader, asked_last, is_article
 
@@ -48,7 +49,6 @@ log = logging.getLogger(__name__)
 
 TIMEOUTS = ("DownloadTimeoutError", "TimeoutError")
 ARTICLE_PATIENCE = 3  # an article gives way after this many times NEWSARCHIVE_STRAGGLER_AFTER
-REPORT_AFTER = 10.0  # s with the scheduler empty before the crawl says what it waits for
 END_PAGE_PATIENCE = 1.0  # s: a page blocking its slot once the scheduler is empty
 
 
@@ -96,8 +96,7 @@ class LaterMiddleware:
         self.last_since: float | None = None  # when the first URL slow before was asked
         self.loop: task.LoopingCall | None = None
         self.nudged = 0.0
-        self.reported = 0.0  # when `report_end` last said what holds the end of the crawl
-        self.empty_since: float | None = None  # since when the scheduler has been empty
+        self.report = EndReport(config.report_after)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -284,38 +283,16 @@ class LaterMiddleware:
         self.cut_stragglers()
         self.free_needed_slots()
         self.nudge_when_idle()
-        self.report_end()
-
-    def report_end(self) -> None:
-        """Once the scheduler has been empty for NEWSARCHIVE_REPORT_AFTER seconds, say as often
-        what the crawl still waits for: what keeps a crawl open is otherwise invisible."""
-        downloader, engine = self._downloader(), self.crawler.engine
-        if engine is None or self._scheduler_pending():
-            self.empty_since = None
-            return
-        now = monotonic()
-        if self.empty_since is None:
-            self.empty_since = now
-        every = self.config.report_after
-        if every <= 0 or now - self.empty_since < every or now - self.reported < every:
-            return
-        if not isinstance(downloader, SiteDownloader):
-            return
-        self.reported = now
-        active = []
-        for r in list(downloader.active)[:10]:
-            state = f"{downloader.age(r):.0f}s" if r in downloader.transfers else "queued"
-            if r.meta.get("timeouts"):
-                state += f", timeouts {r.meta['timeouts']}"
-            active.append(f"{r.url} ({state})")
-        due = [f"{h.request.url} in {h.due - now:.0f}s" for h in sorted(self.held)[:5]]
-        scraper = engine.scraper.slot
-        log.info(
-            "The end of the crawl waits for: downloads %s; held %s; pages in the pipelines %d",
-            active or "none",
-            due or "none",
-            len(scraper.active) if scraper is not None else 0,
+        self.report.tick(
+            self.crawler.engine,
+            self._downloader(),
+            self._soonest,
+            pending=self._scheduler_pending(),
         )
+
+    def _soonest(self, count: int) -> list[tuple[float, str]]:
+        """(due, URL) of the `count` held requests due soonest."""
+        return [(h.due, h.request.url) for h in heapq.nsmallest(count, self.held)]
 
     def nudge_when_idle(self) -> None:
         """Scrapy looks for the end of a crawl every 5 s; once nothing is left, look now (at
