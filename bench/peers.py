@@ -184,6 +184,16 @@ def build(work: Path, articles: int) -> Path:
     return web
 
 
+def install(venv: Path, packages: list[str]) -> None:
+    """`packages` from PyPI into a venv of their own (uv). Compiled at install as pip does (and
+    as newsarchive's own venv is: pyproject's [tool.uv]): no tool pays for compiling its imports
+    on every run."""
+    uv = shutil.which("uv") or str(Path.home() / ".local" / "bin" / "uv")
+    subprocess.run([uv, "venv", "-q", "--allow-existing", str(venv)], check=True)
+    cmd = [uv, "pip", "install", "-q", "--compile-bytecode", "--python", str(venv)]
+    subprocess.run([*cmd, *packages], check=True, capture_output=True, timeout=900)
+
+
 def trafilatura_cli(work: Path) -> tuple[Path, Path]:
     """trafilatura's CLI in its own venv (from PyPI) and a config with no delay between
     requests to a site and loopback addresses allowed (it refuses them by default)."""
@@ -192,23 +202,7 @@ def trafilatura_cli(work: Path) -> tuple[Path, Path]:
     if not exe.exists() or not any(
         venv.glob("lib/python*/site-packages/trafilatura/__pycache__/*.pyc")
     ):
-        uv = shutil.which("uv") or str(Path.home() / ".local" / "bin" / "uv")
-        subprocess.run([uv, "venv", "-q", "--allow-existing", str(venv)], check=True)
-        # compiled at install as pip does (and as newsarchive's own venv is: pyproject's
-        # [tool.uv]): neither tool pays for compiling its imports on every run
-        subprocess.run(
-            [
-                uv,
-                "pip",
-                "install",
-                "-q",
-                "--compile-bytecode",
-                "--python",
-                str(venv),
-                "trafilatura",
-            ],
-            check=True,
-        )
+        install(venv, ["trafilatura"])
     shipped = next(venv.glob("lib/python*/site-packages/trafilatura/settings.cfg"))
     config = work / "trafilatura.cfg"
     text = re.sub(r"(?m)^SLEEP_TIME = .*$", "SLEEP_TIME = 0", shipped.read_text())
@@ -307,11 +301,8 @@ def news_please_cli(work: Path) -> tuple[Path | None, str]:
     exe = venv / "bin" / "news-please"
     if exe.exists():
         return exe, ""
-    uv = shutil.which("uv") or str(Path.home() / ".local" / "bin" / "uv")
     try:
-        subprocess.run([uv, "venv", "-q", "--allow-existing", str(venv)], check=True)
-        cmd = [uv, "pip", "install", "-q", "--compile-bytecode", "--python", str(venv)]
-        subprocess.run([*cmd, *NEWS_PLEASE], check=True, capture_output=True, timeout=900)
+        install(venv, NEWS_PLEASE)
     except (OSError, subprocess.SubprocessError) as exc:
         err = getattr(exc, "stderr", b"") or b""
         return None, f"install failed: {exc} {err.decode(errors='replace')[-300:]}"
@@ -353,6 +344,16 @@ def settle() -> None:
     after trafilatura's 673 JSON files once ended 20 s late, the disk a suspect, not proven)."""
     os.sync()
     time.sleep(2.0)
+
+
+def ratios(runs: list[Run], peer: Run) -> None:
+    """Each fresh newsarchive run (the first and the second) over `peer`."""
+    for r in (runs[0], runs[2]):
+        print(
+            f"{r.tool} / {peer.tool}: wall {r.wall / peer.wall:.2f}x, CPU per article "
+            f"{(r.cpu / max(r.found, 1)) / (peer.cpu / max(peer.found, 1)):.2f}x, "
+            f"peak RSS {r.peak_rss / max(peer.peak_rss, 1):.2f}x"
+        )
 
 
 def table(runs: list[Run], want: int) -> None:
@@ -420,22 +421,11 @@ def main() -> None:
     table(runs, len(want))
     for d in runs[0].deferred:
         print(f"  deferred by #1: {d['url']}  {d['reason']}; due {d['due_at']}")
-    peer = runs[1]
-    for r in (runs[0], runs[2]):
-        print(
-            f"{r.tool} / trafilatura: wall {r.wall / peer.wall:.2f}x, CPU per article "
-            f"{(r.cpu / max(r.found, 1)) / (peer.cpu / max(peer.found, 1)):.2f}x, "
-            f"peak RSS {r.peak_rss / max(peer.peak_rss, 1):.2f}x"
-        )
+    ratios(runs, runs[1])
     if np_exe is None:
         print(f"news-please: not run ({np_why})")
     else:
-        np_run = next(r for r in runs if r.tool == "news-please")
-        for r in (runs[0], runs[2]):
-            print(
-                f"{r.tool} / news-please: wall {r.wall / np_run.wall:.2f}x, CPU per article "
-                f"{(r.cpu / max(r.found, 1)) / (np_run.cpu / max(np_run.found, 1)):.2f}x"
-            )
+        ratios(runs, next(r for r in runs if r.tool == "news-please"))
     print(
         f"expected articles: {len(want)}; load average before {load[0]:.2f}, "
         f"after {load_after[0]:.2f} (2 cores)"

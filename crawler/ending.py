@@ -11,7 +11,7 @@ from typing import Any
 
 from crawler.slots import SiteDownloader
 
-log = logging.getLogger("crawler.later")
+log = logging.getLogger(__name__)
 
 REPORT_AFTER = 10.0  # s with the scheduler empty before the crawl says what it waits for
 SHOWN = 10  # downloads named in one line (held requests: half as many)
